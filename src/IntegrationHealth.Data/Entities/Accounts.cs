@@ -1,0 +1,113 @@
+namespace IntegrationHealth.Data.Entities;
+
+public enum AccountSegment
+{
+    Smb = 0,
+    MidMarket = 1,
+    Enterprise = 2,
+}
+
+/// <summary>One of a tenant's customers, identified by the tenant's own external id.</summary>
+public sealed class Account
+{
+    public int Id { get; set; }
+    public int TenantId { get; set; }
+    public required string ExternalId { get; set; }
+    public required string Name { get; set; }
+    /// <summary>Annual recurring revenue in the tenant's currency.</summary>
+    public decimal Arr { get; set; }
+    public AccountSegment Segment { get; set; }
+    public string? Plan { get; set; }
+    public int Seats { get; set; }
+    /// <summary>Customer Success Manager owning the account (name or e-mail).</summary>
+    public string? Csm { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ChurnedAt { get; set; }
+}
+
+/// <summary>A third-party API IntegrationHealth can integrate with (platform catalogue, not tenant-owned).</summary>
+public sealed class Provider
+{
+    public int Id { get; set; }
+    /// <summary>Unique slug, e.g. <c>salesforce</c>.</summary>
+    public required string Key { get; set; }
+    public required string Name { get; set; }
+    /// <summary>e.g. crm, hris, marketing.</summary>
+    public string? Category { get; set; }
+}
+
+public enum ConnectionStatus
+{
+    Active = 0,
+    NeedsReauth = 1,
+    Disabled = 2,
+}
+
+public enum AuthKind
+{
+    OAuth2 = 0,
+    ApiKey = 1,
+    Basic = 2,
+}
+
+/// <summary>An account's link to one provider.</summary>
+public sealed class Connection
+{
+    public int Id { get; set; }
+    public int TenantId { get; set; }
+    public int AccountId { get; set; }
+    public int ProviderId { get; set; }
+    /// <summary>The tenant's own id for this connection; unique per tenant.</summary>
+    public required string ExternalId { get; set; }
+    public ConnectionStatus Status { get; set; }
+    public AuthKind AuthKind { get; set; }
+    /// <summary>Space-separated OAuth scopes.</summary>
+    public string? Scopes { get; set; }
+    public string? InstanceUrl { get; set; }
+    public string? ApiVersion { get; set; }
+    public DateTime? LastSyncAt { get; set; }
+    public string? SyncCursor { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>A support ticket raised by an account, optionally about one provider's integration.</summary>
+public sealed class SupportTicket
+{
+    public int Id { get; set; }
+    public int TenantId { get; set; }
+    public int AccountId { get; set; }
+    public required string ExternalId { get; set; }
+    public int? ProviderId { get; set; }
+    public required string Subject { get; set; }
+    /// <summary>low, normal, high, urgent.</summary>
+    public string Priority { get; set; } = "normal";
+    public DateTime OpenedAt { get; set; }
+    public DateTime? ClosedAt { get; set; }
+}
+
+/// <summary>An NPS survey response (score 0–10).</summary>
+public sealed class SurveyResponse
+{
+    public int Id { get; set; }
+    public int TenantId { get; set; }
+    public int AccountId { get; set; }
+    public required string ExternalId { get; set; }
+    public string? UserId { get; set; }
+    public int Score { get; set; }
+    public string? Comment { get; set; }
+    public DateTime RespondedAt { get; set; }
+}
+
+/// <summary>The demo simulator's hidden truth about an account, kept so that risk scoring can be evaluated.</summary>
+public sealed class AccountGroundTruth
+{
+    public int AccountId { get; set; }
+    public int TenantId { get; set; }
+    /// <summary>Latent churn probability over the simulated window, 0–1.</summary>
+    public double LatentRisk { get; set; }
+    /// <summary>Number of healthy connections at the end of the window.</summary>
+    public int HealthyConnections { get; set; }
+    /// <summary>Short description of what drove the risk (e.g. "revoked-token wave; 2 broken connections").</summary>
+    public string? Drivers { get; set; }
+}

@@ -1,0 +1,74 @@
+namespace IntegrationHealth.Data.Entities;
+
+public enum TelemetryKind : byte
+{
+    Request = 0,
+    TokenRefresh = 1,
+    SyncRun = 2,
+    WebhookDelivery = 3,
+    MappingFailure = 4,
+    Usage = 5,
+}
+
+public enum TelemetryOutcome : byte
+{
+    Success = 0,
+    Failure = 1,
+}
+
+public enum ErrorClass : byte
+{
+    None = 0,
+    Timeout = 1,
+    Client4xx = 2,
+    Server5xx = 3,
+    InvalidGrant = 4,
+    RateLimited = 5,
+    Network = 6,
+    Mapping = 7,
+    Other = 8,
+}
+
+public enum HttpMethodCode : byte
+{
+    None = 0,
+    Get = 1,
+    Post = 2,
+    Put = 3,
+    Patch = 4,
+    Delete = 5,
+    Head = 6,
+    Options = 7,
+}
+
+/// <summary>
+/// One telemetry event. Rows are narrow on purpose (ids and small integers; one short string for the resource
+/// or feature and one for the user): this table takes most of the write volume.
+/// </summary>
+public sealed class TelemetryEvent
+{
+    /// <summary>Client-supplied event id; a second event with the same id is a duplicate and is ignored.</summary>
+    public Guid Id { get; set; }
+    /// <summary>UTC instant the event happened.</summary>
+    public DateTime OccurredAt { get; set; }
+    public int TenantId { get; set; }
+    public int AccountId { get; set; }
+    public int ProviderId { get; set; }
+    /// <summary>The connection, when the (account, provider) pair has one.</summary>
+    public int? ConnectionId { get; set; }
+    public TelemetryKind Kind { get; set; }
+    public TelemetryOutcome Outcome { get; set; }
+    public ErrorClass ErrorClass { get; set; }
+    public HttpMethodCode Method { get; set; }
+    /// <summary>HTTP status 100–599, when the event was an HTTP exchange.</summary>
+    public short? HttpStatus { get; set; }
+    public int? LatencyMs { get; set; }
+    /// <summary>Records read or written (sync runs, webhook deliveries).</summary>
+    public int? Records { get; set; }
+    public int? RateLimitRemaining { get; set; }
+    public int? RateLimitLimit { get; set; }
+    /// <summary>Resource or endpoint (requests, syncs, mapping failures) or feature (usage), at most 200 characters.</summary>
+    public string? Resource { get; set; }
+    /// <summary>The account's user who acted (usage events; DAU/MAU), at most 200 characters.</summary>
+    public string? UserId { get; set; }
+}

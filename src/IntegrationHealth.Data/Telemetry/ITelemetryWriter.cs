@@ -1,0 +1,16 @@
+using IntegrationHealth.Data.Entities;
+
+namespace IntegrationHealth.Data.Telemetry;
+
+/// <summary>Counts of one batch write.</summary>
+public readonly record struct TelemetryWriteResult(int Accepted, int Duplicates);
+
+/// <summary>
+/// Writes batches of telemetry events in bulk (binary COPY on PostgreSQL, prepared inserts in one transaction on
+/// SQLite). A batch is atomic. An event whose id is already stored, or repeated earlier in the same batch, is a
+/// duplicate: it is skipped and counted, exactly once per id, also under concurrent writers.
+/// </summary>
+public interface ITelemetryWriter
+{
+    Task<TelemetryWriteResult> WriteAsync(IReadOnlyList<TelemetryEvent> events, CancellationToken cancellationToken = default);
+}
