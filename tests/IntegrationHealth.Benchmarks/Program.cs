@@ -1,0 +1,19 @@
+using IntegrationHealth.Benchmarks.Ingestion;
+using IntegrationHealth.Benchmarks.Jsonata;
+
+// Usage: dotnet run -c Release --project tests/IntegrationHealth.Benchmarks -- <jsonata|ingestion|all> [options]
+var suite = args.Length > 0 ? args[0] : "all";
+var rest = args.Skip(1).ToArray();
+return suite switch
+{
+    "jsonata" => await JsonataBenchmark.RunAsync(rest),
+    "ingestion" => await IngestionBenchmark.RunAsync(rest),
+    "all" => await JsonataBenchmark.RunAsync(rest) | await IngestionBenchmark.RunAsync(rest),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: IntegrationHealth.Benchmarks <jsonata|ingestion|all> [options]");
+    return 2;
+}
