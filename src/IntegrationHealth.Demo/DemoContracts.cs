@@ -31,3 +31,23 @@ public sealed record SimulationOptions
 
 /// <summary>What a simulation run did.</summary>
 public sealed record SimulationReport(long EventsSent, long Accepted, long Duplicates, long FailedRequests, TimeSpan Elapsed);
+
+/// <summary>Creates the demo world in the store.</summary>
+public static class DemoSeeder
+{
+    /// <summary>Seeds the world (tenant, accounts, connections, telemetry, tickets, NPS, churn, ground truth) unless the
+    /// tenant already has accounts. Resolves <c>IDbContextFactory&lt;IntegrationHealthDbContext&gt;</c> and
+    /// <c>ITelemetryWriter</c> from <paramref name="services"/>. Returns true when it seeded.</summary>
+    public static Task<bool> SeedIfEmptyAsync(IServiceProvider services, DemoWorldOptions options,
+        IProgress<DemoProgress>? progress = null, CancellationToken cancellationToken = default)
+        => throw new NotImplementedException();
+}
+
+/// <summary>Sends demo-like live traffic to a running instance over HTTP (load tests).</summary>
+public static class TrafficSimulator
+{
+    /// <summary>Upserts its accounts and connections through the API, then posts event batches at the given rate.</summary>
+    public static Task<SimulationReport> RunAsync(SimulationOptions options, IProgress<DemoProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+        => throw new NotImplementedException();
+}
