@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian machine: installs what the tests need (PostgreSQL, node + the reference
+# jsonata), starts a throwaway PostgreSQL cluster on loopback, runs every test project, stops the cluster, and prints
+# one closing line "tests: N passed, M failed, K skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+apt_updated=0
+need_apt() {
+    # need_apt <command> <debian package>...
+    local cmd=$1; shift
+    command -v "$cmd" >/dev/null 2>&1 && return 0
+    log "installing $* (for $cmd)"
+    if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+command -v dotnet >/dev/null 2>&1 || { echo "dotnet (SDK 10) is required on PATH" >&2; exit 1; }
+need_apt node nodejs
+need_apt npm npm
+need_apt fc-list fontconfig fonts-dejavu-core
+
+if [ -f tests/reference/package.json ]; then
+    log "installing the reference JSONata (npm) for differential tests and benchmarks"
+    if [ -f tests/reference/package-lock.json ]; then
+        npm ci --prefix tests/reference --no-audit --no-fund --loglevel=error
+    else
+        npm install --prefix tests/reference --no-audit --no-fund --loglevel=error
+    fi
+fi
+
+log "starting a throwaway PostgreSQL on loopback"
+bash tests/postgres.sh start
+trap 'bash "$root/tests/postgres.sh" stop || true' EXIT
+eval "export $(bash tests/postgres.sh env)"
+
+log "building"
+dotnet build IntegrationHealth.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+log "running every test project"
+out=$(mktemp)
+set +e
+dotnet test IntegrationHealth.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$out" \
+    | grep -E --line-buffered '^\s*(Failed|Skipped) |^(Passed|Failed)!|Total tests|error' || true
+status=${PIPESTATUS[0]}
+set -e
+
+# Sum the per-project summary lines: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
+read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- ' "$out" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
+    | awk '{p+=$1; f+=$2; s+=$3} END {printf "%d %d %d\n", p, f, s}')
+rm -f "$out"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"
