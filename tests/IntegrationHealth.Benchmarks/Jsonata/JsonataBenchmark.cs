@@ -1,7 +1,128 @@
+using System.Globalization;
+using System.Text.Json;
+
 namespace IntegrationHealth.Benchmarks.Jsonata;
 
-// STUB: replaced by the JSONata benchmark's author.
+/// <summary>
+/// The "jsonata" suite: our engine against jsonata-js (tests/reference, under node) on the same seeded data.
+/// Prints per workload the median time per iteration, throughput in records/s for both and the speed-up
+/// (ours ÷ reference throughput), the compile time of workload (a), and whether both computed the same result.
+/// Targets (speed-up ≥ 3×, compile (a) &lt; 50 µs) are reported, not asserted: the exit code is 0 when the suite ran,
+/// 1 when a side could not produce a figure, 2 on bad options.
+/// Options: --seed N, --warmup N, --iterations N, --compile-repeats N.
+/// </summary>
 internal static class JsonataBenchmark
 {
-    public static Task<int> RunAsync(string[] args) => Task.FromResult(1);
+    private const double SpeedupTarget = 3.0;
+    private const double CompileTargetMicros = 50.0;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        BenchmarkSettings settings;
+        try
+        {
+            settings = BenchmarkSettings.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"jsonata benchmark: {e.Message}");
+            return 2;
+        }
+
+        var workDirectory = Path.Combine(Path.GetTempPath(), $"integrationhealth-jsonata-bench-{settings.Seed}");
+        Directory.CreateDirectory(workDirectory);
+        var dataPath = Path.Combine(workDirectory, "data.json");
+        var data = JsonataBenchmarkData.Generate(settings.Seed, JsonataWorkload.Contacts, JsonataWorkload.Orders, JsonataWorkload.Items);
+        await File.WriteAllTextAsync(dataPath, data.ToJsonString());
+        data = null;
+
+        Console.WriteLine($"JSONata benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, seed {settings.Seed}, warm-up {settings.Warmup}, " +
+                          $"{settings.Iterations} timed iterations (median), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine($"data: {dataPath} ({new FileInfo(dataPath).Length / 1024 / 1024.0:0.0} MB)");
+
+        // The reference runs first, alone, so the two never compete for the 2 cores.
+        ReferenceRun? reference = null;
+        var referenceDirectory = ReferenceRun.FindDirectory();
+        try
+        {
+            reference = referenceDirectory is null
+                ? throw new InvalidOperationException("tests/reference/bench.js not found above the current directory")
+                : await ReferenceRun.RunAsync(referenceDirectory, dataPath, settings);
+        }
+        catch (InvalidOperationException e)
+        {
+            Console.WriteLine($"!! reference unavailable: {e.Message}");
+        }
+
+        using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(dataPath));
+        var ourCompile = Safe(() => OurRun.CompileMicros(JsonataWorkload.ContactMapping, settings.CompileRepeats), out var compileError);
+        var ours = JsonataWorkload.All.Select(w => OurRun.Measure(w, document.RootElement.GetProperty(w.Input), settings)).ToArray();
+
+        Console.WriteLine($"ours: IntegrationHealth.Jsonata, input an already-parsed JsonElement (parse not timed), result JsonNode built (timed)");
+        Console.WriteLine($"reference: {reference?.Version ?? "unavailable"}, input JSON.parse'd objects (parse not timed), evaluate() awaited per call");
+        Console.WriteLine();
+        Console.WriteLine($"{"workload",-42} {"records",8} {"ours ms",9} {"ours rec/s",12} {"ref ms",9} {"ref rec/s",12} {"ours/ref",9}  {"≥3×",4}  same result");
+        var ranFully = reference is not null && double.IsFinite(ourCompile);
+        for (var i = 0; i < ours.Length; i++)
+        {
+            var workload = JsonataWorkload.All[i];
+            var our = ours[i];
+            var theirs = reference?.Workloads[i];
+            var ourRate = workload.Records / (our.MedianMs / 1000);
+            var theirRate = theirs is null ? double.NaN : workload.Records / (theirs.MedianMs / 1000);
+            var speedup = ourRate / theirRate;
+            var verdict = double.IsFinite(speedup) ? (speedup >= SpeedupTarget ? "PASS" : "FAIL") : "n/a";
+            Console.WriteLine($"{workload.Name,-42} {workload.Records,8:N0} {Ms(our.MedianMs),9} {Rate(ourRate),12} {Ms(theirs?.MedianMs),9} {Rate(theirRate),12} {Ratio(speedup),9}  {verdict,4}  {Agreement(our, theirs)}");
+            ranFully &= our.Error is null && theirs?.Error is null;
+        }
+
+        Console.WriteLine();
+        var compileVerdict = double.IsFinite(ourCompile) ? (ourCompile < CompileTargetMicros ? "PASS" : "FAIL") : "n/a";
+        Console.WriteLine($"compile (a): ours {Micros(ourCompile)} µs, reference {Micros(reference?.CompileMicros)} µs " +
+                          $"(median of {settings.CompileRepeats:N0} compiles after as many warm-up compiles); target < {CompileTargetMicros} µs: {compileVerdict}");
+        if (compileError is not null) Console.WriteLine($"!! ours failed to compile (a): {compileError}");
+        for (var i = 0; i < ours.Length; i++)
+        {
+            if (ours[i].Error is { } ourError) Console.WriteLine($"!! ours failed on {ours[i].Name}: {ourError}");
+            if (reference?.Workloads[i].Error is { } theirError) Console.WriteLine($"!! reference failed on {ours[i].Name}: {theirError}");
+        }
+
+        return ranFully ? 0 : 1;
+    }
+
+    /// <summary>"yes", or a loud description of how the results differ.</summary>
+    private static string Agreement(WorkloadMeasurement ours, WorkloadMeasurement? reference)
+    {
+        if (reference is null || ours.Error is not null || reference.Error is not null) return "n/a";
+        if (ours.ResultJson is null || reference.ResultJson is null)
+        {
+            return ours.ResultJson == reference.ResultJson ? "yes (both undefined)" : "!! MISMATCH: one side undefined";
+        }
+
+        using var expected = JsonDocument.Parse(reference.ResultJson);
+        using var actual = JsonDocument.Parse(ours.ResultJson);
+        return JsonComparison.Difference(expected.RootElement, actual.RootElement) is { } difference ? $"!! MISMATCH {difference}" : "yes";
+    }
+
+    private static double Safe(Func<double> measure, out string? error)
+    {
+        try
+        {
+            error = null;
+            return measure();
+        }
+        catch (Exception e)
+        {
+            error = $"{e.GetType().Name}: {e.Message}";
+            return double.NaN;
+        }
+    }
+
+    private static string Ms(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("0.0", CultureInfo.InvariantCulture) : "—";
+
+    private static string Micros(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("0.0", CultureInfo.InvariantCulture) : "—";
+
+    private static string Rate(double value) => double.IsFinite(value) ? value.ToString("N0", CultureInfo.InvariantCulture) : "—";
+
+    private static string Ratio(double value) => double.IsFinite(value) ? value.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "—";
 }

@@ -1,0 +1,82 @@
+using System.Net;
+using Hangfire;
+using Hangfire.Dashboard;
+using IntegrationHealth.Api.Auth;
+using IntegrationHealth.Data.Entities;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHealth.Api.Jobs;
+
+/// <summary>
+/// The Hangfire dashboard at <c>/hangfire</c>, for admin keys only. Programs send the key as usual (Authorization or
+/// X-Api-Key). People sign in once at <c>/hangfire/login</c> with a form POST and get an HttpOnly cookie (see
+/// <see cref="DashboardCookieHandler"/>); a browser that is not signed in is redirected there.
+/// </summary>
+public static class DashboardApi
+{
+    public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder app)
+    {
+        var login = app.MapGroup(DashboardPaths.Login).WithTags("Operations").AllowAnonymous();
+        login.MapGet("", LoginForm)
+            .WithName("DashboardLoginForm")
+            .WithSummary("Sign-in form for the Hangfire dashboard (HTML)")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html");
+        login.MapPost("", SignInAsync)
+            .WithName("DashboardSignIn")
+            .WithSummary("Sign in to the Hangfire dashboard with an admin key (form field 'key'); sets an HttpOnly cookie")
+            .Accepts<DashboardSignInForm>("application/x-www-form-urlencoded")
+            .Produces(StatusCodes.Status302Found)
+            .Produces(StatusCodes.Status401Unauthorized, contentType: "text/html")
+            .Produces(StatusCodes.Status403Forbidden, contentType: "text/html");
+
+        app.MapHangfireDashboard(DashboardPaths.Root, new DashboardOptions
+            {
+                // Authorization is done by the endpoint policy below, with our schemes; Hangfire's default filter
+                // (local requests only) would lock out every remote admin.
+                Authorization = [],
+                AsyncAuthorization = [],
+                DashboardTitle = "IntegrationHealth jobs",
+                AppPath = "/",
+            })
+            .RequireAuthorization(ApiPolicies.Dashboard)
+            .WithDisplayName("Hangfire dashboard");
+        return app;
+    }
+
+    /// <summary>Form body of <c>POST /hangfire/login</c>.</summary>
+    public sealed record DashboardSignInForm(string Key);
+
+    public static ContentHttpResult LoginForm() => Page(StatusCodes.Status200OK, null);
+
+    public static async Task<Results<RedirectHttpResult, ContentHttpResult>> SignInAsync(
+        HttpContext context, ApiKeyAuthenticator authenticator, IOptions<AuthOptions> options, ILoggerFactory loggerFactory)
+    {
+        // Read by hand rather than bound: binding a form turns on antiforgery, and this form has nothing to protect yet.
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
+        var key = form?["key"].ToString().Trim() ?? "";
+        var identity = key.Length == 0 ? null : await authenticator.AuthenticateAsync(key, context.RequestAborted);
+        if (identity is null)
+            return Page(StatusCodes.Status401Unauthorized, "That key is not valid (or was revoked).");
+        if (!identity.EffectiveScopes.HasFlag(ApiKeyScopes.Admin))
+            return Page(StatusCodes.Status403Forbidden, "That key is valid but is not an admin key.");
+
+        DashboardCookieHandler.IssueCookie(context, identity.KeyId, options.Value.DashboardCookieLifetime);
+        LogMessages.DashboardSignIn(loggerFactory.CreateLogger("IntegrationHealth.Api.Dashboard"), identity.KeyId);
+        // Browsers follow a redirect after POST with GET, so a reload does not resubmit the key.
+        return TypedResults.Redirect(DashboardPaths.Root);
+    }
+
+    private static ContentHttpResult Page(int status, string? error) => TypedResults.Content(
+        $$"""
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>IntegrationHealth jobs: sign in</title>
+        <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto}input{width:100%;padding:.4rem;margin:.4rem 0}
+        .error{color:#b00020}</style></head>
+        <body><h1>Sign in</h1><p>Paste an <b>admin</b> API key (<code>ih_…</code>). It is checked once; the browser then keeps
+        a session cookie that never contains the key.</p>
+        {{(error is null ? "" : $"<p class=\"error\">{WebUtility.HtmlEncode(error)}</p>")}}
+        <form method="post" action="{{DashboardPaths.Login}}"><input type="password" name="key" autocomplete="off" required autofocus>
+        <button type="submit">Open dashboard</button></form></body></html>
+        """, "text/html; charset=utf-8", statusCode: status);
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Configuration;
+
+namespace IntegrationHealth.Data;
+
+/// <summary>Which database engine backs the store.</summary>
+public enum StoreProvider
+{
+    /// <summary>SQLite file database (the default; single writer at a time).</summary>
+    Sqlite = 0,
+
+    /// <summary>PostgreSQL server (binary COPY ingestion, concurrent writers).</summary>
+    Postgres = 1,
+}
+
+/// <summary>
+/// Store settings, bound from the configuration section <c>Database</c>:
+/// <c>Database:Provider</c> (<c>sqlite</c> default, or <c>postgres</c>) and <c>Database:ConnectionString</c>.
+/// </summary>
+public sealed class DatabaseOptions
+{
+    /// <summary>Name of the configuration section these options are read from.</summary>
+    public const string SectionName = "Database";
+
+    /// <summary>Connection string used for SQLite when none is configured.</summary>
+    public const string DefaultSqliteConnectionString = "Data Source=./data/integrationhealth.db";
+
+    /// <summary><c>sqlite</c> (default) or <c>postgres</c> (<c>postgresql</c> and <c>npgsql</c> are accepted too).</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>ADO.NET connection string. Optional for SQLite (see <see cref="DefaultSqliteConnectionString"/>),
+    /// required for PostgreSQL.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The parsed <see cref="Provider"/>.</summary>
+    /// <exception cref="InvalidOperationException">The provider name is not one the store supports.</exception>
+    public StoreProvider StoreProvider => ParseProvider(Provider);
+
+    /// <summary>The connection string to use: the configured one, or the SQLite default.</summary>
+    /// <exception cref="InvalidOperationException">PostgreSQL is selected but no connection string is configured.</exception>
+    public string EffectiveConnectionString => StoreProvider switch
+    {
+        StoreProvider.Sqlite => string.IsNullOrWhiteSpace(ConnectionString) ? DefaultSqliteConnectionString : ConnectionString,
+        _ => string.IsNullOrWhiteSpace(ConnectionString)
+            ? throw new InvalidOperationException(
+                "Database:Provider is 'postgres' but Database:ConnectionString is empty; set it, e.g. " +
+                "'Host=127.0.0.1;Port=5432;Database=integrationhealth;Username=postgres'.")
+            : ConnectionString,
+    };
+
+    /// <summary>Reads the options from the <c>Database</c> section of <paramref name="configuration"/>.</summary>
+    public static DatabaseOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(SectionName);
+        var options = new DatabaseOptions();
+        if (!string.IsNullOrWhiteSpace(section[nameof(Provider)]))
+        {
+            options.Provider = section[nameof(Provider)]!.Trim();
+        }
+
+        options.ConnectionString = section[nameof(ConnectionString)];
+        return options;
+    }
+
+    /// <summary>Parses a provider name (case-insensitive).</summary>
+    /// <exception cref="InvalidOperationException">The name is not <c>sqlite</c> or <c>postgres</c>.</exception>
+    public static StoreProvider ParseProvider(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "sqlite" => StoreProvider.Sqlite,
+        "postgres" or "postgresql" or "npgsql" => StoreProvider.Postgres,
+        _ => throw new InvalidOperationException(
+            $"Database:Provider '{name}' is not supported; use 'sqlite' (default) or 'postgres'."),
+    };
+}

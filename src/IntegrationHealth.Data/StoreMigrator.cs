@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IntegrationHealth.Data;
+
+/// <summary>Brings the database to the current schema at start-up.</summary>
+public static class StoreMigrator
+{
+    /// <summary>
+    /// Applies pending migrations with the registered <see cref="IDbContextFactory{TContext}"/>. On SQLite it first
+    /// switches the file to WAL (persistent; readers no longer block the writer); the per-connection pragmas
+    /// (synchronous=NORMAL, cache_size, busy_timeout, foreign_keys) are applied on every connection open.
+    /// On PostgreSQL it afterwards moves identity sequences past seeded rows.
+    /// </summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var factory = services.GetRequiredService<IDbContextFactory<IntegrationHealthDbContext>>();
+        await using var context = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await MigrateAsync(context, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies pending migrations through <paramref name="context"/> (see the other overload).</summary>
+    public static async Task MigrateAsync(IntegrationHealthDbContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var provider = context.StoreProvider;
+        if (provider == StoreProvider.Sqlite)
+        {
+            await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        }
+
+        await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+
+        if (provider == StoreProvider.Postgres)
+        {
+            // HasData inserts explicit ids without advancing the identity sequence; without this the first provider
+            // added at run time would collide with the seeded catalogue.
+            await context.Database.ExecuteSqlRawAsync(
+                "SELECT setval(pg_get_serial_sequence('providers', 'id'), GREATEST((SELECT MAX(id) FROM providers), 1))",
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using IntegrationHealth.Data.Entities;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace IntegrationHealth.Data.Telemetry;
+
+/// <summary>
+/// PostgreSQL bulk writer: binary COPY into a transaction-scoped temporary staging table, then one set-based
+/// <c>INSERT … SELECT DISTINCT ON (id) … ORDER BY id ON CONFLICT (id) DO NOTHING</c>; its row count is the number
+/// accepted, the rest of the batch are duplicates.
+/// </summary>
+/// <remarks>Exactly-once under concurrency comes from the primary key: a writer inserting an id another open
+/// transaction has just inserted waits for that transaction, then skips the row if it committed (or inserts it if it
+/// rolled back). Rows are inserted in id order, so two batches sharing ids take their key locks in the same order and
+/// cannot deadlock each other.</remarks>
+public sealed class PostgresTelemetryWriter(NpgsqlDataSource dataSource) : ITelemetryWriter
+{
+    private const string Columns =
+        "id, occurred_at, tenant_id, account_id, provider_id, connection_id, kind, outcome, error_class, method, " +
+        "http_status, latency_ms, records, rate_limit_remaining, rate_limit_limit, resource, user_id";
+
+    // ON COMMIT DROP: the staging table lives exactly as long as the batch's transaction, so pooled connections never
+    // see a stale one and concurrent writers each have their own. "ordinal" is the row's position in the batch, so
+    // the first of several rows with one id wins (as on SQLite).
+    private const string CreateStagingSql =
+        "CREATE TEMP TABLE ih_telemetry_staging (LIKE telemetry_events, ordinal integer NOT NULL) ON COMMIT DROP";
+
+    private const string CopySql = "COPY ih_telemetry_staging (" + Columns + ", ordinal) FROM STDIN (FORMAT BINARY)";
+
+    private const string MergeSql =
+        "INSERT INTO telemetry_events (" + Columns + ") " +
+        "SELECT DISTINCT ON (id) " + Columns + " FROM ih_telemetry_staging ORDER BY id, ordinal " +
+        "ON CONFLICT (id) DO NOTHING";
+
+    private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+
+    /// <inheritdoc />
+    public async Task<TelemetryWriteResult> WriteAsync(IReadOnlyList<TelemetryEvent> events, CancellationToken cancellationToken = default)
+    {
+        TelemetryBatch.Validate(events);
+        if (events.Count == 0)
+        {
+            return new TelemetryWriteResult(0, 0);
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var create = new NpgsqlCommand(CreateStagingSql, connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await CopyAsync(connection, events, cancellationToken).ConfigureAwait(false);
+
+        int accepted;
+        await using (var merge = new NpgsqlCommand(MergeSql, connection, transaction))
+        {
+            accepted = await merge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new TelemetryWriteResult(accepted, events.Count - accepted);
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<TelemetryEvent> events, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(e.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(TelemetryBatch.ToUtc(e.OccurredAt), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(e.TenantId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(e.AccountId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(e.ProviderId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, e.ConnectionId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync((short)e.Kind, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync((short)e.Outcome, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync((short)e.ErrorClass, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync((short)e.Method, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, e.HttpStatus, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, e.LatencyMs, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, e.Records, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, e.RateLimitRemaining, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, e.RateLimitLimit, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await WriteTextAsync(importer, e.Resource, cancellationToken).ConfigureAwait(false);
+            await WriteTextAsync(importer, e.UserId, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+        }
+
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : struct
+        => value is { } v ? importer.WriteAsync(v, type, cancellationToken) : importer.WriteNullAsync(cancellationToken);
+
+    private static Task WriteTextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken)
+        => value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Varchar, cancellationToken);
+}

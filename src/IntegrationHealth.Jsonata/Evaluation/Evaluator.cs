@@ -1,0 +1,305 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using IntegrationHealth.Jsonata.Parsing;
+using IntegrationHealth.Jsonata.Values;
+
+namespace IntegrationHealth.Jsonata.Evaluation;
+
+/// <summary>
+/// Tree-walking evaluator with jsonata-js semantics. Every call of <see cref="Evaluate"/> is one evaluation step
+/// for the depth limit, mirroring the reference implementation's entry/exit hooks, so depth-limited cases fail at
+/// the same nesting as they do there. C# <c>null</c> is "undefined"; JSON null is <see cref="NullValue"/>.
+/// </summary>
+internal static partial class Evaluator
+{
+    /// <summary>Stack size of the helper thread used when the caller's stack runs low.</summary>
+    private const int FreshStackSize = 64 * 1024 * 1024;
+
+    private const int MaxStackHops = 16;
+
+    public static object? Evaluate(Node expr, object? input, Frame env)
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            return EvaluateOnFreshStack(expr, input, env);
+        }
+
+        var context = env.Context;
+        context.Enter();
+        object? result;
+        switch (expr.Type)
+        {
+            case NodeType.Path:
+                result = EvaluatePath(expr, input, env);
+                break;
+            case NodeType.Binary:
+                result = EvaluateBinary(expr, input, env);
+                break;
+            case NodeType.Unary:
+                result = EvaluateUnary(expr, input, env);
+                break;
+            case NodeType.Name:
+                result = Lookup(input, (string)expr.Value!);
+                break;
+            case NodeType.String:
+            case NodeType.Number:
+                result = expr.Value;
+                break;
+            case NodeType.Value:
+                result = expr.Value ?? NullValue.Instance;
+                break;
+            case NodeType.Wildcard:
+                result = EvaluateWildcard(input);
+                break;
+            case NodeType.Descendant:
+                result = EvaluateDescendants(input);
+                break;
+            case NodeType.Parent:
+                result = env.Lookup(expr.Slot!.Label);
+                break;
+            case NodeType.Condition:
+                result = EvaluateCondition(expr, input, env);
+                break;
+            case NodeType.Block:
+                result = EvaluateBlock(expr, input, env);
+                break;
+            case NodeType.Bind:
+                result = Evaluate(expr.Rhs!, input, env);
+                env.Bind((string)expr.Lhs!.Value!, result);
+                break;
+            case NodeType.Regex:
+                result = RegexMatcher.Create(expr.Regex!, expr.Position);
+                break;
+            case NodeType.Function:
+                result = EvaluateFunction(expr, input, env, false, null);
+                break;
+            case NodeType.Variable:
+                result = EvaluateVariable(expr, input, env);
+                break;
+            case NodeType.Lambda:
+                result = EvaluateLambda(expr, input, env);
+                break;
+            case NodeType.Partial:
+                result = EvaluatePartialApplication(expr, input, env);
+                break;
+            case NodeType.Apply:
+                result = EvaluateApplyExpression(expr, input, env);
+                break;
+            case NodeType.Transform:
+                result = CreateTransformer(expr, env);
+                break;
+            default:
+                result = null;
+                break;
+        }
+
+        if (expr.Predicate is { } predicates)
+        {
+            foreach (var stage in predicates)
+            {
+                result = EvaluateFilter(stage.Expression!, result, env);
+            }
+        }
+
+        if (expr.Type != NodeType.Path && expr.Group is { } group)
+        {
+            result = EvaluateGroup(group.Pairs, group.Position, result, env);
+        }
+
+        context.Depth--;
+
+        if (result is ArrayValue { IsSequence: true, TupleStream: false } sequence)
+        {
+            if (expr.KeepArray)
+            {
+                sequence.KeepSingleton = true;
+            }
+
+            if (sequence.Count == 0)
+            {
+                result = null;
+            }
+            else if (sequence.Count == 1)
+            {
+                result = sequence.KeepSingleton ? sequence : sequence[0];
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Continues a deep evaluation on a new thread with a large stack instead of overflowing this one.</summary>
+    private static object? EvaluateOnFreshStack(Node expr, object? input, Frame env)
+    {
+        var context = env.Context;
+        if (context.StackHops >= MaxStackHops)
+        {
+            throw new JsonataException("U1001", "Stack overflow: the expression recurses too deeply for the available stack.");
+        }
+
+        context.StackHops++;
+        object? result = null;
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = Evaluate(expr, input, env);
+            }
+            catch (Exception ex)
+            {
+                failure = ExceptionDispatchInfo.Capture(ex);
+            }
+        }, FreshStackSize)
+        {
+            IsBackground = true,
+            Name = "jsonata-deep-evaluation",
+        };
+        thread.Start();
+        thread.Join();
+        context.StackHops--;
+        failure?.Throw();
+        return result;
+    }
+
+    private static object? EvaluateVariable(Node expr, object? input, Frame env)
+    {
+        var name = (string)expr.Value!;
+        if (name.Length == 0)
+        {
+            return input is ArrayValue { OuterWrapper: true } wrapped ? wrapped[0] : input;
+        }
+
+        return env.Lookup(name);
+    }
+
+    private static object? EvaluateCondition(Node expr, object? input, Frame env)
+    {
+        var condition = Evaluate(expr.Condition!, input, env);
+        if (Semantics.IsTruthy(condition))
+        {
+            return Evaluate(expr.Then!, input, env);
+        }
+
+        return expr.Else is not null ? Evaluate(expr.Else, input, env) : null;
+    }
+
+    private static object? EvaluateBlock(Node expr, object? input, Frame env)
+    {
+        var frame = new Frame(env);
+        object? result = null;
+        foreach (var e in expr.Expressions!)
+        {
+            result = Evaluate(e, input, frame);
+        }
+
+        return result;
+    }
+
+    /// <summary>jsonata's <c>$lookup</c>: a field of an object, or the flattened fields of every object in an array.</summary>
+    public static object? Lookup(object? input, string key)
+    {
+        if (input is ArrayValue arr)
+        {
+            var result = ArrayValue.Sequence();
+            foreach (var item in arr)
+            {
+                var res = Lookup(item, key);
+                if (res is ArrayValue resArr)
+                {
+                    result.AddRange(resArr);
+                }
+                else if (res is not null)
+                {
+                    result.Add(res);
+                }
+            }
+
+            return result;
+        }
+
+        if (input is ObjectValue obj && obj.TryGetValue(key, out var value))
+        {
+            return value;
+        }
+
+        return null;
+    }
+
+    private static object? EvaluateWildcard(object? input)
+    {
+        object results = ArrayValue.Sequence();
+        if (input is ArrayValue { OuterWrapper: true } wrapped && wrapped.Count > 0)
+        {
+            input = wrapped[0];
+        }
+
+        if (input is ObjectValue obj)
+        {
+            foreach (var pair in obj)
+            {
+                if (pair.Value is ArrayValue arr)
+                {
+                    var flat = new ArrayValue();
+                    Flatten(arr, flat);
+                    results = Semantics.Append(results, flat)!;
+                }
+                else
+                {
+                    ((ArrayValue)results).Add(pair.Value);
+                }
+            }
+        }
+
+        return results;
+    }
+
+    private static void Flatten(object? arg, ArrayValue flattened)
+    {
+        if (arg is ArrayValue arr)
+        {
+            foreach (var item in arr)
+            {
+                Flatten(item, flattened);
+            }
+        }
+        else
+        {
+            flattened.Add(arg);
+        }
+    }
+
+    private static object? EvaluateDescendants(object? input)
+    {
+        if (input is null)
+        {
+            return null;
+        }
+
+        var results = ArrayValue.Sequence();
+        RecurseDescendants(input, results);
+        return results.Count == 1 ? results[0] : results;
+    }
+
+    private static void RecurseDescendants(object? input, ArrayValue results)
+    {
+        if (input is ArrayValue arr)
+        {
+            foreach (var member in arr)
+            {
+                RecurseDescendants(member, results);
+            }
+
+            return;
+        }
+
+        results.Add(input);
+        if (input is ObjectValue obj)
+        {
+            foreach (var pair in obj)
+            {
+                RecurseDescendants(pair.Value, results);
+            }
+        }
+    }
+}

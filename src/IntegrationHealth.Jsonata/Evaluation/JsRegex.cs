@@ -1,0 +1,179 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using IntegrationHealth.Jsonata.Parsing;
+
+namespace IntegrationHealth.Jsonata.Evaluation;
+
+/// <summary>
+/// A JavaScript regular expression translated to .NET: <c>\d</c>/<c>\w</c> are ASCII, <c>.</c> excludes all
+/// line terminators, <c>$</c> matches only at the very end (or before a line terminator with the m flag), and
+/// <c>[^]</c>/<c>[]</c> keep their JavaScript meaning.
+/// </summary>
+internal sealed class JsRegex
+{
+    private JsRegex(Regex regex, string source)
+    {
+        Regex = regex;
+        Source = source;
+    }
+
+    public Regex Regex { get; }
+
+    /// <summary>The JavaScript pattern text.</summary>
+    public string Source { get; }
+
+    public static JsRegex Create(RegexLiteral literal)
+    {
+        var options = RegexOptions.CultureInvariant;
+        var multiline = literal.Flags.Contains('m', StringComparison.Ordinal);
+        if (literal.Flags.Contains('i', StringComparison.Ordinal))
+        {
+            options |= RegexOptions.IgnoreCase;
+        }
+
+        if (multiline)
+        {
+            options |= RegexOptions.Multiline;
+        }
+
+        try
+        {
+            return new JsRegex(new Regex(Translate(literal.Pattern, multiline), options), literal.Pattern);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new JsonataException("S0302", "Invalid regular expression: " + ex.Message, -1, literal.Pattern);
+        }
+    }
+
+    private const string LineTerminators = @"\n\r\u2028\u2029";
+
+    internal static string Translate(string pattern, bool multiline)
+    {
+        var sb = new StringBuilder(pattern.Length + 16);
+        var inClass = false;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                var n = pattern[i + 1];
+                i++;
+                switch (n)
+                {
+                    case 'd':
+                        sb.Append(inClass ? "0-9" : "[0-9]");
+                        break;
+                    case 'D':
+                        sb.Append(inClass ? @"\D" : "[^0-9]");
+                        break;
+                    case 'w':
+                        sb.Append(inClass ? "a-zA-Z0-9_" : "[a-zA-Z0-9_]");
+                        break;
+                    case 'W':
+                        sb.Append(inClass ? @"\W" : "[^a-zA-Z0-9_]");
+                        break;
+                    case 'u' when i + 4 < pattern.Length + 0 && IsHex(pattern, i + 1, 4):
+                        sb.Append("\\u").Append(pattern, i + 1, 4);
+                        i += 4;
+                        break;
+                    case '/':
+                        sb.Append('/');
+                        break;
+                    default:
+                        sb.Append('\\').Append(n);
+                        break;
+                }
+
+                continue;
+            }
+
+            if (inClass)
+            {
+                if (c == ']')
+                {
+                    inClass = false;
+                }
+                else if (c == '[')
+                {
+                    // A literal '[' inside a JS class; .NET would read "[:" or subtraction syntax specially.
+                    sb.Append("\\[");
+                    continue;
+                }
+
+                sb.Append(c);
+                continue;
+            }
+
+            switch (c)
+            {
+                case '[':
+                    if (i + 2 < pattern.Length + 1 && pattern.AsSpan(i).StartsWith("[^]"))
+                    {
+                        sb.Append(@"[\s\S]");
+                        i += 2;
+                    }
+                    else if (pattern.AsSpan(i).StartsWith("[]"))
+                    {
+                        sb.Append("(?!)");
+                        i += 1;
+                    }
+                    else
+                    {
+                        inClass = true;
+                        sb.Append('[');
+                        if (i + 1 < pattern.Length && pattern[i + 1] == '^')
+                        {
+                            sb.Append('^');
+                            i++;
+                        }
+
+                        if (i + 1 < pattern.Length && pattern[i + 1] == ']')
+                        {
+                            sb.Append("\\]");
+                            i++;
+                        }
+                    }
+
+                    break;
+                case '.':
+                    sb.Append("[^").Append(LineTerminators).Append(']');
+                    break;
+                case '$':
+                    sb.Append(multiline ? "(?=[" + LineTerminators + "]|\\z)" : "\\z");
+                    break;
+                case '^' when multiline:
+                    sb.Append("(?<=^|[" + LineTerminators + "])");
+                    break;
+                case '(' when i + 2 < pattern.Length && pattern[i + 1] == '?' && pattern[i + 2] == '<'
+                                                     && i + 3 < pattern.Length && pattern[i + 3] is not ('=' or '!'):
+                    // Named group: same syntax in .NET.
+                    sb.Append(c);
+                    break;
+                default:
+                    sb.Append(c);
+                    break;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool IsHex(string s, int start, int count)
+    {
+        if (start + count > s.Length)
+        {
+            return false;
+        }
+
+        for (var i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiHexDigit(s[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,67 @@
+using IntegrationHealth.Jsonata.Values;
+
+namespace IntegrationHealth.Jsonata.Evaluation;
+
+/// <summary>
+/// The function a regex literal evaluates to: called with a string (and a start index) it returns
+/// <c>{match, start, end, groups, next}</c>, where <c>next()</c> continues after the match, as in jsonata-js.
+/// </summary>
+internal static class RegexMatcher
+{
+    public static NativeFunction Create(JsRegex regex, int position)
+    {
+        NativeFunction? self = null;
+        self = new NativeFunction("regex", 2, (in CallSite _, object?[] args) =>
+        {
+            var str = args.Length > 0 ? args[0] as string : null;
+            var from = args.Length > 1 && args[1] is double d ? (int)d : 0;
+            return str is null ? null : Match(regex, str, from, position);
+        });
+        return self;
+    }
+
+    private static ObjectValue? Match(JsRegex regex, string str, int fromIndex, int position)
+    {
+        if (fromIndex > str.Length)
+        {
+            return null;
+        }
+
+        var m = regex.Regex.Match(str, fromIndex);
+        if (!m.Success)
+        {
+            return null;
+        }
+
+        var groups = new ArrayValue(Math.Max(0, m.Groups.Count - 1));
+        for (var i = 1; i < m.Groups.Count; i++)
+        {
+            groups.Add(m.Groups[i].Success ? m.Groups[i].Value : null);
+        }
+
+        var lastIndex = m.Index + m.Length;
+        var result = new ObjectValue(5)
+        {
+            ["match"] = m.Value,
+            ["start"] = (double)m.Index,
+            ["end"] = (double)lastIndex,
+            ["groups"] = groups,
+        };
+        result["next"] = new NativeFunction("next", 0, (in CallSite _, object?[] _) =>
+        {
+            if (lastIndex >= str.Length)
+            {
+                return null;
+            }
+
+            var next = Match(regex, str, lastIndex, position);
+            if (next is not null && next["match"] is "")
+            {
+                throw new JsonataException("D1004", "Regular expression matches zero length string", position, value: regex.Source);
+            }
+
+            return next;
+        });
+        return result;
+    }
+}

@@ -1,0 +1,252 @@
+namespace IntegrationHealth.Jsonata.Values;
+
+/// <summary>JSONata's value semantics: truthiness, numeric checks, equality and sequence appending.</summary>
+internal static class Semantics
+{
+    public static readonly object True = true;
+    public static readonly object False = false;
+
+    public static object Box(bool value) => value ? True : False;
+
+    /// <summary>jsonata's isNumeric: a non-NaN number; infinite numbers raise D1001.</summary>
+    public static bool IsNumeric(object? value)
+    {
+        if (value is double d)
+        {
+            if (double.IsNaN(d))
+            {
+                return false;
+            }
+
+            if (double.IsInfinity(d))
+            {
+                throw new JsonataException("D1001", "Number out of range", value: d);
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    public static bool IsArrayOfNumbers(object? value)
+    {
+        if (value is not ArrayValue arr)
+        {
+            return false;
+        }
+
+        foreach (var item in arr)
+        {
+            if (!IsNumeric(item))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static bool IsArrayOfStrings(object? value)
+    {
+        if (value is not ArrayValue arr)
+        {
+            return false;
+        }
+
+        foreach (var item in arr)
+        {
+            if (item is not string)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The <c>$boolean</c> cast; null (undefined) stays undefined.</summary>
+    public static bool? ToBoolean(object? value)
+    {
+        switch (value)
+        {
+            case null:
+                return null;
+            case ArrayValue arr:
+                if (arr.Count == 1)
+                {
+                    return ToBoolean(arr[0]);
+                }
+
+                foreach (var item in arr)
+                {
+                    if (ToBoolean(item) == true)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case string s:
+                return s.Length > 0;
+            case double d:
+                return IsNumeric(d) && d != 0;
+            case bool b:
+                return b;
+            case ObjectValue o:
+                return o.Count > 0;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Truthiness where undefined counts as false.</summary>
+    public static bool IsTruthy(object? value) => ToBoolean(value) == true;
+
+    /// <summary>JavaScript's <c>===</c>: value equality for primitives, reference equality for objects and arrays.</summary>
+    public static bool StrictEquals(object? a, object? b) => (a, b) switch
+    {
+        (double x, double y) => x == y,
+        (string x, string y) => string.Equals(x, y, StringComparison.Ordinal),
+        (bool x, bool y) => x == y,
+        _ => ReferenceEquals(a, b),
+    };
+
+    /// <summary>jsonata's isDeepEqual (used by <c>=</c>, <c>!=</c> and <c>$distinct</c>).</summary>
+    public static bool DeepEquals(object? a, object? b)
+    {
+        if (StrictEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a is ArrayValue la && b is ArrayValue ra)
+        {
+            if (la.Count != ra.Count)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < la.Count; i++)
+            {
+                if (!DeepEquals(la[i], ra[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        if (a is ObjectValue lo && b is ObjectValue ro)
+        {
+            if (lo.Count != ro.Count)
+            {
+                return false;
+            }
+
+            foreach (var pair in lo)
+            {
+                if (!ro.TryGetValue(pair.Key, out var other) || !DeepEquals(pair.Value, other))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>jsonata's append: concatenates, flattening one level of the second argument; the result is a plain array.</summary>
+    public static object? Append(object? arg1, object? arg2)
+    {
+        if (arg1 is null)
+        {
+            return arg2;
+        }
+
+        if (arg2 is null)
+        {
+            return arg1;
+        }
+
+        var left = arg1 as ArrayValue;
+        var right = arg2 as ArrayValue;
+        var result = new ArrayValue((left?.Count ?? 1) + (right?.Count ?? 1));
+        if (left is null)
+        {
+            result.Add(arg1);
+        }
+        else
+        {
+            result.AddRange(left);
+        }
+
+        if (right is null)
+        {
+            result.Add(arg2);
+        }
+        else
+        {
+            result.AddRange(right);
+        }
+
+        return result;
+    }
+
+    /// <summary>The <c>$type</c> name of a value.</summary>
+    public static string? TypeOf(object? value) => value switch
+    {
+        null => null,
+        NullValue => "null",
+        double => "number",
+        string => "string",
+        bool => "boolean",
+        ArrayValue => "array",
+        FunctionValue => "function",
+        _ => "object",
+    };
+
+    /// <summary>A deep copy through JSON text, as jsonata's <c>$clone</c> does (numbers to 15 significant digits).</summary>
+    public static object? DeepClone(object? value)
+    {
+        switch (value)
+        {
+            case ArrayValue arr:
+            {
+                var copy = new ArrayValue(arr.Count);
+                foreach (var item in arr)
+                {
+                    copy.Add(item is null or FunctionValue ? NullValue.Instance : DeepClone(item));
+                }
+
+                return copy;
+            }
+
+            case ObjectValue obj:
+            {
+                var copy = new ObjectValue(obj.Count);
+                foreach (var pair in obj)
+                {
+                    if (pair.Value is null)
+                    {
+                        continue;
+                    }
+
+                    copy[pair.Key] = pair.Value is FunctionValue ? "" : DeepClone(pair.Value);
+                }
+
+                return copy;
+            }
+
+            case double d:
+                return double.IsFinite(d) ? JsNumber.ToPrecision15(d) : NullValue.Instance;
+            case FunctionValue:
+                return "";
+            default:
+                return value;
+        }
+    }
+}

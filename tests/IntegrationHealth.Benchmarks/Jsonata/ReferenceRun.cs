@@ -1,0 +1,144 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace IntegrationHealth.Benchmarks.Jsonata;
+
+/// <summary>Timings and results of jsonata-js, from one run of <c>tests/reference/bench.js</c> under node.</summary>
+internal sealed class ReferenceRun
+{
+    private ReferenceRun(string version, double compileMicros, IReadOnlyList<WorkloadMeasurement> workloads)
+    {
+        Version = version;
+        CompileMicros = compileMicros;
+        Workloads = workloads;
+    }
+
+    /// <summary>"jsonata-js 2.2.2 on node v20…".</summary>
+    public string Version { get; }
+
+    public double CompileMicros { get; }
+
+    public IReadOnlyList<WorkloadMeasurement> Workloads { get; }
+
+    /// <summary><c>tests/reference</c> found above the current directory or the executable, or null.</summary>
+    public static string? FindDirectory()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                var candidate = Path.Combine(directory.FullName, "tests", "reference");
+                if (File.Exists(Path.Combine(candidate, "bench.js"))) return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs bench.js over <paramref name="dataPath"/>. Throws with a readable reason when node or the module is missing.</summary>
+    public static async Task<ReferenceRun> RunAsync(string referenceDirectory, string dataPath, BenchmarkSettings settings)
+    {
+        if (!File.Exists(Path.Combine(referenceDirectory, "node_modules", "jsonata", "package.json")))
+        {
+            throw new InvalidOperationException($"jsonata is not installed in {referenceDirectory}/node_modules; run `npm ci --prefix tests/reference`");
+        }
+
+        var workDirectory = Path.GetDirectoryName(dataPath)!;
+        var specPath = Path.Combine(workDirectory, "bench-spec.json");
+        var outPath = Path.Combine(workDirectory, "bench-reference.json");
+        var spec = new JsonObject
+        {
+            ["warmup"] = settings.Warmup,
+            ["iterations"] = settings.Iterations,
+            ["compileRepeats"] = settings.CompileRepeats,
+            ["dataPath"] = dataPath,
+            ["compile"] = JsonataWorkload.ContactMapping,
+            ["workloads"] = new JsonArray(JsonataWorkload.All.Select(w => (JsonNode)new JsonObject
+            {
+                ["name"] = w.Name,
+                ["expression"] = w.Expression,
+                ["input"] = w.Input,
+                ["perRecord"] = w.PerRecord,
+            }).ToArray()),
+        };
+        await File.WriteAllTextAsync(specPath, spec.ToJsonString());
+
+        var start = new ProcessStartInfo("node") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = referenceDirectory };
+        start.ArgumentList.Add(Path.Combine(referenceDirectory, "bench.js"));
+        start.ArgumentList.Add(specPath);
+        start.ArgumentList.Add(outPath);
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException($"node is not on PATH ({e.Message})", e);
+        }
+
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new InvalidOperationException("node bench.js took longer than 3 minutes");
+            }
+
+            if (process.ExitCode != 0) throw new InvalidOperationException($"node bench.js exited with {process.ExitCode}: {await output}{await errors}");
+        }
+
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(outPath));
+        var root = document.RootElement;
+        var workloads = root.GetProperty("workloads").EnumerateArray().Select(entry => new WorkloadMeasurement(
+            entry.GetProperty("name").GetString()!,
+            entry.TryGetProperty("medianMs", out var median) ? median.GetDouble() : double.NaN,
+            entry.TryGetProperty("result", out var result) && !(entry.TryGetProperty("undefined", out var undefined) && undefined.GetBoolean())
+                ? result.GetRawText()
+                : null,
+            entry.TryGetProperty("error", out var error) ? error.GetString() : null)).ToArray();
+        return new ReferenceRun(
+            $"jsonata-js {root.GetProperty("jsonata").GetString()} on node {root.GetProperty("node").GetString()}",
+            root.GetProperty("compileMicros").GetDouble(),
+            workloads);
+    }
+}
+
+/// <summary>One side's measurement of one workload: median wall time per iteration, the result as JSON text
+/// (null when undefined), or the error that stopped it.</summary>
+internal sealed record WorkloadMeasurement(string Name, double MedianMs, string? ResultJson, string? Error);
+
+/// <summary>Command-line settings of the suite.</summary>
+internal sealed record BenchmarkSettings(int Seed, int Warmup, int Iterations, int CompileRepeats)
+{
+    public static BenchmarkSettings Parse(string[] args)
+    {
+        var settings = new BenchmarkSettings(Seed: 42, Warmup: 3, Iterations: 7, CompileRepeats: 5_000);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var value = int.TryParse(args[i + 1], out var parsed) && parsed > 0
+                ? parsed
+                : throw new ArgumentException($"{args[i]} needs a positive integer, got '{args[i + 1]}'");
+            settings = args[i] switch
+            {
+                "--seed" => settings with { Seed = value },
+                "--warmup" => settings with { Warmup = value },
+                "--iterations" => settings with { Iterations = value },
+                "--compile-repeats" => settings with { CompileRepeats = value },
+                _ => throw new ArgumentException($"unknown option {args[i]} (known: --seed, --warmup, --iterations, --compile-repeats)"),
+            };
+        }
+
+        if (args.Length % 2 != 0) throw new ArgumentException($"option {args[^1]} needs a value");
+        return settings;
+    }
+}

@@ -1,0 +1,243 @@
+using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Data.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHealth.Data.Tests.Compliance;
+
+// Telemetry bulk writes and reads: dedup, concurrency, atomicity, range queries, tenant isolation.
+public abstract partial class StoreComplianceTests
+{
+    [StoreFact]
+    public async Task WriteAsync_NewBatch_AcceptsAllAndRoundTripsEveryField()
+    {
+        var world = await TestWorld.CreateAsync(Store);
+        var events = world.Events(1_000);
+        var full = events[10];
+        full.Kind = TelemetryKind.SyncRun;
+        full.Outcome = TelemetryOutcome.Failure;
+        full.ErrorClass = ErrorClass.RateLimited;
+        full.Method = HttpMethodCode.Patch;
+        full.HttpStatus = 429;
+        full.LatencyMs = 4_321;
+        full.Records = 77;
+        full.RateLimitRemaining = 0;
+        full.RateLimitLimit = 500;
+        full.Resource = "opportunities/line-items";
+        full.UserId = "user-42@example.com";
+        full.OccurredAt = TestWorld.Epoch.AddTicks(1_234_560); // sub-second, whole microseconds (PostgreSQL's precision)
+        var sparse = events[11];
+        sparse.ConnectionId = null;
+        sparse.HttpStatus = null;
+        sparse.LatencyMs = null;
+        sparse.RateLimitRemaining = null;
+        sparse.RateLimitLimit = null;
+        sparse.Resource = null;
+
+        var result = await Store.Writer.WriteAsync(events);
+
+        Assert.Equal(new Telemetry.TelemetryWriteResult(1_000, 0), result);
+        await using var db = Store.CreateContext();
+        Assert.Equal(1_000, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
+        var stored = await db.TelemetryEvents.AsNoTracking().SingleAsync(e => e.Id == full.Id);
+        Assert.Equivalent(full, stored, strict: true);
+        Assert.Equal(DateTimeKind.Utc, stored.OccurredAt.Kind);
+        Assert.Equivalent(sparse, await db.TelemetryEvents.AsNoTracking().SingleAsync(e => e.Id == sparse.Id), strict: true);
+    }
+
+    [StoreFact]
+    public async Task WriteAsync_EmptyBatch_ReturnsZeroCounts()
+    {
+        Assert.Equal(default, await Store.Writer.WriteAsync([]));
+    }
+
+    [StoreFact]
+    public async Task WriteAsync_NullBatchOrEvent_ThrowsArgumentException()
+    {
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.Writer.WriteAsync(null!));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.Writer.WriteAsync([null!]));
+        Assert.Contains("item 0", error.Message);
+    }
+
+    [StoreFact]
+    public async Task WriteAsync_DuplicatesWithinBatch_StoresFirstAndCountsRest()
+    {
+        var world = await TestWorld.CreateAsync(Store);
+        var events = world.Events(100);
+        var repeated = events[5];
+        var copy = world.Event(minutes: 999, id: repeated.Id);
+        copy.LatencyMs = 1;
+        events.Add(copy);
+        events.Add(world.Event(minutes: 998, id: events[50].Id));
+
+        var result = await Store.Writer.WriteAsync(events);
+
+        Assert.Equal(100, result.Accepted);
+        Assert.Equal(2, result.Duplicates);
+        await using var db = Store.CreateContext();
+        Assert.Equal(100, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
+        Assert.Equal(repeated.LatencyMs, (await db.TelemetryEvents.SingleAsync(e => e.Id == repeated.Id)).LatencyMs);
+    }
+
+    [StoreFact]
+    public async Task WriteAsync_RetriedAndOverlappingBatches_CountEachIdOnce()
+    {
+        var world = await TestWorld.CreateAsync(Store);
+        var first = world.Events(300);
+        var retry = first.ToList();
+        var overlapping = first.Skip(200).Concat(world.Events(50, startMinutes: 1_000)).ToList();
+
+        var r1 = await Store.Writer.WriteAsync(first);
+        var r2 = await Store.Writer.WriteAsync(retry);
+        var r3 = await Store.Writer.WriteAsync(overlapping);
+
+        Assert.Equal(new Telemetry.TelemetryWriteResult(300, 0), r1);
+        Assert.Equal(new Telemetry.TelemetryWriteResult(0, 300), r2);
+        Assert.Equal(new Telemetry.TelemetryWriteResult(50, 100), r3);
+        await using var db = Store.CreateContext();
+        Assert.Equal(350, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
+    }
+
+    [StoreFact]
+    public async Task WriteAsync_ConcurrentDuplicateBatchesFrom8Tasks_StoreAndAcceptEachIdOnce()
+    {
+        var world = await TestWorld.CreateAsync(Store);
+        var ids = world.Events(2_000);
+        const int writers = 8;
+        var batches = Enumerable.Range(0, writers).Select(w =>
+        {
+            // Every writer sends all ids in its own order, half of them as its own copies with different payloads.
+            var random = new Random(w);
+            return ids.OrderBy(_ => random.Next())
+                .Select(e => random.Next(2) == 0 ? e : world.Event(minutes: w * 10_000 + random.Next(1_000), id: e.Id))
+                .Chunk(500)
+                .ToList();
+        }).ToList();
+        using var start = new Barrier(writers);
+
+        var results = await Task.WhenAll(batches.Select(chunks => Task.Run(async () =>
+        {
+            start.SignalAndWait(TimeSpan.FromSeconds(30));
+            var accepted = 0;
+            var duplicates = 0;
+            foreach (var chunk in chunks)
+            {
+                var r = await Store.Writer.WriteAsync(chunk);
+                accepted += r.Accepted;
+                duplicates += r.Duplicates;
+            }
+
+            return (accepted, duplicates);
+        })));
+
+        Assert.Equal(ids.Count, results.Sum(r => r.accepted));
+        Assert.Equal(ids.Count * (writers - 1), results.Sum(r => r.duplicates));
+        await using var db = Store.CreateContext();
+        Assert.Equal(ids.Count, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
+        var storedIds = await db.TelemetryEvents.Where(e => e.TenantId == world.Tenant.Id).Select(e => e.Id).ToListAsync();
+        Assert.Equal(ids.Select(e => e.Id).Order(), storedIds.Order());
+    }
+
+    [StoreFact]
+    public async Task WriteAsync_RowViolatingCheckMidBatch_StoresNothingOfTheBatch()
+    {
+        var world = await TestWorld.CreateAsync(Store);
+        var events = world.Events(500);
+        events[250].HttpStatus = 42;
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.Writer.WriteAsync(events));
+
+        await using var db = Store.CreateContext();
+        Assert.Equal(0, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
+        events[250].HttpStatus = 200;
+        Assert.Equal(new Telemetry.TelemetryWriteResult(500, 0), await Store.Writer.WriteAsync(events));
+    }
+
+    [StoreFact]
+    public async Task WriteAsync_UnknownAccountMidBatch_IsForeignKeyViolationAndStoresNothing()
+    {
+        var world = await TestWorld.CreateAsync(Store);
+        var events = world.Events(300);
+        events[123].AccountId = int.MaxValue;
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Store.Writer.WriteAsync(events));
+
+        Assert.True(StoreErrors.IsForeignKeyViolation(error), error.ToString());
+        await using var db = Store.CreateContext();
+        Assert.Equal(0, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
+    }
+
+    [StoreFact]
+    public async Task WriteAsync_CancelledToken_StoresNothing()
+    {
+        var world = await TestWorld.CreateAsync(Store);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.Writer.WriteAsync(world.Events(10), cancelled.Token));
+
+        await using var db = Store.CreateContext();
+        Assert.Equal(0, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
+    }
+
+    [StoreFact]
+    public async Task Query_AccountTimeRange_ReturnsExactlyTheEventsInRangeInOrder()
+    {
+        var world = await TestWorld.CreateAsync(Store, accounts: 2);
+        var events = world.Events(120, accountIndex: 0).Concat(world.Events(120, accountIndex: 1)).ToList();
+        await Store.Writer.WriteAsync(events);
+        var from = TestWorld.Epoch.AddMinutes(30);
+        var to = TestWorld.Epoch.AddMinutes(90);
+        var account = world.Accounts[0].Id;
+
+        await using var db = Store.CreateContext();
+        var found = await db.TelemetryEvents
+            .Where(e => e.TenantId == world.Tenant.Id && e.AccountId == account && e.OccurredAt >= from && e.OccurredAt < to)
+            .OrderBy(e => e.OccurredAt)
+            .Select(e => e.Id)
+            .ToListAsync();
+
+        var expected = events.Where(e => e.AccountId == account && e.OccurredAt >= from && e.OccurredAt < to)
+            .OrderBy(e => e.OccurredAt).Select(e => e.Id).ToList();
+        Assert.Equal(60, expected.Count);
+        Assert.Equal(expected, found);
+    }
+
+    [StoreFact]
+    public async Task Query_ProviderTimeRange_UsesProviderAndCountsPerProvider()
+    {
+        var world = await TestWorld.CreateAsync(Store, accounts: 1);
+        var events = world.Events(40).Concat(Enumerable.Range(0, 25).Select(i => world.Event(minutes: i, provider: world.Hubspot))).ToList();
+        await Store.Writer.WriteAsync(events);
+        var hubspot = world.Hubspot.Id;
+        var to = TestWorld.Epoch.AddMinutes(10);
+
+        await using var db = Store.CreateContext();
+        var counts = await db.TelemetryEvents
+            .Where(e => e.TenantId == world.Tenant.Id && e.OccurredAt < to)
+            .GroupBy(e => e.ProviderId)
+            .Select(g => new { Provider = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Provider, x => x.Count);
+
+        Assert.Equal(10, counts[world.Salesforce.Id]);
+        Assert.Equal(10, counts[hubspot]);
+    }
+
+    [StoreFact]
+    public async Task Query_TenantScoped_NeverReturnsOtherTenantsEvents()
+    {
+        var a = await TestWorld.CreateAsync(Store, accounts: 1);
+        var b = await TestWorld.CreateAsync(Store, accounts: 1);
+        await Store.Writer.WriteAsync(a.Events(30));
+        await Store.Writer.WriteAsync(b.Events(45));
+
+        await using var db = Store.CreateContext();
+        // Same external account id in both tenants: resolving it within tenant A must only see A's events.
+        var accountOfA = await db.Accounts.Where(x => x.TenantId == a.Tenant.Id && x.ExternalId == "acct-1").Select(x => x.Id).SingleAsync();
+        var ofA = await db.TelemetryEvents.Where(e => e.TenantId == a.Tenant.Id && e.AccountId == accountOfA).ToListAsync();
+        var ofB = await db.TelemetryEvents.CountAsync(e => e.TenantId == b.Tenant.Id);
+
+        Assert.Equal(30, ofA.Count);
+        Assert.All(ofA, e => Assert.Equal(a.Tenant.Id, e.TenantId));
+        Assert.Equal(45, ofB);
+    }
+}

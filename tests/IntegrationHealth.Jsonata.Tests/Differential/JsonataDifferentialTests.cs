@@ -1,0 +1,58 @@
+using System.Text;
+
+namespace IntegrationHealth.Jsonata.Tests.Differential;
+
+/// <summary>
+/// Differential tests: thousands of generated expression/payload pairs evaluated by our engine and by jsonata-js
+/// (tests/reference, one node process per run), compared result for result. One test per expression family lists
+/// every mismatch of that family; the full report is written next to the test assembly.
+/// Seed: env <c>JSONATA_DIFF_SEED</c> (default <see cref="DifferentialRun.DefaultSeed"/>); count: env <c>JSONATA_DIFF_COUNT</c>.
+/// </summary>
+public sealed class JsonataDifferentialTests(DifferentialRun run) : IClassFixture<DifferentialRun>
+{
+    public static TheoryData<string> Families => new(ExpressionGenerator.FamilyNames);
+
+    [ReferenceTheory]
+    [MemberData(nameof(Families))]
+    public void Evaluate_GeneratedFamily_MatchesJsonataJs(string family)
+    {
+        FailWhenReferenceMissing();
+        var cases = run.Cases.Count(c => c.Family == family);
+        var mismatches = run.Mismatches.Where(m => m.Case.Family == family).ToArray();
+        if (mismatches.Length == 0) return;
+
+        var message = new StringBuilder()
+            .AppendLine($"{mismatches.Length} of {cases} '{family}' cases differ from jsonata-js (seed {run.Seed}; full report: {run.ReportPath})");
+        foreach (var mismatch in mismatches) message.AppendLine(mismatch.ToString());
+        Assert.Fail(message.ToString());
+    }
+
+    [ReferenceFact]
+    public void Generate_ConfiguredRun_ExercisesValuesUndefinedAndErrorsInEveryFamily()
+    {
+        FailWhenReferenceMissing();
+        Assert.True(run.Cases.Count >= Math.Min(2000, run.Count), $"only {run.Cases.Count} cases generated");
+        var problems = new List<string>();
+        foreach (var family in ExpressionGenerator.FamilyNames)
+        {
+            var outcomes = run.Cases.Where(c => c.Family == family).Select(c => run.ReferenceOutcomes[c.Id]).ToArray();
+            var values = outcomes.Count(o => o.Kind == OutcomeKind.Value) / (double)outcomes.Length;
+            var errors = outcomes.Count(o => o.Kind == OutcomeKind.Error) / (double)outcomes.Length;
+            // A generator that mostly produces errors or nothing tests little; the errors family must mostly error.
+            if (family == "errors" ? errors < 0.6 : values < 0.4)
+            {
+                problems.Add($"{family}: {values:P0} values, {errors:P0} errors in the reference");
+            }
+        }
+
+        var crashes = run.ReferenceOutcomes.Count(o => o.Kind == OutcomeKind.Crash || o.Code == "JS_ERROR");
+        if (crashes > 0) problems.Add($"{crashes} cases crashed jsonata-js itself (see the report)");
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>Under CI a missing reference is a failure, not a skip: the attribute let the test run, so fail here.</summary>
+    private static void FailWhenReferenceMissing()
+    {
+        if (ReferenceJsonata.Problem is { } problem) Assert.Fail($"reference JSONata unavailable (CI=true): {problem}");
+    }
+}

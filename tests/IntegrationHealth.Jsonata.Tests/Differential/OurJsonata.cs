@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace IntegrationHealth.Jsonata.Tests.Differential;
+
+/// <summary>Evaluates cases with our engine, turning every way it can end into an <see cref="Outcome"/>.</summary>
+public static class OurJsonata
+{
+    /// <summary>Longest one evaluation may take before it is reported as a hang (and abandoned).</summary>
+    private static readonly TimeSpan HangLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>Evaluates from an already-parsed <see cref="JsonElement"/> (how the integration engine calls it).</summary>
+    public static Outcome EvaluateElement(string expression, JsonElement input) =>
+        Guarded(() => JsonataExpression.Compile(expression).Evaluate(input));
+
+    /// <summary>Evaluates from a freshly parsed <see cref="JsonNode"/> tree, so one case cannot see another's mutations.</summary>
+    public static Outcome EvaluateNode(string expression, string inputJson) =>
+        Guarded(() => JsonataExpression.Compile(expression).Evaluate(JsonNode.Parse(inputJson)));
+
+    private static Outcome Guarded(Func<JsonataResult> evaluate)
+    {
+        // Evaluated on the thread pool with a deadline: an engine bug that loops forever must cost one case, not the run.
+        var task = Task.Run(() => Capture(evaluate));
+        return task.Wait(HangLimit) ? task.Result : Outcome.Crash($"no result after {HangLimit.TotalSeconds:0} s (hang?)");
+    }
+
+    private static Outcome Capture(Func<JsonataResult> evaluate)
+    {
+        JsonataResult result;
+        try
+        {
+            result = evaluate();
+        }
+        catch (JsonataException e)
+        {
+            return Outcome.Error(e.Code, e.Message);
+        }
+        catch (Exception e)
+        {
+            return Outcome.Crash($"{e.GetType().Name}: {e.Message}");
+        }
+
+        if (result.IsUndefined) return Outcome.Undefined;
+        try
+        {
+            using var document = JsonDocument.Parse(result.ToJsonString() ?? "null");
+            return Outcome.Of(document.RootElement);
+        }
+        catch (Exception e)
+        {
+            return Outcome.Crash($"result is not serializable JSON: {e.GetType().Name}: {e.Message}");
+        }
+    }
+}

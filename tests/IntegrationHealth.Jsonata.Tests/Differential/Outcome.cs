@@ -1,0 +1,101 @@
+using System.Text.Json;
+
+namespace IntegrationHealth.Jsonata.Tests.Differential;
+
+/// <summary>What one evaluation produced.</summary>
+public enum OutcomeKind
+{
+    /// <summary>A JSON value (possibly JSON null).</summary>
+    Value,
+
+    /// <summary>No value (JSONata undefined).</summary>
+    Undefined,
+
+    /// <summary>A JSONata error with a code.</summary>
+    Error,
+
+    /// <summary>A function (jsonata-js only; JSON cannot carry it).</summary>
+    Function,
+
+    /// <summary>Our engine failed in a way JSONata never does: a non-JSONata exception, a hang, or a result that is not JSON.</summary>
+    Crash,
+}
+
+/// <summary>The outcome of evaluating one case, on either side, in a form that can be compared and printed.</summary>
+public sealed record Outcome(OutcomeKind Kind, JsonElement? Value = null, string? Code = null, string? Message = null)
+{
+    public static Outcome Undefined { get; } = new(OutcomeKind.Undefined);
+
+    public static Outcome Function { get; } = new(OutcomeKind.Function);
+
+    public static Outcome Error(string code, string? message) => new(OutcomeKind.Error, Code: code, Message: message);
+
+    public static Outcome Crash(string message) => new(OutcomeKind.Crash, Message: message);
+
+    public static Outcome Of(JsonElement value) => new(OutcomeKind.Value, value.Clone());
+
+    /// <summary>Reads one entry of run-batch.js's results file.</summary>
+    public static Outcome FromReference(JsonElement entry)
+    {
+        if (entry.TryGetProperty("value", out var value)) return Of(value);
+        if (entry.TryGetProperty("undefined", out _)) return Undefined;
+        if (entry.TryGetProperty("function", out _)) return Function;
+        if (entry.TryGetProperty("code", out var code))
+        {
+            return Error(code.GetString() ?? "?", entry.TryGetProperty("message", out var m) ? m.GetString() : null);
+        }
+
+        return Crash($"unreadable reference result {entry.GetRawText()}");
+    }
+
+    /// <summary>Whether <paramref name="ours"/> matches the reference outcome <paramref name="reference"/>;
+    /// <paramref name="difference"/> says where they first differ.</summary>
+    public static bool Agree(Outcome reference, Outcome ours, out string difference)
+    {
+        difference = "";
+        // A function result has no JSON form; the nearest our JSON-only API can say is "no value".
+        if (reference.Kind == OutcomeKind.Function && ours.Kind == OutcomeKind.Undefined) return true;
+        if (reference.Kind != ours.Kind)
+        {
+            difference = $"reference gave {Describe(reference.Kind)}, ours gave {Describe(ours.Kind)}";
+            return false;
+        }
+
+        switch (reference.Kind)
+        {
+            case OutcomeKind.Value:
+                return JsonEquivalence.Equal(reference.Value!.Value, ours.Value!.Value, out difference);
+            case OutcomeKind.Error when reference.Code != ours.Code:
+                difference = $"error code {reference.Code} vs {ours.Code}";
+                return false;
+            case OutcomeKind.Crash:
+                difference = "both crashed";
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private static string Describe(OutcomeKind kind) => kind switch
+    {
+        OutcomeKind.Value => "a value",
+        OutcomeKind.Undefined => "undefined",
+        OutcomeKind.Error => "an error",
+        OutcomeKind.Function => "a function",
+        _ => "a crash",
+    };
+
+    /// <summary>Compact text for reports, truncated so one huge value cannot drown the others.</summary>
+    public override string ToString()
+    {
+        var text = Kind switch
+        {
+            OutcomeKind.Value => Value!.Value.GetRawText(),
+            OutcomeKind.Undefined => "undefined",
+            OutcomeKind.Function => "<function>",
+            OutcomeKind.Error => $"error {Code}: {Message}",
+            _ => $"CRASH {Message}",
+        };
+        return text.Length <= 400 ? text : string.Concat(text.AsSpan(0, 400), $"… ({text.Length} chars)");
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+
+namespace IntegrationHealth.Jsonata.Tests.Formatting;
+
+/// <summary>One official conformance case, as stored in <c>jsonata-suite/groups</c>.</summary>
+public sealed record SuiteCase(string Id, string Expression, JsonElement Definition)
+{
+    /// <summary>The error code the case expects (<c>code</c>, or <c>error.code</c>), if any.</summary>
+    public string? ExpectedCode =>
+        Definition.TryGetProperty("code", out var code) ? code.GetString()
+        : Definition.TryGetProperty("error", out var error) && error.TryGetProperty("code", out var nested) ? nested.GetString()
+        : null;
+
+    public bool ExpectsUndefined => Definition.TryGetProperty("undefinedResult", out var flag) && flag.GetBoolean();
+
+    public JsonElement? ExpectedResult => Definition.TryGetProperty("result", out var result) ? result : null;
+}
+
+/// <summary>
+/// Locates the JSONata conformance suite (env <c>JSONATA_SUITE</c>, else <c>../shared/jsonata-suite</c> next to the
+/// folder holding <c>IntegrationHealth.sln</c>) and lists the cases whose expression mentions a formatting function.
+/// </summary>
+public static class FormattingSuite
+{
+    private static readonly string[] FunctionNames = ["$formatNumber", "$formatInteger", "$parseInteger", "$fromMillis", "$toMillis"];
+
+    private static readonly Lazy<IReadOnlyList<SuiteCase>> AllCases = new(Load);
+
+    /// <summary>The suite folder, or null when it cannot be found.</summary>
+    public static string? Directory { get; } = Locate();
+
+    /// <summary>Every case (array files expanded) whose expression calls one of the formatting functions.</summary>
+    public static IReadOnlyList<SuiteCase> Cases => AllCases.Value;
+
+    private static string? Locate()
+    {
+        var configured = Environment.GetEnvironmentVariable("JSONATA_SUITE");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return System.IO.Directory.Exists(Path.Combine(configured, "groups")) ? configured : null;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "IntegrationHealth.sln")))
+            {
+                var suite = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "jsonata-suite"));
+                return System.IO.Directory.Exists(Path.Combine(suite, "groups")) ? suite : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static IReadOnlyList<SuiteCase> Load()
+    {
+        if (Directory is null)
+        {
+            return [];
+        }
+
+        var cases = new List<SuiteCase>();
+        var groups = Path.Combine(Directory, "groups");
+        foreach (var file in System.IO.Directory.EnumerateFiles(groups, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(file));
+            var root = document.RootElement;
+            var definitions = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToArray() : [root];
+            for (var i = 0; i < definitions.Length; i++)
+            {
+                var definition = definitions[i];
+                var expression = definition.TryGetProperty("expr", out var expr) ? expr.GetString()
+                    : definition.TryGetProperty("expr-file", out var exprFile)
+                        ? File.ReadAllText(Path.Combine(Path.GetDirectoryName(file)!, exprFile.GetString()!))
+                        : null;
+                if (expression is not null && FunctionNames.Any(name => expression.Contains(name, StringComparison.Ordinal)))
+                {
+                    var id = Path.GetRelativePath(groups, file).Replace('\\', '/') + "#" + i;
+                    cases.Add(new SuiteCase(id, expression, definition.Clone()));
+                }
+            }
+        }
+
+        return cases;
+    }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// Differential-test reference runner: evaluates every case of a batch with jsonata-js (the version pinned in
+// package.json) in ONE node process, so the C# side pays node's start-up once per test run, not once per case.
+//
+// usage: node run-batch.js <batch.json> <results.json>
+//   batch.json:   { "datasets": [ <json>, ... ], "cases": [ { "expr": "...", "data": <index into datasets> }, ... ] }
+//   results.json: [ result, ... ] in case order, each one of
+//                 { "value": <json> } | { "undefined": true } | { "code": "T2001", "message": "..." } | { "function": true }
+'use strict';
+
+const fs = require('fs');
+const jsonata = require('jsonata');
+
+function describe(value) {
+    if (value === undefined) return { undefined: true };
+    if (typeof value === 'function' || (value && typeof value === 'object' && (value._jsonata_function || value._jsonata_lambda))) {
+        return { function: true };
+    }
+    // JSON round trip drops what jsonata's own $string would drop (undefined members, functions in objects).
+    return { value: JSON.parse(JSON.stringify(value)) };
+}
+
+function failure(err) {
+    if (err && typeof err === 'object' && typeof err.code === 'string') {
+        return { code: err.code, message: String(err.message || '') };
+    }
+    // A JS-level crash inside jsonata (not a JSONata error): report it so the C# side can show it, never hide it.
+    return { code: 'JS_ERROR', message: String(err && err.stack || err) };
+}
+
+async function main() {
+    const [batchPath, resultsPath] = process.argv.slice(2);
+    if (!batchPath || !resultsPath) {
+        console.error('usage: node run-batch.js <batch.json> <results.json>');
+        process.exit(2);
+    }
+    const batch = JSON.parse(fs.readFileSync(batchPath, 'utf8'));
+    const results = new Array(batch.cases.length);
+    for (let i = 0; i < batch.cases.length; i++) {
+        const c = batch.cases[i];
+        let compiled;
+        try {
+            compiled = jsonata(c.expr);
+        } catch (err) {
+            results[i] = failure(err);
+            continue;
+        }
+        try {
+            const input = c.data === undefined || c.data === null ? undefined : batch.datasets[c.data];
+            results[i] = describe(await compiled.evaluate(input));
+        } catch (err) {
+            results[i] = failure(err);
+        }
+    }
+    fs.writeFileSync(resultsPath, JSON.stringify(results));
+}
+
+main().catch(err => {
+    console.error(err && err.stack || err);
+    process.exit(1);
+});
