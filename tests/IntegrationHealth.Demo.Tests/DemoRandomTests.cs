@@ -66,4 +66,18 @@ public sealed class DemoRandomTests
     {
         Assert.Equal(4, new DemoRandom(1).Next(4, 4));
     }
+
+    [Fact]
+    public void NextGuidV7_LaterInstant_SortsAfterAndCarriesVersion7()
+    {
+        var rng = new DemoRandom(3);
+        var t = new DateTime(2026, 1, 2, 3, 4, 5, 678, DateTimeKind.Utc);
+        var earlier = rng.NextGuidV7(t).ToString("N");
+        var later = rng.NextGuidV7(t.AddMilliseconds(1)).ToString("N");
+        Assert.True(string.CompareOrdinal(earlier, later) < 0);
+        Assert.Equal('7', earlier[12]);
+        Assert.Contains(earlier[16], "89ab");
+        var ms = (t - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMillisecond;
+        Assert.Equal(ms.ToString("x12"), earlier[..12]);
+    }
 }

@@ -35,6 +35,9 @@ async function main() {
         process.exit(2);
     }
     const batch = JSON.parse(fs.readFileSync(batchPath, 'utf8'));
+    // Each case gets its own copy of its dataset: some jsonata-js evaluations mutate their input (e.g. arrays it
+    // reaches through a path gain members), which would otherwise leak into every later case on the same dataset.
+    const datasetTexts = batch.datasets.map(d => JSON.stringify(d));
     const results = new Array(batch.cases.length);
     for (let i = 0; i < batch.cases.length; i++) {
         const c = batch.cases[i];
@@ -46,7 +49,7 @@ async function main() {
             continue;
         }
         try {
-            const input = c.data === undefined || c.data === null ? undefined : batch.datasets[c.data];
+            const input = c.data === undefined || c.data === null ? undefined : JSON.parse(datasetTexts[c.data]);
             results[i] = describe(await compiled.evaluate(input));
         } catch (err) {
             results[i] = failure(err);

@@ -45,7 +45,7 @@ public static partial class EventBatchParser
     };
 
     /// <summary>Parses one event; the reader is on its first token and is left on its last.</summary>
-    private static void ParseEvent(ref Utf8JsonReader reader, int index, EventRules rules, BatchErrors errors, ParsedBatch batch)
+    private static void ParseEvent(ref Utf8JsonReader reader, int index, EventRules rules, BatchErrors errors, ParsedBatch batch, byte[] scratch)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -60,7 +60,6 @@ public static partial class EventBatchParser
         bool hasId = false, hasKind = false, hasOccurredAt = false, hasOutcome = false, hasErrorClass = false;
         int? remaining = null, limit = null;
         uint seen = 0u, nulls = 0u;
-        Span<byte> scratch = stackalloc byte[64];
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -166,6 +165,8 @@ public static partial class EventBatchParser
         if (remaining is { } r && limit is { } l && r > l)
             errors.Add(index, "rateLimitRemaining", $"'rateLimitRemaining' ({r}) must not exceed 'rateLimitLimit' ({l}).");
 
+        if (account is not null && provider is not null)
+            batch.References.Add(new EventReferences(index, ev, account, provider, connection));
         if (errors.Count != errorsBefore) return;
 
         if (!hasOutcome)
@@ -174,6 +175,5 @@ public static partial class EventBatchParser
             ev.Outcome = failed ? TelemetryOutcome.Failure : TelemetryOutcome.Success;
         }
         batch.Events.Add(ev);
-        batch.References.Add(new EventReferences(index, account!, provider!, connection));
     }
 }

@@ -4,8 +4,11 @@ using IntegrationHealth.Data.Entities;
 
 namespace IntegrationHealth.Api.Ingestion;
 
-/// <summary>External ids one event refers to; resolved to row ids in bulk once the whole batch has parsed.</summary>
-public readonly record struct EventReferences(int Index, string Account, string Provider, string? Connection);
+/// <summary>
+/// External ids one event refers to, resolved to row ids in bulk once the whole batch has parsed. Kept also for events
+/// with other errors, so one response reports an unknown account next to a bad status code.
+/// </summary>
+public readonly record struct EventReferences(int Index, TelemetryEvent Event, string Account, string Provider, string? Connection);
 
 /// <summary>Limits an event must respect, fixed per batch (so "now" is read once).</summary>
 public readonly record struct EventRules(int MaxEvents, DateTime EarliestUtc, DateTime LatestUtc);
@@ -13,7 +16,9 @@ public readonly record struct EventRules(int MaxEvents, DateTime EarliestUtc, Da
 /// <summary>What the parser produced: events (entities with tenant/account/provider ids still unset) and their references.</summary>
 public sealed class ParsedBatch
 {
+    /// <summary>The events that parsed without error, in batch order (what gets written when nothing failed).</summary>
     public List<TelemetryEvent> Events { get; } = [];
+    /// <summary>References of every event whose account and provider parsed.</summary>
     public List<EventReferences> References { get; } = [];
     /// <summary>Set when the batch holds more than <see cref="EventRules.MaxEvents"/> events (the caller answers 413).</summary>
     public bool TooManyEvents { get; set; }
@@ -29,12 +34,16 @@ public sealed class ParsedBatch
 /// </summary>
 public static partial class EventBatchParser
 {
+    /// <summary>Room for unescaping property names and enum values (all are short; longer ones cannot match).</summary>
+    private const int ScratchBytes = 64;
+
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>Parses a JSON array of event objects.</summary>
     public static ParsedBatch ParseArray(ReadOnlySpan<byte> body, EventRules rules, BatchErrors errors)
     {
         var batch = new ParsedBatch();
+        var scratch = new byte[ScratchBytes];
         var reader = new Utf8JsonReader(body, isFinalBlock: true, new JsonReaderState(ReaderOptions));
         var index = 0;
         try
@@ -56,7 +65,7 @@ public static partial class EventBatchParser
                     batch.TooManyEvents = true;
                     return batch;
                 }
-                ParseEvent(ref reader, index, rules, errors, batch);
+                ParseEvent(ref reader, index, rules, errors, batch, scratch);
                 index++;
             }
             if (reader.Read())
@@ -77,6 +86,7 @@ public static partial class EventBatchParser
     public static ParsedBatch ParseNdjson(ReadOnlySpan<byte> body, EventRules rules, BatchErrors errors)
     {
         var batch = new ParsedBatch();
+        var scratch = new byte[ScratchBytes];
         var index = 0;
         var rest = body;
         while (!rest.IsEmpty)
@@ -99,7 +109,7 @@ public static partial class EventBatchParser
                     errors.Add(index, "$", "Each NDJSON line must be one JSON object (an event).");
                 else
                 {
-                    ParseEvent(ref reader, index, rules, errors, batch);
+                    ParseEvent(ref reader, index, rules, errors, batch, scratch);
                     if (reader.Read())
                         errors.Add(index, "$", "Unexpected content after the event object on this line (one event per line).");
                 }

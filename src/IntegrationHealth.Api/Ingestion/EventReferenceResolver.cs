@@ -62,7 +62,7 @@ public sealed class EventReferenceResolver(IDbContextFactory<IntegrationHealthDb
         for (var i = 0; i < refs.Count; i++)
         {
             var r = refs[i];
-            var ev = batch.Events[i];
+            var ev = r.Event;
             ev.TenantId = tenantId;
             var ok = true;
             if (accounts.TryGetValue(r.Account, out var accountId)) ev.AccountId = accountId;

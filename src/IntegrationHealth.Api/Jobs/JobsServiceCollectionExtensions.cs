@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using IntegrationHealth.Data;
 
 namespace IntegrationHealth.Api.Jobs;

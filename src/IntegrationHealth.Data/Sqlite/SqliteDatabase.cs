@@ -13,10 +13,15 @@ public static class SqliteDatabase
     /// <summary>How long a connection waits for another writer's lock before failing.</summary>
     public const int BusyTimeoutMs = 30_000;
 
+    /// <summary>WAL pages a commit may leave before it checkpoints (default 1,000). Each 1,000-event batch dirties
+    /// roughly one page per event (random-key index), so the default made nearly every batch also checkpoint, with an
+    /// fsync; 16,384 pages (64 MB at 4 KB pages) checkpoints every dozen batches instead (measured ~1.5-2x).</summary>
+    public const int WalAutoCheckpointPages = 16_384;
+
     /// <summary>Per-connection pragmas, run on every opened connection (they are not stored in the file).</summary>
     public static readonly string ConnectionPragmas =
         $"PRAGMA synchronous=NORMAL; PRAGMA cache_size=-{CacheSizeKib}; PRAGMA busy_timeout={BusyTimeoutMs}; " +
-        "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+        $"PRAGMA wal_autocheckpoint={WalAutoCheckpointPages}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
 
     /// <summary>Creates the folder of a file database if it is missing (no-op for in-memory databases).</summary>
     public static void EnsureDirectory(string connectionString)

@@ -49,7 +49,7 @@ public static class DemoSeeder
         try
         {
             var ids = await WriteEntitiesAsync(factory, world, tenantId, progress, cancellationToken).ConfigureAwait(false);
-            await WriteTelemetryAsync(writer, world, tenantId, ids, progress, cancellationToken).ConfigureAwait(false);
+            await WriteTelemetryAsync(writer, world, ids, progress, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -59,8 +59,22 @@ public static class DemoSeeder
         return true;
     }
 
-    /// <summary>Store ids of the world's accounts, providers and connections, by world index.</summary>
-    internal sealed record StoreIds(int[] Accounts, int[] Providers, int[] Connections);
+    /// <summary>Writes a world's tenant, accounts, connections, tickets, responses and ground truth, but no telemetry
+    /// (benchmarks and tools that send the telemetry their own way). Does not check whether the tenant already has
+    /// accounts: external ids must not clash with what is stored.</summary>
+    public static async Task<DemoStoreIds> SeedEntitiesAsync(IServiceProvider services, DemoWorld world,
+        IProgress<DemoProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(world);
+        var factory = services.GetRequiredService<IDbContextFactory<IntegrationHealthDbContext>>();
+        int tenantId;
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            tenantId = (await EnsureTenantAsync(db, world, cancellationToken).ConfigureAwait(false)).Id;
+        }
+        return await WriteEntitiesAsync(factory, world, tenantId, progress, cancellationToken).ConfigureAwait(false);
+    }
 
     private static async Task<Tenant> EnsureTenantAsync(IntegrationHealthDbContext db, DemoWorld world, CancellationToken ct)
     {
@@ -88,7 +102,7 @@ public static class DemoSeeder
         return tenant;
     }
 
-    private static async Task<StoreIds> WriteEntitiesAsync(IDbContextFactory<IntegrationHealthDbContext> factory, DemoWorld world,
+    private static async Task<DemoStoreIds> WriteEntitiesAsync(IDbContextFactory<IntegrationHealthDbContext> factory, DemoWorld world,
         int tenantId, IProgress<DemoProgress>? progress, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct).ConfigureAwait(false);
@@ -167,7 +181,7 @@ public static class DemoSeeder
         }));
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         progress?.Report(new DemoProgress("feedback", world.Tickets.Count + world.Surveys.Count, world.Tickets.Count + world.Surveys.Count));
-        return new StoreIds(accountIds, providerIds, connections.Select(c => c.Id).ToArray());
+        return new DemoStoreIds(tenantId, accountIds, providerIds, connections.Select(c => c.Id).ToArray());
     }
 
     /// <summary>Store ids of the demo catalogue's providers; any the catalogue lacks are added.</summary>
@@ -189,7 +203,7 @@ public static class DemoSeeder
         return DemoCatalog.Providers.Select(p => existing[p.Key].Id).ToArray();
     }
 
-    private static async Task WriteTelemetryAsync(ITelemetryWriter writer, DemoWorld world, int tenantId, StoreIds ids,
+    private static async Task WriteTelemetryAsync(ITelemetryWriter writer, DemoWorld world, DemoStoreIds ids,
         IProgress<DemoProgress>? progress, CancellationToken ct)
     {
         var estimate = DemoEventStream.EstimateCount(world);
@@ -207,7 +221,7 @@ public static class DemoSeeder
                 {
                     foreach (var e in DemoEventStream.ForDay(world, day))
                     {
-                        batch.Add(ToEntity(e, tenantId, ids));
+                        batch.Add(ids.ToTelemetryEvent(e));
                         if (batch.Count == batchSize)
                         {
                             await channel.Writer.WriteAsync(batch, cts.Token).ConfigureAwait(false);
@@ -249,27 +263,6 @@ public static class DemoSeeder
         }
         progress?.Report(new DemoProgress("telemetry", written, written));
     }
-
-    internal static TelemetryEvent ToEntity(in DemoEvent e, int tenantId, StoreIds ids) => new()
-    {
-        Id = e.Id,
-        OccurredAt = e.OccurredAt,
-        TenantId = tenantId,
-        AccountId = ids.Accounts[e.AccountIndex],
-        ProviderId = ids.Providers[e.ProviderIndex],
-        ConnectionId = e.ConnectionIndex >= 0 ? ids.Connections[e.ConnectionIndex] : null,
-        Kind = e.Kind,
-        Outcome = e.Outcome,
-        ErrorClass = e.ErrorClass,
-        Method = e.Method,
-        HttpStatus = e.HttpStatus,
-        LatencyMs = e.LatencyMs,
-        Records = e.Records,
-        RateLimitRemaining = e.RateLimitRemaining,
-        RateLimitLimit = e.RateLimitLimit,
-        Resource = e.Resource,
-        UserId = e.UserId,
-    };
 
     /// <summary>Best-effort undo of a failed or cancelled seeding: removes the tenant's accounts, which cascades to
     /// their connections, telemetry, tickets, responses and ground truth.</summary>

@@ -319,7 +319,7 @@ internal static partial class Evaluator
             return result;
         }
 
-        var groups = new Dictionary<string, (object? Data, int ExprIndex)>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, GroupEntry>(StringComparer.Ordinal);
         foreach (var item in inputArray)
         {
             var itemEnv = reduce ? CreateFrameFromTuple(env, (TupleBinding)item!) : env;
@@ -339,11 +339,11 @@ internal static partial class Evaluator
                         throw new JsonataException("D1009", "Multiple key definitions evaluate to same key", position, value: key);
                     }
 
-                    groups[key] = (Semantics.Append(entry.Data, item), pairIndex);
+                    entry.Append(item);
                 }
                 else
                 {
-                    groups[key] = (item, pairIndex);
+                    groups[key] = new GroupEntry(item, pairIndex);
                 }
             }
         }
@@ -368,6 +368,54 @@ internal static partial class Evaluator
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The items grouped under one key. Equivalent to jsonata's repeated <c>append(data, item)</c> but appends in
+    /// place once the list is our own, so grouping n items is linear rather than quadratic.
+    /// </summary>
+    private sealed class GroupEntry(object? first, int exprIndex)
+    {
+        private ArrayValue? _owned;
+
+        public int ExprIndex { get; } = exprIndex;
+
+        public object? Data { get; private set; } = first;
+
+        public void Append(object? item)
+        {
+            if (item is null)
+            {
+                return;
+            }
+
+            if (_owned is null)
+            {
+                if (Data is null)
+                {
+                    Data = item;
+                    return;
+                }
+
+                _owned = new ArrayValue();
+                AddFlattened(_owned, Data);
+                Data = _owned;
+            }
+
+            AddFlattened(_owned, item);
+        }
+
+        private static void AddFlattened(ArrayValue target, object? value)
+        {
+            if (value is ArrayValue arr)
+            {
+                target.AddRange(arr);
+            }
+            else
+            {
+                target.Add(value);
+            }
+        }
     }
 
     private static string? GroupKey(Node keyExpr, object? item, Frame env, int position)

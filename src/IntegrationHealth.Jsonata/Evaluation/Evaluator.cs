@@ -234,7 +234,24 @@ internal static partial class Evaluator
             input = wrapped[0];
         }
 
-        if (input is ObjectValue obj)
+        if (input is ArrayValue items)
+        {
+            // Object.keys over an array yields its indexes, so the wildcard visits every item.
+            foreach (var item in items)
+            {
+                if (item is ArrayValue nested)
+                {
+                    var flat = new ArrayValue();
+                    Flatten(nested, flat);
+                    results = Semantics.Append(results, flat)!;
+                }
+                else
+                {
+                    ((ArrayValue)results).Add(item);
+                }
+            }
+        }
+        else if (input is ObjectValue obj)
         {
             foreach (var pair in obj)
             {

@@ -17,25 +17,58 @@ internal sealed class Signature
         public string Type = "";
         public bool IsArray;
         public bool UsesContext;
-        public Regex? ContextRegex;
+        public string? ContextTypes;
         public string? Subtype;
     }
 
     private readonly List<Param> _params;
-    private readonly Regex _regex;
+
+    /// <summary>Per parameter: the type symbols it accepts and how many arguments it may take.</summary>
+    private readonly (string Allowed, int Min, int Max)[] _matchers;
 
     private Signature(string definition, List<Param> parameters)
     {
         Definition = definition;
         _params = parameters;
-        var sb = new StringBuilder("^");
-        foreach (var p in parameters)
+        _matchers = new (string, int, int)[parameters.Count];
+        for (var i = 0; i < parameters.Count; i++)
         {
-            sb.Append('(').Append(p.Regex).Append(')');
+            // Param.Regex is a single class ("[sm]", "f") plus an optional quantifier (?, +, or ?? for "-?").
+            var regex = parameters[i].Regex;
+            var body = regex.TrimEnd('?', '+');
+            var quantifiers = regex[body.Length..];
+            var allowed = body.StartsWith('[') ? body[1..^1] : body;
+            var min = quantifiers.Contains('?', StringComparison.Ordinal) ? 0 : 1;
+            var max = quantifiers.Contains('+', StringComparison.Ordinal) ? int.MaxValue : 1;
+            _matchers[i] = (allowed, min, max);
+        }
+    }
+
+    /// <summary>Matches argument symbols against the parameters (greedy with backtracking, like the regex it replaces).</summary>
+    private bool TryMatch(ReadOnlySpan<char> symbols, int paramIndex, int[] counts)
+    {
+        if (paramIndex == _matchers.Length)
+        {
+            return symbols.Length == 0;
         }
 
-        sb.Append('$');
-        _regex = new Regex(sb.ToString(), RegexOptions.CultureInvariant);
+        var (allowed, min, max) = _matchers[paramIndex];
+        var available = 0;
+        while (available < symbols.Length && available < max && allowed.Contains(symbols[available]))
+        {
+            available++;
+        }
+
+        for (var take = available; take >= min; take--)
+        {
+            if (TryMatch(symbols[take..], paramIndex + 1, counts))
+            {
+                counts[paramIndex] = take;
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public string Definition { get; }
@@ -92,7 +125,7 @@ internal sealed class Signature
                     break;
                 case '-':
                     prev.UsesContext = true;
-                    prev.ContextRegex = new Regex("^" + prev.Regex + "$", RegexOptions.CultureInvariant);
+                    prev.ContextTypes = prev.Regex.StartsWith('[') ? prev.Regex[1..prev.Regex.IndexOf(']')] : prev.Regex[..1];
                     prev.Regex += "?";
                     break;
                 case '?':
@@ -195,26 +228,27 @@ internal sealed class Signature
             buffer[i] = SymbolOf(args[i]);
         }
 
-        var supplied = new string(buffer);
-        var match = _regex.Match(supplied);
-        if (!match.Success)
+        var counts = new int[_matchers.Length];
+        if (!TryMatch(buffer, 0, counts))
         {
-            ThrowValidationError(args, supplied);
+            ThrowValidationError(args, new string(buffer));
         }
 
         var validated = new List<object?>(_params.Count);
         var argIndex = 0;
+        var consumed = 0;
         for (var index = 0; index < _params.Count; index++)
         {
             var param = _params[index];
             var arg = argIndex < args.Length ? args[argIndex] : null;
-            var matched = match.Groups[index + 1].Value;
+            var matched = buffer.Slice(consumed, counts[index]);
+            consumed += counts[index];
             if (matched.Length == 0)
             {
-                if (param.UsesContext && param.ContextRegex is not null)
+                if (param.UsesContext && param.ContextTypes is not null)
                 {
                     var contextType = SymbolOf(context);
-                    if (param.ContextRegex.IsMatch(contextType.ToString()))
+                    if (param.ContextTypes.Contains(contextType))
                     {
                         validated.Add(context);
                     }
@@ -247,7 +281,7 @@ internal sealed class Signature
                         var arrayOk = true;
                         if (param.Subtype is not null)
                         {
-                            if (single != 'a' && matched != param.Subtype)
+                            if (single != 'a' && !matched.SequenceEqual(param.Subtype))
                             {
                                 arrayOk = false;
                             }

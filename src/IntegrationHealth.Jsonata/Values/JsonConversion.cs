@@ -49,44 +49,86 @@ internal static class JsonConversion
         }
     }
 
-    public static object? FromElement(JsonElement element)
+    public static object? FromElement(JsonElement element) => new ElementReader().Read(element, 0);
+
+    /// <summary>
+    /// Converts a JsonElement tree. Records in an array usually share one shape, so property-name strings of the
+    /// previous object at the same depth are reused when the UTF-8 names match, instead of allocating them again.
+    /// </summary>
+    private sealed class ElementReader
     {
-        switch (element.ValueKind)
+        private readonly List<string[]?> _shapes = [];
+
+        public object? Read(JsonElement element, int depth)
         {
-            case JsonValueKind.Object:
+            switch (element.ValueKind)
             {
-                var result = new ObjectValue();
-                foreach (var property in element.EnumerateObject())
+                case JsonValueKind.Object:
                 {
-                    result[property.Name] = FromElement(property.Value);
+                    while (_shapes.Count <= depth)
+                    {
+                        _shapes.Add(null);
+                    }
+
+                    var shape = _shapes[depth];
+                    var result = new ObjectValue(shape?.Length ?? 4);
+                    var i = 0;
+                    var sameShape = true;
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        string name;
+                        if (shape is not null && i < shape.Length && property.NameEquals(shape[i]))
+                        {
+                            name = shape[i];
+                        }
+                        else
+                        {
+                            name = property.Name;
+                            sameShape = false;
+                        }
+
+                        result[name] = Read(property.Value, depth + 1);
+                        i++;
+                    }
+
+                    if (!sameShape || shape is null || shape.Length != result.Count)
+                    {
+                        var keys = new string[result.Count];
+                        for (var k = 0; k < keys.Length; k++)
+                        {
+                            keys[k] = result.KeyAt(k);
+                        }
+
+                        _shapes[depth] = keys;
+                    }
+
+                    return result;
                 }
 
-                return result;
-            }
-
-            case JsonValueKind.Array:
-            {
-                var result = new ArrayValue(element.GetArrayLength());
-                foreach (var item in element.EnumerateArray())
+                case JsonValueKind.Array:
                 {
-                    result.Add(FromElement(item));
+                    var result = new ArrayValue(element.GetArrayLength());
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        result.Add(Read(item, depth + 1));
+                    }
+
+                    return result;
                 }
 
-                return result;
+                case JsonValueKind.String:
+                    return element.GetString();
+                case JsonValueKind.Number:
+                    return element.GetDouble();
+                case JsonValueKind.True:
+                    return Semantics.True;
+                case JsonValueKind.False:
+                    return Semantics.False;
+                case JsonValueKind.Undefined:
+                    return null;
+                default:
+                    return NullValue.Instance;
             }
-
-            case JsonValueKind.String:
-                return element.GetString();
-            case JsonValueKind.Number:
-                return element.GetDouble();
-            case JsonValueKind.True:
-                return Semantics.True;
-            case JsonValueKind.False:
-                return Semantics.False;
-            case JsonValueKind.Undefined:
-                return null;
-            default:
-                return NullValue.Instance;
         }
     }
 

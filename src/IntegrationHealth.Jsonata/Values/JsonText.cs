@@ -29,7 +29,13 @@ internal static class JsonText
                 sb.Append(b ? "true" : "false");
                 break;
             case double d:
-                if (double.IsNaN(d) || double.IsInfinity(d))
+                if (double.IsInfinity(d))
+                {
+                    // jsonata's replacer runs isNumeric on every number, which rejects infinities.
+                    throw new JsonataException("D1001", "Number out of range", value: d);
+                }
+
+                if (double.IsNaN(d))
                 {
                     sb.Append("null");
                 }

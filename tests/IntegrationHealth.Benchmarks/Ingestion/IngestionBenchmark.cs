@@ -1,7 +1,197 @@
+using System.Diagnostics;
+using System.Globalization;
+using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Demo.World;
+using Npgsql;
+
 namespace IntegrationHealth.Benchmarks.Ingestion;
 
-// STUB: replaced by the ingestion benchmark's author.
+/// <summary>
+/// The "ingestion" suite. On PostgreSQL (admin connection string from <c>INTEGRATIONHEALTH_TEST_PG</c>): raw binary COPY
+/// of N events (the peer / limit) against the same N events posted over HTTP to the real API by concurrent clients,
+/// and their ratio (target ≥ 50%). On SQLite: direct <c>ITelemetryWriter</c> events/s (target ≥ 100,000) and HTTP
+/// ingestion events/s. Every run gets a fresh database built by the real migrations, warmed with a few batches first.
+/// Targets are reported, not asserted: exit 0 when the suite ran, 1 when a part failed, 2 on bad options.
+/// </summary>
 internal static class IngestionBenchmark
 {
-    public static Task<int> RunAsync(string[] args) => Task.FromResult(1);
+    private const double HttpToCopyTarget = 0.5;
+    private const double SqliteWriterTarget = 100_000;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        IngestionSettings settings;
+        try
+        {
+            settings = IngestionSettings.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"ingestion benchmark: {e.Message}");
+            return 2;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var workload = IngestionWorkload.Create(settings);
+        var bodies = workload.Bodies(workload.Events);
+        var warmupBodies = workload.Bodies(workload.Warmup);
+        Console.WriteLine($"Ingestion benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine($"events: {settings.Events:N0} demo events (seed {settings.Seed}, {workload.World.Accounts.Count} accounts, " +
+                          $"{(settings.TimeOrderedIds ? "time-ordered UUIDv7" : "random UUIDv4")} ids), {settings.Batch:N0}-event batches " +
+                          $"(HTTP: JSON bodies, {bodies.Average(b => b.Length) / 1024:N0} KiB each, {settings.Clients} concurrent clients); " +
+                          $"warm-up {settings.WarmupEvents:N0} events per run, not timed");
+        Console.WriteLine("tables: fresh database per run (real migrations: uuid/blob primary key + (tenant, account, time) and " +
+                          "(tenant, provider, time) indexes), holding the warm-up rows when timing starts");
+        Console.WriteLine();
+
+        var results = new List<Result>();
+        var failed = false;
+        if (settings.SkipPostgres)
+        {
+            Console.WriteLine("PostgreSQL: skipped (--skip-postgres)");
+        }
+        else if (await PostgresAdminAsync() is not { } admin)
+        {
+            Console.WriteLine("PostgreSQL: not reachable — set INTEGRATIONHEALTH_TEST_PG (e.g. start one with `bash tests/postgres.sh start` " +
+                              "and `eval \"export $(bash tests/postgres.sh env)\"`); running the SQLite part only.");
+        }
+        else
+        {
+            failed |= !await Attempt("PostgreSQL raw COPY", async () => results.Add(await PostgresCopyAsync(admin.ConnectionString, workload, settings)));
+            failed |= !await Attempt("PostgreSQL HTTP", async () => results.Add(await HttpAsync("PostgreSQL",
+                () => ScratchStore.CreatePostgresAsync(admin.ConnectionString, "http", workload), bodies, warmupBodies, settings)));
+            Console.WriteLine($"PostgreSQL server: {admin.Version}");
+        }
+        if (!settings.SkipSqlite)
+        {
+            failed |= !await Attempt("SQLite writer", async () => results.Add(await SqliteWriterAsync(workload, settings)));
+            failed |= !await Attempt("SQLite HTTP", async () => results.Add(await HttpAsync("SQLite",
+                () => ScratchStore.CreateSqliteAsync("http", workload), bodies, warmupBodies, settings)));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| store | path | events/s | time | rows before → after |");
+        Console.WriteLine("|---|---|---:|---:|---|");
+        foreach (var r in results)
+        {
+            Console.WriteLine($"| {r.Store} | {r.Path} | {r.PerSecond.ToString("N0", CultureInfo.InvariantCulture)} | {r.Elapsed.TotalSeconds:N2} s | " +
+                              $"{r.RowsBefore:N0} → {r.RowsAfter:N0} |");
+        }
+        Console.WriteLine();
+        var copy = results.FirstOrDefault(r => r.Store == "PostgreSQL" && r.Path.StartsWith("raw", StringComparison.Ordinal));
+        var pgHttp = results.FirstOrDefault(r => r.Store == "PostgreSQL" && r.Path.StartsWith("HTTP", StringComparison.Ordinal));
+        if (copy is not null && pgHttp is not null)
+        {
+            var ratio = pgHttp.PerSecond / copy.PerSecond;
+            Console.WriteLine($"PostgreSQL HTTP / raw COPY: {ratio:P0} (target ≥ {HttpToCopyTarget:P0}: {(ratio >= HttpToCopyTarget ? "met" : "NOT met")})");
+        }
+        if (results.FirstOrDefault(r => r.Store == "SQLite" && r.Path.StartsWith("ITelemetryWriter", StringComparison.Ordinal)) is { } writer)
+        {
+            Console.WriteLine($"SQLite ITelemetryWriter: {writer.PerSecond:N0} events/s (target ≥ {SqliteWriterTarget:N0}: " +
+                              $"{(writer.PerSecond >= SqliteWriterTarget ? "met" : "NOT met")})");
+        }
+        Console.WriteLine($"suite time: {clock.Elapsed.TotalSeconds:N0} s");
+        return failed ? 1 : 0;
+    }
+
+    private sealed record Result(string Store, string Path, long Events, TimeSpan Elapsed, long RowsBefore, long RowsAfter)
+    {
+        public double PerSecond => Events / Elapsed.TotalSeconds;
+    }
+
+    private static async Task<bool> Attempt(string name, Func<Task> run)
+    {
+        try
+        {
+            Console.WriteLine($"running: {name}…");
+            await run();
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or NpgsqlException or TimeoutException or HttpRequestException
+                                      or IOException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            Console.WriteLine($"!! {name} failed: {e.Message}");
+            return false;
+        }
+    }
+
+    private static async Task<(string ConnectionString, string Version)?> PostgresAdminAsync()
+    {
+        var connectionString = Environment.GetEnvironmentVariable("INTEGRATIONHEALTH_TEST_PG");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return null;
+        }
+        try
+        {
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 5 }.ConnectionString);
+            await connection.OpenAsync();
+            await using var version = new NpgsqlCommand("SHOW server_version", connection);
+            return (connectionString, $"PostgreSQL {await version.ExecuteScalarAsync()} ({connection.Host}:{connection.Port})");
+        }
+        catch (Exception e) when (e is NpgsqlException or ArgumentException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            Console.WriteLine($"PostgreSQL at INTEGRATIONHEALTH_TEST_PG: {e.Message}");
+            return null;
+        }
+    }
+
+    private static TelemetryEvent[][] Rows(DemoEvent[] events, IngestionWorkload workload, Demo.DemoStoreIds ids) =>
+        IngestionWorkload.Batches(events, workload.Batch).Select(b => b.Select(e => ids.ToTelemetryEvent(e)).ToArray()).ToArray();
+
+    private static async Task<Result> PostgresCopyAsync(string admin, IngestionWorkload workload, IngestionSettings settings)
+    {
+        await using var store = await ScratchStore.CreatePostgresAsync(admin, "copy", workload);
+        var connectionString = store.Options.ConnectionString!;
+        await CopyLoad.RunAsync(connectionString, Rows(workload.Warmup, workload, store.Ids));
+        var before = await store.CountEventsAsync();
+        var rows = Rows(workload.Events, workload, store.Ids);
+        var elapsed = await CopyLoad.RunAsync(connectionString, rows);
+        var after = await store.CountEventsAsync();
+        Check(after - before, settings.Events, "raw COPY");
+        return new Result("PostgreSQL", "raw binary COPY, 1 connection (peer/limit)", settings.Events, elapsed, before, after);
+    }
+
+    private static async Task<Result> SqliteWriterAsync(IngestionWorkload workload, IngestionSettings settings)
+    {
+        await using var store = await ScratchStore.CreateSqliteAsync("writer", workload);
+        var writer = store.Writer;
+        foreach (var batch in Rows(workload.Warmup, workload, store.Ids))
+        {
+            await writer.WriteAsync(batch);
+        }
+        var before = await store.CountEventsAsync();
+        var rows = Rows(workload.Events, workload, store.Ids);
+        var clock = Stopwatch.StartNew();
+        long accepted = 0;
+        foreach (var batch in rows)
+        {
+            accepted += (await writer.WriteAsync(batch)).Accepted;
+        }
+        var elapsed = clock.Elapsed;
+        var after = await store.CountEventsAsync();
+        Check(accepted, settings.Events, "SQLite writer");
+        return new Result("SQLite", "ITelemetryWriter direct, in process", accepted, elapsed, before, after);
+    }
+
+    private static async Task<Result> HttpAsync(string storeName, Func<Task<ScratchStore>> createStore, byte[][] bodies, byte[][] warmup,
+        IngestionSettings settings)
+    {
+        await using var store = await createStore();
+        await using var server = await ApiServer.StartAsync(store.Options, "bench");
+        await HttpLoad.RunAsync(server, warmup, settings.Clients);
+        var before = await store.CountEventsAsync();
+        var (accepted, _, elapsed) = await HttpLoad.RunAsync(server, bodies, settings.Clients);
+        var after = await store.CountEventsAsync();
+        Check(accepted, settings.Events, $"{storeName} HTTP");
+        return new Result(storeName, $"HTTP POST /v1/events, {settings.Clients} clients, real API process", accepted, elapsed, before, after);
+    }
+
+    private static void Check(long stored, long expected, string what)
+    {
+        if (stored != expected)
+        {
+            throw new InvalidOperationException($"{what}: {stored:N0} events stored, {expected:N0} expected");
+        }
+    }
 }

@@ -26,8 +26,8 @@ public sealed class DifferentialRun
     /// <summary>Default seed; env <c>JSONATA_DIFF_SEED</c> overrides it.</summary>
     public const int DefaultSeed = 20261123;
 
-    /// <summary>Default number of cases (120 per family); env <c>JSONATA_DIFF_COUNT</c> overrides it.</summary>
-    public const int DefaultCount = 2280;
+    /// <summary>Default number of cases (120 per family, 3,120 in all); env <c>JSONATA_DIFF_COUNT</c> overrides it.</summary>
+    public static int DefaultCount { get; } = ExpressionGenerator.FamilyNames.Count * 120;
 
     /// <summary>How many payloads the cases are spread over.</summary>
     public const int PayloadCount = 40;
@@ -115,7 +115,7 @@ public sealed class DifferentialRun
         foreach (var mismatch in run.Mismatches) report.AppendLine(mismatch.ToString());
         report.AppendLine();
         report.AppendLine("Payloads:");
-        foreach (var payload in payloads) report.AppendLine(CultureInfo.InvariantCulture, $"  {payload.Summary}: {payload.Document.ToJsonString()}");
+        foreach (var payload in payloads) report.AppendLine(CultureInfo.InvariantCulture, $"  {payload.Summary}: {Outcome.Readable(JsonSerializer.SerializeToElement(payload.Document))}");
         File.WriteAllText(ReportPath, report.ToString());
     }
 

@@ -27,7 +27,7 @@ public sealed partial class ExpressionGenerator
 
     private string Predicates(Vocabulary v)
     {
-        var c = PickCollection(v);
+        var c = PickArrayCollection(v);
         return random.Next(10) switch
         {
             0 => $"{c.Path}[{Predicate(c.Fields)}]",

@@ -40,6 +40,13 @@ public sealed partial class ExpressionGenerator
         ("conditionals-ranges", (g, v) => g.ConditionalsAndRanges(v)),
         ("dates", (g, v) => g.Dates(v)),
         ("errors", (g, v) => g.Errors(v)),
+        ("sequences", (g, v) => g.Sequences(v)),
+        ("regex", (g, v) => g.Regex(v)),
+        ("unicode", (g, v) => g.Unicode(v)),
+        ("pictures", (g, v) => g.Pictures(v)),
+        ("transforms", (g, v) => g.Transforms(v)),
+        ("lambdas", (g, v) => g.Lambdas(v)),
+        ("equality-sorting", (g, v) => g.EqualityAndSorting(v)),
     ];
 
     /// <summary>Names of the expression families, in the order cases are dealt.</summary>
@@ -84,6 +91,13 @@ public sealed partial class ExpressionGenerator
     private string OneOf(params string[] options) => options[random.Next(options.Length)];
 
     private Collection PickCollection(Vocabulary v) => Pick(v.Collections);
+
+    /// <summary>Mostly a real array of objects (records, lines, events), where filtering has something to filter.</summary>
+    private Collection PickArrayCollection(Vocabulary v)
+    {
+        var arrays = v.Collections.Where(c => v.Root.Any(f => f.Path == c.Path && f.Has(ValueKinds.ArrayOfObjects))).ToArray();
+        return arrays.Length > 0 && Chance(0.8) ? Pick(arrays) : PickCollection(v);
+    }
 
     /// <summary>A path to a field holding <paramref name="want"/> (falls back to any field); 4% of the time a
     /// path that exists in no payload, because missing data is the common case in integrations.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace IntegrationHealth.Jsonata.Tests.Differential;
@@ -31,7 +32,7 @@ public static class JsonEquivalence
                 var a = actual.GetDouble();
                 return e == a ? null : $"at {path}: number {e.ToString("R", CultureInfo.InvariantCulture)} vs {a.ToString("R", CultureInfo.InvariantCulture)}";
             case JsonValueKind.String:
-                return expected.GetString() == actual.GetString() ? null : $"at {path}: {Short(expected)} vs {Short(actual)}";
+                return StringValue(expected) == StringValue(actual) ? null : $"at {path}: {Short(expected)} vs {Short(actual)}";
             case JsonValueKind.True:
                 return expected.ValueKind == actual.ValueKind ? null : $"at {path}: {expected.ValueKind} vs {actual.ValueKind}";
             case JsonValueKind.Array:
@@ -68,6 +69,43 @@ public static class JsonEquivalence
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The string's UTF-16 code units. Unlike <see cref="JsonElement.GetString"/> this accepts lone surrogates:
+    /// JavaScript strings are code-unit sequences, so jsonata-js legitimately produces them (e.g. <c>$split('😀', '')</c>)
+    /// and JSON.stringify writes them as <c>\udXXX</c> escapes.
+    /// </summary>
+    public static string StringValue(JsonElement value)
+    {
+        var raw = value.GetRawText();
+        var text = new StringBuilder(raw.Length);
+        for (var i = 1; i < raw.Length - 1; i++)
+        {
+            var c = raw[i];
+            if (c != '\\')
+            {
+                text.Append(c);
+                continue;
+            }
+
+            c = raw[++i];
+            switch (c)
+            {
+                case 'u':
+                    text.Append((char)int.Parse(raw.AsSpan(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                    i += 4;
+                    break;
+                case 'b': text.Append('\b'); break;
+                case 'f': text.Append('\f'); break;
+                case 'n': text.Append('\n'); break;
+                case 'r': text.Append('\r'); break;
+                case 't': text.Append('\t'); break;
+                default: text.Append(c); break;
+            }
+        }
+
+        return text.ToString();
     }
 
     // True and False are one kind for the type check; the value is compared afterwards.

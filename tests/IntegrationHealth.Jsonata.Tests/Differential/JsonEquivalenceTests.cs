@@ -9,6 +9,8 @@ public sealed class JsonEquivalenceTests
     [InlineData("1e2", "100")]
     [InlineData("{\"a\":1,\"b\":[true,null]}", "{\"b\":[true,null],\"a\":1}")]
     [InlineData("\"é\"", "\"\\u00e9\"")]
+    [InlineData("\"\\ud83d\"", "\"\\uD83D\"")]
+    [InlineData("\"😀\"", "\"\\ud83d\\ude00\"")]
     public void Equal_EquivalentJson_ReturnsTrue(string expected, string actual)
     {
         Assert.True(JsonEquivalence.Equal(Parse(expected), Parse(actual), out var difference), difference);
@@ -23,6 +25,7 @@ public sealed class JsonEquivalenceTests
     [InlineData("true", "false", "True vs False")]
     [InlineData("null", "0", "null vs 0")]
     [InlineData("\"1\"", "1", "\"1\" vs 1")]
+    [InlineData("\"\\ud83d\"", "\"\\ude00\"", "at $:")]
     public void Equal_DifferentJson_ReturnsFalseAndNamesTheDifference(string expected, string actual, string expectedDifference)
     {
         Assert.False(JsonEquivalence.Equal(Parse(expected), Parse(actual), out var difference));

@@ -85,12 +85,27 @@ public sealed record Outcome(OutcomeKind Kind, JsonElement? Value = null, string
         _ => "a crash",
     };
 
+    private static readonly JsonSerializerOptions ReadableJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>JSON with non-ASCII text left readable; lone surrogates (which cannot be re-encoded) keep their escapes.</summary>
+    public static string Readable(JsonElement value)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(value, ReadableJson);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            return value.GetRawText();
+        }
+    }
+
     /// <summary>Compact text for reports, truncated so one huge value cannot drown the others.</summary>
     public override string ToString()
     {
         var text = Kind switch
         {
-            OutcomeKind.Value => Value!.Value.GetRawText(),
+            OutcomeKind.Value => Readable(Value!.Value),
             OutcomeKind.Undefined => "undefined",
             OutcomeKind.Function => "<function>",
             OutcomeKind.Error => $"error {Code}: {Message}",

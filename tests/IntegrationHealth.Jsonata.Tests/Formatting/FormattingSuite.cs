@@ -69,7 +69,9 @@ public static class FormattingSuite
             for (var i = 0; i < definitions.Length; i++)
             {
                 var definition = definitions[i];
-                var expression = definition.TryGetProperty("expr", out var expr) ? expr.GetString()
+                // Raw text first: a few unrelated cases hold lone surrogates that GetString rejects.
+                var expression = definition.TryGetProperty("expr", out var expr)
+                    ? FunctionNames.Any(name => expr.GetRawText().Contains(name, StringComparison.Ordinal)) ? expr.GetString() : null
                     : definition.TryGetProperty("expr-file", out var exprFile)
                         ? File.ReadAllText(Path.Combine(Path.GetDirectoryName(file)!, exprFile.GetString()!))
                         : null;

@@ -12,7 +12,7 @@ internal static class IntegerPicture
 {
     // jsonata-js builds roman numerals recursively and overflows its stack long before this; a bound keeps the
     // output size sane and turns the failure into a clear error.
-    private const double MaxRomanValue = 10_000_000;
+    private const double MaxRomanValue = 100_000_000;
 
     private static readonly (int Value, string Numeral)[] RomanNumerals =
     [
@@ -190,7 +190,7 @@ internal static class IntegerPicture
     {
         if (value >= MaxRomanValue)
         {
-            throw FormattingErrors.Create("D3130", "roman numerals beyond " + MaxRomanValue.ToString(CultureInfo.InvariantCulture));
+            throw new JsonataException("D3130", "Roman numerals are supported for values below " + MaxRomanValue.ToString("N0", CultureInfo.InvariantCulture), value: value);
         }
 
         var numerals = new StringBuilder();

@@ -30,6 +30,11 @@ internal static partial class IsoTimestamp
         var fraction = match.Groups["fraction"];
         var zone = match.Groups["zone"];
 
+        if (match.Groups["day"].Success && !match.Groups["month"].Success)
+        {
+            return double.NaN; // "2018-26": the shape check lets a day through without a month; Node does not
+        }
+
         if (fraction.Success && !hasTime)
         {
             // Node's fallback parser reads "2018.5" as May 2018 and "2018-03.5" as 5 March: a dot separates
@@ -94,11 +99,26 @@ internal static partial class IsoTimestamp
         }
 
         // Days beyond the month's length roll over ("2018-02-30" is 2 March), as in Node.
-        var result = CalendarInstant.DateUtc(year, month - 1, day, hours, minutes, seconds, millis);
-        if (year is >= 0 and <= 99)
+        double result;
+        if (year >= 100)
         {
-            // Date.UTC would read these as 19xx; ISO text means the literal year.
-            result = CalendarInstant.DateUtc(year + 400, month - 1, day, hours, minutes, seconds, millis) - (400 * 365.2425 * CalendarInstant.MillisPerDay);
+            result = CalendarInstant.DateUtc(year, month - 1, day, hours, minutes, seconds, millis);
+        }
+        else if (!hasTime && (zone.Success || match.Groups["fraction"].Success))
+        {
+            // Not ES ISO format, so Node's fallback parser reads the year the old way: 0 and 32-49 are 20xx,
+            // 50-99 are 19xx. It reads 1-31 as a day instead (approximated here as "no date").
+            if (year is >= 1 and <= 31)
+            {
+                return double.NaN;
+            }
+
+            result = CalendarInstant.DateUtc(year < 50 ? 2000 + year : 1900 + year, month - 1, day, hours, minutes, seconds, millis);
+        }
+        else
+        {
+            // Date.UTC would read 0-99 as 19xx; ISO text means the literal year. 400 years are exactly 146097 days.
+            result = CalendarInstant.DateUtc(year + 400, month - 1, day, hours, minutes, seconds, millis) - (146_097 * CalendarInstant.MillisPerDay);
         }
 
         return result - (offsetMinutes * 60_000.0);

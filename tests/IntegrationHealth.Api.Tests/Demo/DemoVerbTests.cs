@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using IntegrationHealth.Demo;
+
+namespace IntegrationHealth.Api.Tests.Demo;
+
+/// <summary>"The demo starts and serves data": the real built API, started with the <c>demo</c> verb as a child process.</summary>
+public sealed class DemoVerbTests
+{
+    [Fact]
+    public async Task Demo_FortyAccounts_ServesSeededDataAndAcceptsSimulatedTraffic()
+    {
+        await using var api = ApiProcess.Start("demo", "--accounts", "40");
+        var key = await api.AdminKeyAsync(TimeSpan.FromMinutes(3));
+        using var http = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        await api.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(1));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+
+        // Accounts: the seeded world, paged.
+        using (var page = await GetJsonAsync(http, "v1/accounts?limit=100", api))
+        {
+            var items = page.RootElement.GetProperty("items");
+            Assert.Equal(40, items.GetArrayLength());
+            var first = items[0];
+            Assert.Equal("acct-0001", first.GetProperty("externalId").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(first.GetProperty("name").GetString()));
+            Assert.True(first.GetProperty("arr").GetDecimal() >= 5_000);
+            Assert.Contains(first.GetProperty("segment").GetString(), new[] { "smb", "mid_market", "enterprise" });
+        }
+
+        // An account's telemetry: real events of several kinds.
+        using (var events = await GetJsonAsync(http, "v1/accounts/acct-0001/events?limit=500", api))
+        {
+            var list = events.RootElement.EnumerateArray().ToList();
+            Assert.NotEmpty(list);
+            Assert.All(list, e =>
+            {
+                Assert.Equal("acct-0001", e.GetProperty("account").GetString());
+                Assert.True(Guid.TryParse(e.GetProperty("id").GetString(), out _));
+            });
+            Assert.True(list.Select(e => e.GetProperty("kind").GetString()).Distinct().Count() >= 2);
+        }
+
+        // Connections of that account exist too.
+        using (var connections = await GetJsonAsync(http, "v1/connections?account=acct-0001", api))
+        {
+            Assert.True(CountItems(connections.RootElement) >= 1);
+        }
+
+        // Live traffic through the same API.
+        var report = await TrafficSimulator.RunAsync(new SimulationOptions
+        {
+            Target = api.BaseAddress,
+            ApiKey = key,
+            Rate = 400,
+            Duration = TimeSpan.FromSeconds(2),
+            BatchSize = 100,
+            Accounts = 5,
+            Workers = 2,
+        });
+        Assert.True(report.Accepted > 0, $"nothing accepted: {report}; first error: {report.FirstError}");
+        Assert.Equal(0, report.FailedRequests);
+        Assert.Equal(report.EventsSent, report.Accepted + report.Duplicates);
+
+        using var simAccount = await GetJsonAsync(http, "v1/accounts/sim-0001", api);
+        Assert.Equal("sim-0001", simAccount.RootElement.GetProperty("externalId").GetString());
+    }
+
+    private static int CountItems(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Array ? root.GetArrayLength() : root.GetProperty("items").GetArrayLength();
+
+    private static async Task<JsonDocument> GetJsonAsync(HttpClient http, string path, ApiProcess api)
+    {
+        using var response = await http.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path} answered {(int)response.StatusCode}: {body}\nAPI output:\n{api.Output}");
+        return JsonDocument.Parse(body);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+
+namespace IntegrationHealth.Api.Tests.Infrastructure;
+
+/// <summary>One call per API endpoint, with the scope it needs; the auth and isolation suites iterate these.</summary>
+public sealed record EndpointCall(string Name, HttpMethod Method, string Path, string? Scope, Func<HttpContent?> Body)
+{
+    public HttpRequestMessage Request()
+    {
+        var request = new HttpRequestMessage(Method, Path);
+        if (Body() is { } content) request.Content = content;
+        return request;
+    }
+
+    public override string ToString() => Name;
+}
+
+public static class EndpointCatalog
+{
+    private static HttpContent Json(JsonNode node) => TestHttp.Json(node);
+
+    /// <summary>Every key-protected endpoint, called on the ids the seeded fixtures create.</summary>
+    public static readonly EndpointCall[] Protected =
+    [
+        new("PostEvents", HttpMethod.Post, "/v1/events", "ingest", () => Json(TestEvents.Array(TestEvents.Valid()))),
+        new("UpsertAccounts", HttpMethod.Post, "/v1/accounts", "ingest", () => Json(new JsonArray(new JsonObject { ["externalId"] = "acct-1", ["name"] = "Account acct-1" }))),
+        new("UpsertConnections", HttpMethod.Post, "/v1/connections", "ingest", () => Json(new JsonArray(new JsonObject { ["externalId"] = "conn-1", ["account"] = "acct-1", ["provider"] = "salesforce" }))),
+        new("UpsertSupportTickets", HttpMethod.Post, "/v1/support-tickets", "ingest", () => Json(new JsonArray(new JsonObject { ["externalId"] = "t-1", ["account"] = "acct-1", ["subject"] = "Sync broken", ["openedAt"] = "2025-06-01T10:00:00Z" }))),
+        new("UpsertSurveyResponses", HttpMethod.Post, "/v1/survey-responses", "ingest", () => Json(new JsonArray(new JsonObject { ["externalId"] = "s-1", ["account"] = "acct-1", ["score"] = 9, ["respondedAt"] = "2025-06-01T10:00:00Z" }))),
+        new("ListAccounts", HttpMethod.Get, "/v1/accounts", "read", () => null),
+        new("GetAccount", HttpMethod.Get, "/v1/accounts/acct-1", "read", () => null),
+        new("ListAccountEvents", HttpMethod.Get, "/v1/accounts/acct-1/events", "read", () => null),
+        new("ListConnections", HttpMethod.Get, "/v1/connections?account=acct-1", "read", () => null),
+        new("ListProviders", HttpMethod.Get, "/v1/providers", "read", () => null),
+        new("ListSupportTickets", HttpMethod.Get, "/v1/support-tickets?account=acct-1", "read", () => null),
+        new("ListSurveyResponses", HttpMethod.Get, "/v1/survey-responses?account=acct-1", "read", () => null),
+        new("CreateApiKey", HttpMethod.Post, "/v1/keys", "admin", () => Json(new JsonObject { ["scopes"] = new JsonArray("read"), ["name"] = "made by test" })),
+        new("ListApiKeys", HttpMethod.Get, "/v1/keys", "admin", () => null),
+        new("RevokeApiKey", HttpMethod.Delete, "/v1/keys/999999", "admin", () => null),
+        new("HangfireDashboard", HttpMethod.Get, "/hangfire", "admin", () => null),
+    ];
+}

@@ -1,0 +1,35 @@
+namespace IntegrationHealth.Api.Tests.Infrastructure;
+
+/// <summary>One running app per test class over a fresh database of a given provider.</summary>
+public abstract class ServerHostFixture : IAsyncLifetime
+{
+    private ApiTestHost? _host;
+
+    public ApiTestHost Host => _host ?? throw new InvalidOperationException(
+        TestServers.PostgresSkipReason ?? "The host did not start.");
+
+    protected abstract Task<TestDatabase?> CreateDatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        var database = await CreateDatabaseAsync();
+        if (database is not null) _host = await ApiTestHost.StartAsync(database);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null) await _host.DisposeAsync();
+    }
+}
+
+public sealed class SqliteServerFixture : ServerHostFixture
+{
+    protected override Task<TestDatabase?> CreateDatabaseAsync() => Task.FromResult<TestDatabase?>(TestDatabase.Sqlite());
+}
+
+/// <summary>A fresh PostgreSQL database on the test server; nothing when PostgreSQL tests are skipped here.</summary>
+public sealed class PostgresServerFixture : ServerHostFixture
+{
+    protected override async Task<TestDatabase?> CreateDatabaseAsync() =>
+        TestServers.PostgresSkipReason is null ? await TestDatabase.PostgresAsync() : null;
+}

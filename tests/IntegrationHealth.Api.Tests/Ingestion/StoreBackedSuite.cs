@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Hangfire;
+using Hangfire.Storage;
+using IntegrationHealth.Api.Jobs;
+using IntegrationHealth.Api.Tests.Infrastructure;
+using IntegrationHealth.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IntegrationHealth.Api.Tests.Ingestion;
+
+/// <summary>
+/// Behaviour that depends on the database engine, run against SQLite and PostgreSQL alike: start-up migration of an
+/// empty database, exactly-once ingestion under concurrent overlapping batches and retries, upserts, and Hangfire's
+/// storage and recurring job.
+/// </summary>
+public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixture : ServerHostFixture
+{
+    private ApiTestHost Host => fixture.Host;
+
+    private async Task<HttpClient> TenantClientAsync(string tenant, int accounts = 3)
+    {
+        var key = await Host.CreateKeyAsync(tenant, ApiKeyScopes.Ingest | ApiKeyScopes.Read);
+        await Host.SeedAsync(key, [.. Enumerable.Range(1, accounts).Select(i => ($"acct-{i}", new[] { ($"conn-{i}", "salesforce") }))]);
+        return Host.Client(key);
+    }
+
+    private Task<int> CountTenantEventsAsync(string tenant) =>
+        Host.QueryAsync(db => db.TelemetryEvents.CountAsync(e => db.Tenants.Any(t => t.Id == e.TenantId && t.Key == tenant)));
+
+    [ServerFact]
+    public async Task Startup_EmptyDatabase_IsMigratedAndReady()
+    {
+        var migrations = await Host.QueryAsync(db => db.Database.GetAppliedMigrationsAsync());
+        Assert.NotEmpty(migrations);
+        Assert.Empty(await Host.QueryAsync(db => db.Database.GetPendingMigrationsAsync()));
+        using var client = Host.Client();
+        using var ready = await client.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [ServerFact]
+    public async Task PostEvents_ConcurrentOverlappingBatches_StoresEachIdExactlyOnce()
+    {
+        const string tenant = "overlap";
+        const int clients = 8, perClient = 400, stride = 150, batch = 200;
+        var setup = await TenantClientAsync(tenant);
+        var ids = Enumerable.Range(0, stride * (clients - 1) + perClient).Select(_ => Guid.NewGuid()).ToArray();
+        var at = DateTimeOffset.UtcNow.AddHours(-1);
+
+        using var start = new SemaphoreSlim(0);
+        var posts = Enumerable.Range(0, clients).Select(async c =>
+        {
+            using var client = Host.Client(setup.DefaultRequestHeaders.Authorization!.Parameter);
+            var mine = ids.Skip(c * stride).Take(perClient).ToArray();
+            await start.WaitAsync();
+            var results = new List<(int Accepted, int Duplicates)>();
+            foreach (var chunk in mine.Chunk(batch))
+            {
+                var body = new JsonArray([.. chunk.Select((id, i) => (JsonNode)TestEvents.Valid($"acct-{(i % 3) + 1}", id: id, occurredAt: at.AddSeconds(i)))]);
+                using var response = await client.PostAsync("/v1/events", TestHttp.Json(body));
+                await TestHttp.EnsureSuccessAsync(response);
+                var json = await TestHttp.ReadJsonAsync(response);
+                results.Add((json.GetProperty("accepted").GetInt32(), json.GetProperty("duplicates").GetInt32()));
+            }
+            return results;
+        }).ToList();
+        start.Release(clients);
+        var all = (await Task.WhenAll(posts)).SelectMany(r => r).ToList();
+
+        Assert.Equal(ids.Length, all.Sum(r => r.Accepted));
+        Assert.Equal(clients * perClient - ids.Length, all.Sum(r => r.Duplicates));
+        Assert.Equal(ids.Length, await CountTenantEventsAsync(tenant));
+    }
+
+    [ServerFact]
+    public async Task PostEvents_RetriedBatch_ReportsEveryEventAsDuplicate()
+    {
+        using var client = await TenantClientAsync("retry");
+        var body = new JsonArray([.. Enumerable.Range(0, 50).Select(i => (JsonNode)TestEvents.Valid($"acct-{(i % 3) + 1}"))]);
+
+        using var first = await client.PostAsync("/v1/events", TestHttp.Json(body.ToJsonString()));
+        using var retry = await client.PostAsync("/v1/events", TestHttp.Json(body.ToJsonString()));
+
+        var a = await TestHttp.ReadJsonAsync(first);
+        var b = await TestHttp.ReadJsonAsync(retry);
+        Assert.Equal((50, 0), (a.GetProperty("accepted").GetInt32(), a.GetProperty("duplicates").GetInt32()));
+        Assert.Equal((0, 50), (b.GetProperty("accepted").GetInt32(), b.GetProperty("duplicates").GetInt32()));
+        Assert.Equal(50, await CountTenantEventsAsync("retry"));
+    }
+
+    [ServerFact]
+    public async Task PostEvents_SameIdTwiceInOneBatch_StoresItOnce()
+    {
+        using var client = await TenantClientAsync("twice");
+        var id = Guid.NewGuid();
+        var body = TestEvents.Array(TestEvents.Valid(id: id), TestEvents.Valid(id: id), TestEvents.Valid());
+
+        using var response = await client.PostAsync("/v1/events", TestHttp.Json(body));
+
+        var json = await TestHttp.ReadJsonAsync(response);
+        Assert.Equal(2, json.GetProperty("accepted").GetInt32());
+        Assert.Equal(1, json.GetProperty("duplicates").GetInt32());
+        Assert.Equal(2, await CountTenantEventsAsync("twice"));
+    }
+
+    [ServerFact]
+    public async Task PostEvents_Ndjson_IsStoredAndReadBackInWireFormat()
+    {
+        using var client = await TenantClientAsync("ndjson");
+        var id = Guid.NewGuid();
+        var events = new[]
+        {
+            TestEvents.Valid("acct-1", id: id, occurredAt: DateTimeOffset.Parse("2025-06-01T12:00:00.250+02:00", System.Globalization.CultureInfo.InvariantCulture))
+                .With(e => { e["status"] = 503; e["errorClass"] = "5xx"; }),
+            TestEvents.Valid("acct-2").With(e => { e["kind"] = "usage"; e["userId"] = "u-1"; e["resource"] = "reports"; }),
+        };
+
+        using var response = await client.PostAsync("/v1/events", TestHttp.Ndjson(events));
+        await TestHttp.EnsureSuccessAsync(response);
+        var stored = await client.GetFromJsonAsync<JsonArray>("/v1/accounts/acct-1/events");
+
+        var e0 = Assert.Single(stored!)!.AsObject();
+        Assert.Equal(id.ToString(), e0["id"]!.GetValue<string>());
+        Assert.Equal("2025-06-01T10:00:00.25Z", e0["occurredAt"]!.GetValue<string>());
+        Assert.Equal("conn-1", e0["connection"]!.GetValue<string>()); // implied: the account's only salesforce connection
+        Assert.Equal("failure", e0["outcome"]!.GetValue<string>()); // defaulted from errorClass/status
+        Assert.Equal(503, e0["status"]!.GetValue<int>());
+    }
+
+    [ServerFact]
+    public async Task UpsertAccounts_InsertThenUpdate_CountsAndStoresLatest()
+    {
+        var key = await Host.CreateKeyAsync("upserts", ApiKeyScopes.Admin);
+        using var client = Host.Client(key);
+        var first = await client.PostAsJsonAsync("/v1/accounts", new[]
+        {
+            new { externalId = "a-1", name = "First", arr = 1000.5m, segment = "enterprise" },
+            new { externalId = "a-2", name = "Second", arr = 10m, segment = "smb" },
+        });
+        var second = await client.PostAsJsonAsync("/v1/accounts", new[]
+        {
+            new { externalId = "a-2", name = "Second, renamed", arr = 20m, segment = "mid_market" },
+            new { externalId = "a-3", name = "Third", arr = 0m, segment = "smb" },
+        });
+
+        Assert.Equal("{\"inserted\":2,\"updated\":0}", await first.Content.ReadAsStringAsync());
+        Assert.Equal("{\"inserted\":1,\"updated\":1}", await second.Content.ReadAsStringAsync());
+        var a2 = await client.GetFromJsonAsync<JsonObject>("/v1/accounts/a-2");
+        Assert.Equal("Second, renamed", a2!["name"]!.GetValue<string>());
+        Assert.Equal("mid_market", a2["segment"]!.GetValue<string>());
+        Assert.Equal(20m, a2["arr"]!.GetValue<decimal>());
+    }
+
+    [ServerFact]
+    public async Task Hangfire_RecurringPurgeJob_IsRegisteredAndDeletesOldRevokedKeys()
+    {
+        var storage = Host.Services.GetRequiredService<JobStorage>();
+        using (var connection = storage.GetConnection())
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!connection.GetRecurringJobs().Any(j => j.Id == RevokedKeyPurgeJob.RecurringJobId) && DateTime.UtcNow < deadline)
+                await Task.Delay(100);
+            Assert.Contains(connection.GetRecurringJobs(), j => j.Id == RevokedKeyPurgeJob.RecurringJobId);
+        }
+
+        await Host.CreateKeyAsync("purge", ApiKeyScopes.Read, "old");
+        await Host.CreateKeyAsync("purge", ApiKeyScopes.Read, "recent");
+        await Host.CreateKeyAsync("purge", ApiKeyScopes.Read, "live");
+        await Host.QueryAsync(async db =>
+        {
+            var keys = await db.ApiKeys.Where(k => k.Name == "old" || k.Name == "recent").ToListAsync();
+            foreach (var k in keys) k.RevokedAt = DateTime.UtcNow.AddDays(k.Name == "old" ? -31 : -1);
+            return await db.SaveChangesAsync();
+        });
+
+        using var scope = Host.Services.CreateScope();
+        var purged = await scope.ServiceProvider.GetRequiredService<RevokedKeyPurgeJob>().RunAsync(CancellationToken.None);
+
+        Assert.True(purged >= 1);
+        var names = await Host.QueryAsync(db => db.ApiKeys.Where(k => k.Name == "old" || k.Name == "recent" || k.Name == "live")
+            .Select(k => k.Name!).ToListAsync());
+        Assert.Equal(["live", "recent"], names.Order());
+    }
+}
+
+public sealed class SqliteStoreBackedTests(SqliteServerFixture fixture)
+    : StoreBackedSuite<SqliteServerFixture>(fixture), IClassFixture<SqliteServerFixture>;
+
+public sealed class PostgresStoreBackedTests(PostgresServerFixture fixture)
+    : StoreBackedSuite<PostgresServerFixture>(fixture), IClassFixture<PostgresServerFixture>, IRequiresPostgres;

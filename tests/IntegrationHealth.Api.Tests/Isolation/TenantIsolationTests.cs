@@ -1,0 +1,170 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using IntegrationHealth.Api.Tests.Infrastructure;
+using IntegrationHealth.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHealth.Api.Tests.Isolation;
+
+/// <summary>
+/// Two tenants. A owns acct-a/conn-a (with events, a ticket and a survey response); B owns acct-b/conn-b. Every
+/// endpoint is called with B's admin key (all scopes) on A's ids and data.
+/// </summary>
+public sealed class IsolationHostFixture : SqliteHostFixture
+{
+    public string KeyA { get; private set; } = "";
+    public string KeyB { get; private set; } = "";
+    public int KeyIdA { get; private set; }
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        KeyA = await Host.CreateKeyAsync("tenant-a", ApiKeyScopes.Admin, "a-admin");
+        KeyB = await Host.CreateKeyAsync("tenant-b", ApiKeyScopes.Admin, "b-admin");
+        KeyIdA = await Host.QueryAsync(db => db.ApiKeys.Where(k => k.Name == "a-admin").Select(k => k.Id).SingleAsync());
+        await Host.SeedAsync(KeyA, ("acct-a", [("conn-a", "salesforce")]), ("shared-name", []));
+        await Host.SeedAsync(KeyB, ("acct-b", [("conn-b", "salesforce")]));
+        using var a = Host.Client(KeyA);
+        await TestHttp.EnsureSuccessAsync(await a.PostAsync("/v1/events", TestHttp.Json(TestEvents.Array(TestEvents.Valid("acct-a"), TestEvents.Valid("acct-a")))));
+        await TestHttp.EnsureSuccessAsync(await a.PostAsJsonAsync("/v1/support-tickets", new[] { new { externalId = "ticket-a", account = "acct-a", subject = "A's problem", openedAt = "2025-06-01T10:00:00Z" } }));
+        await TestHttp.EnsureSuccessAsync(await a.PostAsJsonAsync("/v1/survey-responses", new[] { new { externalId = "nps-a", account = "acct-a", score = 3, respondedAt = "2025-06-01T10:00:00Z" } }));
+    }
+}
+
+public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassFixture<IsolationHostFixture>
+{
+    private HttpClient B() => fixture.Host.Client(fixture.KeyB);
+
+    private static async Task<List<string>> ExternalIdsAsync(HttpResponseMessage response)
+    {
+        await TestHttp.EnsureSuccessAsync(response);
+        var page = await TestHttp.ReadJsonAsync(response);
+        return [.. page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("externalId").GetString()!)];
+    }
+
+    [Theory]
+    [InlineData("/v1/accounts/acct-a")]
+    [InlineData("/v1/accounts/acct-a/events")]
+    [InlineData("/v1/connections?account=acct-a")]
+    [InlineData("/v1/support-tickets?account=acct-a")]
+    [InlineData("/v1/survey-responses?account=acct-a")]
+    public async Task Read_OtherTenantsAccount_Answers404(string path)
+    {
+        using var client = B();
+        using var response = await client.GetAsync(path);
+        await TestHttp.AssertProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("/v1/accounts", "acct-b")]
+    [InlineData("/v1/connections", "conn-b")]
+    [InlineData("/v1/support-tickets", null)]
+    [InlineData("/v1/survey-responses", null)]
+    public async Task List_WithoutFilter_ShowsOnlyOwnTenant(string path, string? own)
+    {
+        using var client = B();
+        var ids = await ExternalIdsAsync(await client.GetAsync(path));
+        Assert.DoesNotContain(ids, id => id.EndsWith("-a", StringComparison.Ordinal) || id == "shared-name");
+        if (own is not null) Assert.Contains(own, ids);
+    }
+
+    [Fact]
+    public async Task PostEvents_OtherTenantsAccountOrConnection_Answers400AndStoresNothing()
+    {
+        using var client = B();
+        var before = await fixture.Host.CountEventsAsync();
+        using var account = await client.PostAsync("/v1/events", TestHttp.Json(TestEvents.Array(TestEvents.Valid("acct-a"))));
+        using var connection = await client.PostAsync("/v1/events", TestHttp.Json(TestEvents.Array(
+            TestEvents.Valid("acct-b").With(e => e["connection"] = "conn-a"))));
+
+        var p1 = await TestHttp.AssertProblemAsync(account, HttpStatusCode.BadRequest);
+        var p2 = await TestHttp.AssertProblemAsync(connection, HttpStatusCode.BadRequest);
+        Assert.Equal("account", p1.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal("connection", p2.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal(before, await fixture.Host.CountEventsAsync());
+    }
+
+    [Theory]
+    [InlineData("/v1/connections", "{\"externalId\":\"conn-x\",\"account\":\"acct-a\",\"provider\":\"salesforce\"}")]
+    [InlineData("/v1/support-tickets", "{\"externalId\":\"t-x\",\"account\":\"acct-a\",\"subject\":\"s\",\"openedAt\":\"2025-06-01T10:00:00Z\"}")]
+    [InlineData("/v1/survey-responses", "{\"externalId\":\"n-x\",\"account\":\"acct-a\",\"score\":1,\"respondedAt\":\"2025-06-01T10:00:00Z\"}")]
+    public async Task Upsert_ReferencingOtherTenantsAccount_Answers400(string path, string item)
+    {
+        using var client = B();
+        using var response = await client.PostAsync(path, TestHttp.Json("[" + item + "]"));
+        var problem = await TestHttp.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("account", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task UpsertAccounts_SameExternalIdAsOtherTenant_CreatesOwnAndLeavesTheirsAlone()
+    {
+        using var client = B();
+        using var response = await client.PostAsJsonAsync("/v1/accounts", new[] { new { externalId = "shared-name", name = "B's version" } });
+
+        Assert.Equal("{\"inserted\":1,\"updated\":0}", await response.Content.ReadAsStringAsync());
+        using var a = fixture.Host.Client(fixture.KeyA);
+        var theirs = await a.GetFromJsonAsync<JsonObject>("/v1/accounts/shared-name");
+        Assert.Equal("Account shared-name", theirs!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task UpsertSupportTicket_SameExternalIdAsOtherTenant_DoesNotTouchTheirs()
+    {
+        using var client = B();
+        using var response = await client.PostAsJsonAsync("/v1/support-tickets",
+            new[] { new { externalId = "ticket-a", account = "acct-b", subject = "B's", openedAt = "2025-06-02T10:00:00Z" } });
+        await TestHttp.EnsureSuccessAsync(response);
+
+        using var a = fixture.Host.Client(fixture.KeyA);
+        var page = await a.GetFromJsonAsync<JsonObject>("/v1/support-tickets?account=acct-a");
+        Assert.Equal("A's problem", page!["items"]![0]!["subject"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Keys_OtherTenantsKey_IsInvisibleAndCannotBeRevoked()
+    {
+        using var client = B();
+        var listing = await client.GetFromJsonAsync<JsonArray>("/v1/keys");
+        using var revoke = await client.DeleteAsync($"/v1/keys/{fixture.KeyIdA}");
+
+        Assert.DoesNotContain(listing!, k => k!["id"]!.GetValue<int>() == fixture.KeyIdA);
+        await TestHttp.AssertProblemAsync(revoke, HttpStatusCode.NotFound);
+        using var a = fixture.Host.Client(fixture.KeyA);
+        Assert.Equal(HttpStatusCode.OK, (await a.GetAsync("/v1/keys")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ListProviders_IsTheSameCatalogueForBothTenants()
+    {
+        using var a = fixture.Host.Client(fixture.KeyA);
+        using var b = B();
+        Assert.Equal(await a.GetStringAsync("/v1/providers"), await b.GetStringAsync("/v1/providers"));
+    }
+
+    [Fact]
+    public void Catalogue_CoversEveryTenantScopedEndpoint()
+    {
+        // Guard: if an endpoint is added to the catalogue, this class must say how it is isolated.
+        var covered = new[]
+        {
+            "PostEvents", "UpsertAccounts", "UpsertConnections", "UpsertSupportTickets", "UpsertSurveyResponses", "ListAccounts",
+            "GetAccount", "ListAccountEvents", "ListConnections", "ListProviders", "ListSupportTickets", "ListSurveyResponses",
+            "CreateApiKey", "ListApiKeys", "RevokeApiKey", "HangfireDashboard",
+        };
+        Assert.Equal(covered.Order(), EndpointCatalog.Protected.Select(e => e.Name).Order());
+    }
+
+    [Fact]
+    public async Task CreateApiKey_ByTenantB_CreatesAKeyThatSeesOnlyB()
+    {
+        using var client = B();
+        using var created = await client.PostAsJsonAsync("/v1/keys", new { scopes = new[] { "read" } });
+        var key = (await TestHttp.ReadJsonAsync(created)).GetProperty("key").GetString();
+        using var fresh = fixture.Host.Client(key);
+        var ids = await ExternalIdsAsync(await fresh.GetAsync("/v1/accounts"));
+        Assert.Contains("acct-b", ids);
+        Assert.DoesNotContain("acct-a", ids);
+    }
+}
