@@ -50,7 +50,7 @@ public static class StoreServiceCollectionExtensions
                 services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
                 services.AddPooledDbContextFactory<IntegrationHealthDbContext>((sp, o) =>
                     ConfigurePostgres(o, sp.GetRequiredService<NpgsqlDataSource>()));
-                services.TryAddSingleton<ITelemetryWriter>(sp => new PostgresTelemetryWriter(sp.GetRequiredService<NpgsqlDataSource>()));
+                services.TryAddSingleton<ITelemetryWriter>(_ => new PostgresTelemetryWriter(connectionString));
                 break;
         }
 

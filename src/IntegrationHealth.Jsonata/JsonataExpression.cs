@@ -46,6 +46,14 @@ public sealed class JsonataExpression
     public JsonataResult EvaluateWithoutInput(JsonataBindings? bindings = null, JsonataOptions? options = null)
         => Run(null, bindings, options);
 
+    /// <summary>Evaluates against an input converted once with <see cref="JsonataInput.From(JsonElement)"/>; use this to
+    /// evaluate one large document many times without re-reading it on every call.</summary>
+    public JsonataResult EvaluateInput(JsonataInput input, JsonataBindings? bindings = null, JsonataOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Run(input.Value, bindings, options);
+    }
+
     private JsonataResult Run(object? input, JsonataBindings? bindings, JsonataOptions? options)
     {
         options ??= DefaultOptions;
@@ -55,8 +63,8 @@ public sealed class JsonataExpression
             return new JsonataResult(true, null);
         }
 
-        var budget = options.MaxOutputSize;
-        return new JsonataResult(false, JsonConversion.ToNode(value, ref budget, options.MaxOutputSize));
+        JsonConversion.CheckOutputSize(value, options.MaxOutputSize);
+        return new JsonataResult(value);
     }
 
     /// <summary>Evaluates to the internal value model (undefined is C# null); used by tests and benchmarks.</summary>
@@ -84,13 +92,46 @@ public sealed class JsonataExpression
     }
 }
 
+/// <summary>
+/// An input document converted once into the evaluator's own representation. Evaluation never modifies it, so one
+/// instance can be evaluated any number of times, by any number of expressions and threads.
+/// </summary>
+public sealed class JsonataInput
+{
+    private JsonataInput(object? value) => Value = value;
+
+    internal object? Value { get; }
+
+    /// <summary>Converts a JSON node (null is the JSON value null). Later changes to the node are not seen.</summary>
+    public static JsonataInput From(JsonNode? node) => new(JsonConversion.FromNode(node));
+
+    /// <summary>Converts a JSON element.</summary>
+    public static JsonataInput From(JsonElement element) => new(JsonConversion.FromElement(element));
+
+    /// <summary>No input at all (undefined, as opposed to JSON null).</summary>
+    public static JsonataInput None { get; } = new(null);
+}
+
 /// <summary>The result of an evaluation: either undefined (no value) or a JSON value, which may be JSON null.</summary>
+/// <remarks>Results of <see cref="JsonataExpression"/> build their <see cref="Value"/> node lazily on first access, and
+/// <see cref="ToJsonString"/> writes JSON straight from the evaluator's values (JSON.stringify formatting).</remarks>
 public readonly struct JsonataResult
 {
+    private readonly JsonNode? _value;
+    private readonly EvaluatedValue? _evaluated;
+
     public JsonataResult(bool isUndefined, JsonNode? value)
     {
         IsUndefined = isUndefined;
-        Value = value;
+        _value = value;
+        _evaluated = null;
+    }
+
+    internal JsonataResult(object evaluated)
+    {
+        IsUndefined = false;
+        _value = null;
+        _evaluated = new EvaluatedValue(evaluated);
     }
 
     /// <summary>An undefined result (no value).</summary>
@@ -103,10 +144,41 @@ public readonly struct JsonataResult
     public bool IsUndefined { get; }
 
     /// <summary>The value; null means JSON null when <see cref="IsUndefined"/> is false.</summary>
-    public JsonNode? Value { get; }
+    public JsonNode? Value => _evaluated is null ? _value : _evaluated.Node;
 
     /// <summary>Compact JSON text of the value, or null when undefined.</summary>
-    public string? ToJsonString() => IsUndefined ? null : Value is null ? "null" : Value.ToJsonString();
+    public string? ToJsonString() =>
+        IsUndefined ? null : _evaluated is not null ? _evaluated.Json : _value is null ? "null" : _value.ToJsonString();
+
+    /// <summary>An evaluator value whose JSON node is built once, on demand (safe to share between threads).</summary>
+    private sealed class EvaluatedValue(object value)
+    {
+        private JsonNode? _node;
+        private volatile bool _built;
+
+        public JsonNode? Node
+        {
+            get
+            {
+                if (!_built)
+                {
+                    lock (this)
+                    {
+                        if (!_built)
+                        {
+                            var budget = long.MaxValue;
+                            _node = JsonConversion.ToNode(value, ref budget, long.MaxValue);
+                            _built = true;
+                        }
+                    }
+                }
+
+                return _node;
+            }
+        }
+
+        public string Json => JsonText.Serialize(value);
+    }
 }
 
 /// <summary>Host function callable from an expression as <c>$name(...)</c>. Arguments and result use

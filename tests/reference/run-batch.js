@@ -3,13 +3,28 @@
 // package.json) in ONE node process, so the C# side pays node's start-up once per test run, not once per case.
 //
 // usage: node run-batch.js <batch.json> <results.json>
-//   batch.json:   { "datasets": [ <json>, ... ], "cases": [ { "expr": "...", "data": <index into datasets> }, ... ] }
+//   batch.json:   { "datasets": [ <json>, ... ],
+//                   "cases": [ { "expr": "...", "data": <index into datasets | -1 no input | -2 JSON null>,
+//                                "bindings": { name: value }?, "host": true? }, ... ] }
+//                 "host" registers the host functions the C# side registers too (see HostFunctions.cs).
 //   results.json: [ result, ... ] in case order, each one of
 //                 { "value": <json> } | { "undefined": true } | { "code": "T2001", "message": "..." } | { "function": true }
 'use strict';
 
 const fs = require('fs');
 const jsonata = require('jsonata');
+
+// Must match tests/IntegrationHealth.Jsonata.Tests/Differential/HostFunctions.cs.
+const hostFunctions = [
+    ['hostDouble', n => n === undefined ? undefined : n * 2, '<n:n>'],
+    ['hostGreet', s => s === undefined ? undefined : 'Hello, ' + s, '<s:s>'],
+];
+
+function inputOf(c, datasetTexts) {
+    if (c.data === -1 || c.data === undefined || c.data === null) return undefined;
+    if (c.data === -2) return null;
+    return JSON.parse(datasetTexts[c.data]);
+}
 
 function describe(value) {
     if (value === undefined) return { undefined: true };
@@ -44,13 +59,13 @@ async function main() {
         let compiled;
         try {
             compiled = jsonata(c.expr);
+            if (c.host) for (const [name, fn, signature] of hostFunctions) compiled.registerFunction(name, fn, signature);
         } catch (err) {
             results[i] = failure(err);
             continue;
         }
         try {
-            const input = c.data === undefined || c.data === null ? undefined : JSON.parse(datasetTexts[c.data]);
-            results[i] = describe(await compiled.evaluate(input));
+            results[i] = describe(await compiled.evaluate(inputOf(c, datasetTexts), c.bindings));
         } catch (err) {
             results[i] = failure(err);
         }

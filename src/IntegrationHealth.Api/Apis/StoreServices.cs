@@ -75,10 +75,19 @@ public static class Paging
         afterId = 0;
         if (take is < 1 or > MaxLimit) return Problems.BadRequest($"'limit' must be from 1 to {MaxLimit}.");
         if (string.IsNullOrEmpty(cursor)) return null;
+        var invalid = Problems.BadRequest("'cursor' is not a cursor this API returned.");
+        if (cursor.Length > 40 || !cursor.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) return invalid;
         Span<byte> bytes = stackalloc byte[32];
-        if (cursor.Length > 40 || !Base64Url.TryDecodeFromChars(cursor, bytes, out var written)
-            || !int.TryParse(Encoding.ASCII.GetString(bytes[..written]), NumberStyles.None, CultureInfo.InvariantCulture, out afterId))
-            return Problems.BadRequest("'cursor' is not a cursor this API returned.");
+        try
+        {
+            if (!Base64Url.TryDecodeFromChars(cursor, bytes, out var written)
+                || !int.TryParse(Encoding.ASCII.GetString(bytes[..written]), NumberStyles.None, CultureInfo.InvariantCulture, out afterId))
+                return invalid;
+        }
+        catch (FormatException)
+        {
+            return invalid; // e.g. a length no base64url text can have
+        }
         return null;
     }
 

@@ -13,17 +13,19 @@ namespace IntegrationHealth.Data.Telemetry;
 /// transaction has just inserted waits for that transaction, then skips the row if it committed (or inserts it if it
 /// rolled back). Rows are inserted in id order, so two batches sharing ids take their key locks in the same order and
 /// cannot deadlock each other.</remarks>
-public sealed class PostgresTelemetryWriter(NpgsqlDataSource dataSource) : ITelemetryWriter
+public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
 {
     private const string Columns =
         "id, occurred_at, tenant_id, account_id, provider_id, connection_id, kind, outcome, error_class, method, " +
         "http_status, latency_ms, records, rate_limit_remaining, rate_limit_limit, resource, user_id";
 
-    // ON COMMIT DROP: the staging table lives exactly as long as the batch's transaction, so pooled connections never
-    // see a stale one and concurrent writers each have their own. "ordinal" is the row's position in the batch, so
-    // the first of several rows with one id wins (as on SQLite).
+    // A session-level temporary table, emptied at every commit (ON COMMIT DELETE ROWS) and kept for the connection's
+    // life: the writer's connections skip the pool's reset (see the constructor), so the table is created once per
+    // physical connection instead of once per batch, which would churn the system catalogs at ingest rate.
+    // Each connection has its own, so concurrent writers never share staging rows. "ordinal" is the row's position in
+    // the batch, so the first of several rows with one id wins (as on SQLite).
     private const string CreateStagingSql =
-        "CREATE TEMP TABLE ih_telemetry_staging (LIKE telemetry_events, ordinal integer NOT NULL) ON COMMIT DROP";
+        "CREATE TEMP TABLE IF NOT EXISTS ih_telemetry_staging (LIKE telemetry_events, ordinal integer NOT NULL) ON COMMIT DELETE ROWS";
 
     private const string CopySql = "COPY ih_telemetry_staging (" + Columns + ", ordinal) FROM STDIN (FORMAT BINARY)";
 
@@ -32,7 +34,25 @@ public sealed class PostgresTelemetryWriter(NpgsqlDataSource dataSource) : ITele
         "SELECT DISTINCT ON (id) " + Columns + " FROM ih_telemetry_staging ORDER BY id, ordinal " +
         "ON CONFLICT (id) DO NOTHING";
 
-    private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>Creates a writer with its own connection pool on the database of <paramref name="connectionString"/>.</summary>
+    public PostgresTelemetryWriter(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        // No reset on close: keeps each pooled connection's staging table between batches. Only this writer uses
+        // these connections, and it leaves no other session state behind.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = "integrationhealth-telemetry-writer";
+        }
+
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    /// <summary>Closes the writer's connection pool.</summary>
+    public void Dispose() => _dataSource.Dispose();
 
     /// <inheritdoc />
     public async Task<TelemetryWriteResult> WriteAsync(IReadOnlyList<TelemetryEvent> events, CancellationToken cancellationToken = default)

@@ -78,7 +78,16 @@ public static class TrafficSimulator
         write(buffer);
         using var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
         content.Headers.ContentType = JsonMediaType;
-        using var response = await http.PostAsync(path, content, ct).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsync(path, content, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException || ex is TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"Could not reach {new Uri(http.BaseAddress!, path)}: {ex.Message}", ex);
+        }
+        using var _ = response;
         if (!response.IsSuccessStatusCode)
         {
             var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);

@@ -250,13 +250,14 @@ internal static partial class Evaluator
             }
 
             case "{":
-                return EvaluateGroup(expr.Pairs!, expr.Position, input, env);
+                return EvaluateGroup(expr.Pairs!, expr.Position, input, env, expr.ConstantKeys);
             default:
                 return null;
         }
     }
 
-    private static ObjectValue EvaluateGroup(List<(Node Key, Node Value)> pairs, int position, object? input, Frame env)
+    private static ObjectValue EvaluateGroup(List<(Node Key, Node Value)> pairs, int position, object? input, Frame env,
+        string[]? constantKeys)
     {
         var result = new ObjectValue(pairs.Count);
         var inputArray = input as ArrayValue;
@@ -280,6 +281,20 @@ internal static partial class Evaluator
         if (inputArray.Count == 1 && !reduce)
         {
             var item = inputArray[0];
+            if (constantKeys is not null)
+            {
+                for (var pairIndex = 0; pairIndex < pairs.Count; pairIndex++)
+                {
+                    var value = Evaluate(pairs[pairIndex].Value, item, env);
+                    if (value is not null)
+                    {
+                        result.AppendUnchecked(constantKeys[pairIndex], value);
+                    }
+                }
+
+                return result;
+            }
+
             Dictionary<string, int>? seen = null;
             for (var pairIndex = 0; pairIndex < pairs.Count; pairIndex++)
             {

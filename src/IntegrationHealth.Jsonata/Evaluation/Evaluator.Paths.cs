@@ -7,6 +7,19 @@ internal static partial class Evaluator
 {
     private static object? EvaluatePath(Node expr, object? input, Frame env)
     {
+        if (expr.SimpleName is { } name && input is not ArrayValue)
+        {
+            // A plain field of a single context value: the general algorithm would wrap, map and flatten one item.
+            var context = env.Context;
+            context.Enter();
+            var value = input is ObjectValue obj && obj.TryGetValue(name, out var v) ? v : null;
+            context.Depth--;
+            if (value is not ArrayValue { IsSequence: true })
+            {
+                return value;
+            }
+        }
+
         var steps = expr.Steps!;
         object? inputSequence = input is ArrayValue inputArray && steps[0].Type != NodeType.Variable
             ? inputArray
@@ -84,7 +97,7 @@ internal static partial class Evaluator
 
         if (expr.Group is { } group)
         {
-            resultSequence = EvaluateGroup(group.Pairs, group.Position, isTupleStream ? tupleBindings : resultSequence, env);
+            resultSequence = EvaluateGroup(group.Pairs, group.Position, isTupleStream ? tupleBindings : resultSequence, env, group.ConstantKeys);
         }
 
         return resultSequence;

@@ -103,7 +103,7 @@ internal static partial class Evaluator
 
         if (expr.Type != NodeType.Path && expr.Group is { } group)
         {
-            result = EvaluateGroup(group.Pairs, group.Position, result, env);
+            result = EvaluateGroup(group.Pairs, group.Position, result, env, group.ConstantKeys);
         }
 
         context.Depth--;

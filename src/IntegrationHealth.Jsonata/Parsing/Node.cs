@@ -64,6 +64,9 @@ internal sealed class GroupSpec
 {
     public required List<(Node Key, Node Value)> Pairs { get; init; }
 
+    /// <summary>The keys when every key is a distinct string literal (no key evaluation or clash checks needed).</summary>
+    public string[]? ConstantKeys { get; init; }
+
     public int Position { get; init; }
 }
 
@@ -146,6 +149,12 @@ internal sealed class Node
     public bool Thunk { get; set; }
 
     public Signature? Signature { get; set; }
+
+    /// <summary>For object constructors: the keys when every key is a distinct string literal.</summary>
+    public string[]? ConstantKeys { get; set; }
+
+    /// <summary>For a path that is a single plain field name: that name (lets the evaluator skip sequence plumbing).</summary>
+    public string? SimpleName { get; set; }
 
     /// <summary>Compiled regular expression for regex literals.</summary>
     public JsRegex? Regex { get; set; }

@@ -132,6 +132,36 @@ internal static class JsonConversion
         }
     }
 
+    /// <summary>Counts the values in a result and raises U1002 when there are more than <paramref name="limit"/>.</summary>
+    public static void CheckOutputSize(object? value, long limit)
+    {
+        var budget = limit;
+        Count(value, ref budget, limit);
+
+        static void Count(object? value, ref long budget, long limit)
+        {
+            if (--budget < 0)
+            {
+                throw new JsonataException("U1002", $"Output size limit exceeded: the result holds more than {limit} values.");
+            }
+
+            if (value is ArrayValue arr)
+            {
+                foreach (var item in arr)
+                {
+                    Count(item, ref budget, limit);
+                }
+            }
+            else if (value is ObjectValue obj)
+            {
+                for (var i = 0; i < obj.Count; i++)
+                {
+                    Count(obj.ValueAt(i), ref budget, limit);
+                }
+            }
+        }
+    }
+
     /// <summary>Converts a result value to a JSON node; undefined array items become null as JSON.stringify does.</summary>
     public static JsonNode? ToNode(object? value, ref long budget, long limit)
     {

@@ -112,6 +112,84 @@ internal static class JsonText
         }
     }
 
+    /// <summary>Serialises a result exactly as JSON.stringify would (shortest round-trip numbers, functions dropped).</summary>
+    public static string Serialize(object value)
+    {
+        if (value is FunctionValue)
+        {
+            return "\"\"";
+        }
+
+        var sb = new StringBuilder();
+        WriteExact(sb, value);
+        return sb.ToString();
+    }
+
+    private static void WriteExact(StringBuilder sb, object? value)
+    {
+        switch (value)
+        {
+            case null:
+            case NullValue:
+            case FunctionValue:
+                sb.Append("null");
+                break;
+            case string s:
+                WriteString(sb, s);
+                break;
+            case bool b:
+                sb.Append(b ? "true" : "false");
+                break;
+            case double d:
+                sb.Append(double.IsFinite(d) ? JsNumber.ToString(d) : "null");
+                break;
+            case ArrayValue arr:
+                sb.Append('[');
+                for (var i = 0; i < arr.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        sb.Append(',');
+                    }
+
+                    WriteExact(sb, arr[i]);
+                }
+
+                sb.Append(']');
+                break;
+            case ObjectValue obj:
+            {
+                sb.Append('{');
+                var first = true;
+                for (var i = 0; i < obj.Count; i++)
+                {
+                    var item = obj.ValueAt(i);
+                    if (item is null or FunctionValue)
+                    {
+                        continue;
+                    }
+
+                    if (!first)
+                    {
+                        sb.Append(',');
+                    }
+
+                    first = false;
+                    WriteString(sb, obj.KeyAt(i));
+                    sb.Append(':');
+                    WriteExact(sb, item);
+                }
+
+                sb.Append('}');
+                break;
+            }
+
+            default:
+                WriteString(sb, value.ToString() ?? "");
+                break;
+        }
+    }
+
     private static void NewLine(StringBuilder sb, bool pretty, int indent)
     {
         if (pretty)

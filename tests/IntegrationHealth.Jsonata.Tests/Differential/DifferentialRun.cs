@@ -8,7 +8,7 @@ namespace IntegrationHealth.Jsonata.Tests.Differential;
 public sealed record Mismatch(DifferentialCase Case, Outcome Reference, Outcome Ours, string EntryPoint, string Difference)
 {
     public override string ToString() =>
-        $"#{Case.Id} [{Case.Family}] on {Case.Payload.Summary}{Environment.NewLine}" +
+        $"#{Case.Id} [{Case.Family}] on {Case.InputSummary}{Environment.NewLine}" +
         $"    expression: {Case.Expression}{Environment.NewLine}" +
         $"    reference:  {Reference}{Environment.NewLine}" +
         $"    ours ({EntryPoint}): {Ours}{Environment.NewLine}" +
@@ -70,7 +70,7 @@ public sealed class DifferentialRun
         foreach (var c in cases)
         {
             var expected = reference[c.Id];
-            var fromElement = OurJsonata.EvaluateElement(c.Expression, payloadElements[c.Payload.Index]);
+            var fromElement = OurJsonata.EvaluateElement(c, payloadElements[c.Payload.Index]);
             if (!Outcome.Agree(expected, fromElement, out var difference))
             {
                 mismatches.Add(new Mismatch(c, expected, fromElement, "JsonElement input", difference));
@@ -78,7 +78,7 @@ public sealed class DifferentialRun
             }
 
             // The JsonNode entry point must agree too; it is a separate code path in most engines.
-            var fromNode = OurJsonata.EvaluateNode(c.Expression, payloadTexts[c.Payload.Index]);
+            var fromNode = OurJsonata.EvaluateNode(c, payloadTexts[c.Payload.Index]);
             if (!Outcome.Agree(expected, fromNode, out difference))
             {
                 mismatches.Add(new Mismatch(c, expected, fromNode, "JsonNode input", difference));

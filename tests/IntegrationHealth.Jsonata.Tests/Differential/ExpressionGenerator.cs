@@ -3,8 +3,32 @@ using System.Text;
 
 namespace IntegrationHealth.Jsonata.Tests.Differential;
 
-/// <summary>One generated expression/payload pair.</summary>
-public sealed record DifferentialCase(int Id, string Family, string Expression, Payload Payload);
+/// <summary>What an expression is evaluated against.</summary>
+public enum CaseInput
+{
+    /// <summary>The case's payload document.</summary>
+    Payload,
+
+    /// <summary>No input at all (<c>EvaluateWithoutInput</c>; <c>evaluate(undefined)</c> in jsonata-js).</summary>
+    None,
+
+    /// <summary>The JSON value null.</summary>
+    JsonNull,
+}
+
+/// <summary>One generated expression/payload pair, optionally with variable bindings and the host functions of
+/// <see cref="HostFunctions"/>.</summary>
+public sealed record DifferentialCase(int Id, string Family, string Expression, Payload Payload, CaseInput Input = CaseInput.Payload,
+    System.Text.Json.Nodes.JsonObject? Bindings = null, bool UsesHostFunctions = false)
+{
+    /// <summary>Short description of the input for reports.</summary>
+    public string InputSummary => Input switch
+    {
+        CaseInput.None => "no input",
+        CaseInput.JsonNull => "input null",
+        _ => Payload.Summary,
+    } + (Bindings is null ? "" : $", bindings {Bindings.ToJsonString()}") + (UsesHostFunctions ? ", host functions" : "");
+}
 
 /// <summary>
 /// Seeded generator of JSONata expressions over the generated payloads. Expressions are built from the payloads'
@@ -19,7 +43,7 @@ public sealed partial class ExpressionGenerator
     private readonly Dictionary<PayloadKind, Vocabulary> vocabularies;
 
     /// <summary>Expression families, in the order they are dealt round-robin.</summary>
-    private static readonly (string Name, Func<ExpressionGenerator, Vocabulary, string> Generate)[] Families =
+    private static readonly (string Name, Func<ExpressionGenerator, Vocabulary, Generated> Generate)[] Families =
     [
         ("paths", (g, v) => g.Paths(v)),
         ("predicates", (g, v) => g.Predicates(v)),
@@ -47,6 +71,7 @@ public sealed partial class ExpressionGenerator
         ("transforms", (g, v) => g.Transforms(v)),
         ("lambdas", (g, v) => g.Lambdas(v)),
         ("equality-sorting", (g, v) => g.EqualityAndSorting(v)),
+        ("bindings-inputs", (g, v) => g.BindingsAndInputs(v)),
     ];
 
     /// <summary>Names of the expression families, in the order cases are dealt.</summary>
@@ -66,10 +91,18 @@ public sealed partial class ExpressionGenerator
         {
             var (name, generate) = Families[i % Families.Length];
             var payload = payloads[random.Next(payloads.Count)];
-            cases.Add(new DifferentialCase(i, name, generate(this, vocabularies[payload.Kind]), payload));
+            var generated = generate(this, vocabularies[payload.Kind]);
+            cases.Add(new DifferentialCase(i, name, generated.Expression, payload, generated.Input, generated.Bindings, generated.UsesHostFunctions));
         }
 
         return cases;
+    }
+
+    /// <summary>What a family produces: the expression, and for the bindings family also input mode and bindings.</summary>
+    private readonly record struct Generated(string Expression, CaseInput Input = CaseInput.Payload,
+        System.Text.Json.Nodes.JsonObject? Bindings = null, bool UsesHostFunctions = false)
+    {
+        public static implicit operator Generated(string expression) => new(expression);
     }
 
     /// <summary>Paths available in one kind of payload: from the root, and per collection relative to its elements.</summary>

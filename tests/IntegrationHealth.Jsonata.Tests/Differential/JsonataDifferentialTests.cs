@@ -38,8 +38,9 @@ public sealed class JsonataDifferentialTests(DifferentialRun run) : IClassFixtur
             var outcomes = run.Cases.Where(c => c.Family == family).Select(c => run.ReferenceOutcomes[c.Id]).ToArray();
             var values = outcomes.Count(o => o.Kind == OutcomeKind.Value) / (double)outcomes.Length;
             var errors = outcomes.Count(o => o.Kind == OutcomeKind.Error) / (double)outcomes.Length;
-            // A generator that mostly produces errors or nothing tests little; the errors family must mostly error.
-            if (family == "errors" ? errors < 0.6 : values < 0.4)
+            // A generator that mostly produces errors or nothing tests little: every family must yield values at least a third
+            // of the time (filters legitimately often match nothing), and the errors family must mostly error.
+            if (family == "errors" ? errors < 0.6 : values < 0.33)
             {
                 problems.Add($"{family}: {values:P0} values, {errors:P0} errors in the reference");
             }

@@ -9,13 +9,33 @@ public static class OurJsonata
     /// <summary>Longest one evaluation may take before it is reported as a hang (and abandoned).</summary>
     private static readonly TimeSpan HangLimit = TimeSpan.FromSeconds(10);
 
+    private static readonly JsonElement JsonNullElement = JsonDocument.Parse("null").RootElement.Clone();
+
     /// <summary>Evaluates from an already-parsed <see cref="JsonElement"/> (how the integration engine calls it).</summary>
-    public static Outcome EvaluateElement(string expression, JsonElement input) =>
-        Guarded(() => JsonataExpression.Compile(expression).Evaluate(input));
+    public static Outcome EvaluateElement(DifferentialCase c, JsonElement payload) => Guarded(() =>
+    {
+        var expression = JsonataExpression.Compile(c.Expression);
+        var bindings = HostFunctions.For(c);
+        return c.Input switch
+        {
+            CaseInput.None => expression.EvaluateWithoutInput(bindings),
+            CaseInput.JsonNull => expression.Evaluate(JsonNullElement, bindings),
+            _ => expression.Evaluate(payload, bindings),
+        };
+    });
 
     /// <summary>Evaluates from a freshly parsed <see cref="JsonNode"/> tree, so one case cannot see another's mutations.</summary>
-    public static Outcome EvaluateNode(string expression, string inputJson) =>
-        Guarded(() => JsonataExpression.Compile(expression).Evaluate(JsonNode.Parse(inputJson)));
+    public static Outcome EvaluateNode(DifferentialCase c, string payloadJson) => Guarded(() =>
+    {
+        var expression = JsonataExpression.Compile(c.Expression);
+        var bindings = HostFunctions.For(c);
+        return c.Input switch
+        {
+            CaseInput.None => expression.EvaluateWithoutInput(bindings),
+            CaseInput.JsonNull => expression.Evaluate((JsonNode?)null, bindings),
+            _ => expression.Evaluate(JsonNode.Parse(payloadJson), bindings),
+        };
+    });
 
     private static Outcome Guarded(Func<JsonataResult> evaluate)
     {
@@ -24,7 +44,8 @@ public static class OurJsonata
         return task.Wait(HangLimit) ? task.Result : Outcome.Crash($"no result after {HangLimit.TotalSeconds:0} s (hang?)");
     }
 
-    private static Outcome Capture(Func<JsonataResult> evaluate)
+    /// <summary>Runs an evaluation and classifies how it ended.</summary>
+    public static Outcome Capture(Func<JsonataResult> evaluate)
     {
         JsonataResult result;
         try

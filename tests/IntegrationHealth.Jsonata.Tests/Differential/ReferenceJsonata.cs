@@ -35,7 +35,7 @@ public static class ReferenceJsonata
         var batch = new JsonObject
         {
             ["datasets"] = new JsonArray(payloads.Select(p => (JsonNode)p.Document.DeepClone()).ToArray()),
-            ["cases"] = new JsonArray(cases.Select(c => (JsonNode)new JsonObject { ["expr"] = c.Expression, ["data"] = c.Payload.Index }).ToArray()),
+            ["cases"] = new JsonArray(cases.Select(ToBatchEntry).ToArray()),
         };
         File.WriteAllText(batchPath, batch.ToJsonString());
         File.Delete(resultsPath);
@@ -51,6 +51,18 @@ public static class ReferenceJsonata
         }
 
         return outcomes;
+    }
+
+    private static JsonNode ToBatchEntry(DifferentialCase c)
+    {
+        var entry = new JsonObject
+        {
+            ["expr"] = c.Expression,
+            ["data"] = c.Input switch { CaseInput.None => -1, CaseInput.JsonNull => -2, _ => c.Payload.Index },
+        };
+        if (c.Bindings is not null) entry["bindings"] = c.Bindings.DeepClone();
+        if (c.UsesHostFunctions) entry["host"] = true;
+        return entry;
     }
 
     /// <summary>Runs node with <paramref name="arguments"/>; returns its exit code and combined output.</summary>
