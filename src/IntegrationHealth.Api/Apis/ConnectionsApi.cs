@@ -1,5 +1,6 @@
 using IntegrationHealth.Api.Auth;
 using IntegrationHealth.Api.Contracts;
+using IntegrationHealth.Api.Ingestion;
 using IntegrationHealth.Api.Upserts;
 using IntegrationHealth.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,10 +35,11 @@ public static class ConnectionsApi
         return app;
     }
 
-    public static async Task<Results<Ok<UpsertResult>, ProblemHttpResult>> UpsertConnections(HttpContext context, [AsParameters] StoreServices services)
+    public static async Task<Results<Ok<UpsertResult>, ProblemHttpResult>> UpsertConnections(
+        HttpContext context, [AsParameters] StoreServices services, ReferenceCache references)
     {
         var catalogue = await services.Providers.GetAsync(cancellationToken: context.RequestAborted);
-        return await services.UpsertAsync(context, "connection", ConnectionUpserts.Fields, ConnectionUpserts.Read, c => c.ExternalId,
+        var result = await services.UpsertAsync(context, "connection", ConnectionUpserts.Fields, ConnectionUpserts.Read, c => c.ExternalId,
             async (db, tenantId, items, errors, ct) =>
             {
                 // A provider added since the catalogue was cached must not be reported unknown.
@@ -46,6 +48,9 @@ public static class ConnectionsApi
                     : await services.Providers.GetAsync(items.Select(i => i.Provider), ct);
                 return await ConnectionUpserts.ApplyAsync(db, tenantId, items, fresh, errors, services.Time.GetUtcNow().UtcDateTime, ct);
             });
+        // Ingestion caches accounts' connection lists; new or moved connections must be seen at once here.
+        references.InvalidateConnections(context.User.GetTenantId());
+        return result;
     }
 
     public static async Task<Results<Ok<Page<ConnectionView>>, ProblemHttpResult>> ListConnections(

@@ -40,6 +40,7 @@ public static class ApiServiceCollectionExtensions
                 "Ingestion limits must be positive.")
             .ValidateOnStart();
         services.AddSingleton<ProviderCatalog>();
+        services.AddSingleton<ReferenceCache>();
         services.AddSingleton<EventReferenceResolver>();
         services.AddSingleton<IngestionMetrics>();
         services.AddScoped<IngestionServices>();

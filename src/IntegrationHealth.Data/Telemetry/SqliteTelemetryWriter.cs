@@ -6,14 +6,23 @@ using Microsoft.Data.Sqlite;
 namespace IntegrationHealth.Data.Telemetry;
 
 /// <summary>
-/// SQLite bulk writer: one transaction per batch and one prepared <c>INSERT … ON CONFLICT (id) DO NOTHING</c>
-/// whose parameters are rebound for every row; the statement's change count tells accepted from duplicate.
+/// SQLite bulk writer: one transaction and one prepared <c>INSERT … ON CONFLICT (id) DO NOTHING</c> whose parameters
+/// are rebound for every row; the statement's change count tells accepted from duplicate.
 /// </summary>
-/// <remarks>SQLite has one writer at a time, so writers of the same database file are serialised in-process
-/// (a waiting writer queues on a semaphore instead of spinning on SQLITE_BUSY); other processes are covered by
-/// <c>busy_timeout</c>. Rows are written in id order so each batch walks the key index in order.</remarks>
+/// <remarks>
+/// <para>SQLite has one writer at a time, so writers of one database file are serialised in-process (waiting on a
+/// semaphore rather than spinning on SQLITE_BUSY); other processes are covered by <c>busy_timeout</c>.</para>
+/// <para>Group commit: batches that queue up while another batch is being written are written together, in one
+/// transaction with a savepoint per batch, by whichever caller gets the lock next. A batch that fails rolls back to
+/// its savepoint alone, so every batch stays atomic and its counts are its own, while the commit cost (roughly one
+/// WAL page per event for the random-key index) is paid once per group instead of once per batch.</para>
+/// <para>Rows are written in id order so each batch walks the key index in order.</para>
+/// </remarks>
 public sealed class SqliteTelemetryWriter : ITelemetryWriter
 {
+    /// <summary>Most events one group transaction takes on (bounds the WAL growth and the lock hold time).</summary>
+    public const int MaxEventsPerTransaction = 32_000;
+
     private const string InsertSql =
         "INSERT INTO telemetry_events (id, occurred_at, tenant_id, account_id, provider_id, connection_id, kind, outcome, " +
         "error_class, method, http_status, latency_ms, records, rate_limit_remaining, rate_limit_limit, resource, user_id) " +
@@ -21,11 +30,18 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         "$error_class, $method, $http_status, $latency_ms, $records, $rate_limit_remaining, $rate_limit_limit, $resource, $user_id) " +
         "ON CONFLICT (id) DO NOTHING";
 
-    // One gate per database file, shared by every writer instance in the process.
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+    private static readonly string[] ParameterNames =
+    [
+        "$id", "$occurred_at", "$tenant_id", "$account_id", "$provider_id", "$connection_id", "$kind", "$outcome",
+        "$error_class", "$method", "$http_status", "$latency_ms", "$records", "$rate_limit_remaining",
+        "$rate_limit_limit", "$resource", "$user_id",
+    ];
+
+    // One lock and one queue per database file, shared by every writer instance in the process.
+    private static readonly ConcurrentDictionary<string, FileWriteQueue> Queues = new(StringComparer.Ordinal);
 
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _gate;
+    private readonly FileWriteQueue _queue;
 
     /// <summary>Creates a writer for the SQLite database of <paramref name="connectionString"/>.</summary>
     public SqliteTelemetryWriter(string connectionString)
@@ -33,62 +49,139 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _connectionString = connectionString;
         var path = SqliteDatabase.FilePath(connectionString);
-        var gateKey = path is null ? connectionString : Path.GetFullPath(path);
-        _gate = Gates.GetOrAdd(gateKey, _ => new SemaphoreSlim(1, 1));
+        _queue = Queues.GetOrAdd(path is null ? connectionString : Path.GetFullPath(path), _ => new FileWriteQueue());
     }
 
     /// <inheritdoc />
     public async Task<TelemetryWriteResult> WriteAsync(IReadOnlyList<TelemetryEvent> events, CancellationToken cancellationToken = default)
     {
         TelemetryBatch.Validate(events);
+        cancellationToken.ThrowIfCancellationRequested();
         if (events.Count == 0)
         {
             return new TelemetryWriteResult(0, 0);
         }
 
-        var rows = SortedRows(events);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var batch = new PendingBatch(SortedRows(events), cancellationToken);
+        _queue.Pending.Enqueue(batch);
+        while (!batch.Done.Task.IsCompleted)
+        {
+            // Waiting for the lock is not cancelled by the token: the batch is queued and may already be part of a
+            // group another caller is writing; its outcome is reported through the batch itself.
+            await _queue.Lock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                if (!batch.Done.Task.IsCompleted)
+                {
+                    WriteQueuedGroup();
+                }
+            }
+            finally
+            {
+                _queue.Lock.Release();
+            }
+        }
+
+        return await batch.Done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the batches queued so far (up to <see cref="MaxEventsPerTransaction"/> events) in one
+    /// transaction. Called with the file's lock held.</summary>
+    private void WriteQueuedGroup()
+    {
+        var group = new List<PendingBatch>();
+        var events = 0;
+        while ((group.Count == 0 || events < MaxEventsPerTransaction) && _queue.Pending.TryDequeue(out var next))
+        {
+            if (next.Cancellation.IsCancellationRequested)
+            {
+                next.Done.TrySetCanceled(next.Cancellation);
+                continue;
+            }
+
+            group.Add(next);
+            events += next.Rows.Length;
+        }
+
+        if (group.Count == 0)
+        {
+            return;
+        }
+
+        var results = new TelemetryWriteResult?[group.Count];
         try
         {
-            // Microsoft.Data.Sqlite is synchronous underneath; the async wrappers only add overhead here.
-            cancellationToken.ThrowIfCancellationRequested();
-            var accepted = Write(rows, cancellationToken);
-            return new TelemetryWriteResult(accepted, events.Count - accepted);
+            using var connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            SqliteDatabase.ApplyPragmas(connection);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = InsertSql;
+            var parameters = new SqliteParameter[ParameterNames.Length];
+            for (var i = 0; i < ParameterNames.Length; i++)
+            {
+                var type = i == 0 ? SqliteType.Blob : i >= 15 ? SqliteType.Text : SqliteType.Integer;
+                parameters[i] = command.Parameters.Add(ParameterNames[i], type);
+            }
+
+            command.Prepare();
+            for (var b = 0; b < group.Count; b++)
+            {
+                var batch = group[b];
+                if (group.Count == 1)
+                {
+                    // Alone in its transaction: the transaction is the batch's atomicity.
+                    results[b] = Insert(command, parameters, batch);
+                    continue;
+                }
+
+                var savepoint = "b" + b;
+                transaction.Save(savepoint);
+                try
+                {
+                    results[b] = Insert(command, parameters, batch);
+                    transaction.Release(savepoint);
+                }
+                catch (Exception ex) when (ex is SqliteException or OperationCanceledException)
+                {
+                    transaction.Rollback(savepoint);
+                    transaction.Release(savepoint);
+                    Fail(batch, ex);
+                }
+            }
+
+            // Disposing an uncommitted transaction (exception above) rolls everything back.
+            transaction.Commit();
         }
-        finally
+        catch (Exception ex)
         {
-            _gate.Release();
+            for (var b = 0; b < group.Count; b++)
+            {
+                Fail(group[b], ex);
+            }
+
+            return;
+        }
+
+        for (var b = 0; b < group.Count; b++)
+        {
+            if (results[b] is { } result)
+            {
+                group[b].Done.TrySetResult(result);
+            }
         }
     }
 
-    private int Write((byte[] Id, TelemetryEvent Event)[] rows, CancellationToken cancellationToken)
+    private static TelemetryWriteResult Insert(SqliteCommand command, SqliteParameter[] p, PendingBatch batch)
     {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        SqliteDatabase.ApplyPragmas(connection);
-        using var transaction = connection.BeginTransaction(deferred: false);
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = InsertSql;
-        var p = new SqliteParameter[17];
-        string[] names =
-        [
-            "$id", "$occurred_at", "$tenant_id", "$account_id", "$provider_id", "$connection_id", "$kind", "$outcome",
-            "$error_class", "$method", "$http_status", "$latency_ms", "$records", "$rate_limit_remaining",
-            "$rate_limit_limit", "$resource", "$user_id",
-        ];
-        for (var i = 0; i < names.Length; i++)
-        {
-            p[i] = command.Parameters.Add(names[i], i == 0 ? SqliteType.Blob : i >= 15 ? SqliteType.Text : SqliteType.Integer);
-        }
-
-        command.Prepare();
         var accepted = 0;
+        var rows = batch.Rows;
         for (var r = 0; r < rows.Length; r++)
         {
             if ((r & 255) == 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                batch.Cancellation.ThrowIfCancellationRequested();
             }
 
             var (id, e) = rows[r];
@@ -112,9 +205,19 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             accepted += command.ExecuteNonQuery();
         }
 
-        // Disposing an uncommitted transaction (exception above) rolls the whole batch back.
-        transaction.Commit();
-        return accepted;
+        return new TelemetryWriteResult(accepted, rows.Length - accepted);
+    }
+
+    private static void Fail(PendingBatch batch, Exception error)
+    {
+        if (error is OperationCanceledException && batch.Cancellation.IsCancellationRequested)
+        {
+            batch.Done.TrySetCanceled(batch.Cancellation);
+        }
+        else
+        {
+            batch.Done.TrySetException(error);
+        }
     }
 
     private static (byte[] Id, TelemetryEvent Event)[] SortedRows(IReadOnlyList<TelemetryEvent> events)
@@ -139,5 +242,21 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         }
 
         return sorted;
+    }
+
+    private sealed class FileWriteQueue
+    {
+        public SemaphoreSlim Lock { get; } = new(1, 1);
+
+        public ConcurrentQueue<PendingBatch> Pending { get; } = new();
+    }
+
+    private sealed class PendingBatch((byte[] Id, TelemetryEvent Event)[] rows, CancellationToken cancellation)
+    {
+        public (byte[] Id, TelemetryEvent Event)[] Rows { get; } = rows;
+
+        public CancellationToken Cancellation { get; } = cancellation;
+
+        public TaskCompletionSource<TelemetryWriteResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -54,16 +54,16 @@ public static class DemoEventStream
                 perDay += density * (0.85 * req + sync + (c.Provider.Webhooks ? 0.85 * hooks : 0)
                     + (c.AuthKind == AuthKind.OAuth2 ? 1.5 : 0));
             }
-            perDay += account.IntegrationUsers * account.Engagement * 0.8 * 1.4;
+            perDay += account.IntegrationUsers * account.Engagement * 0.8 * 1.25;
         }
         return (long)(perDay * world.Days * 0.93);
     }
 
     private static (double Requests, double Syncs, double Webhooks) Rates(AccountSegment segment) => segment switch
     {
-        AccountSegment.Smb => (5, 3, 2),
-        AccountSegment.MidMarket => (9, 5, 4),
-        _ => (14, 8, 6),
+        AccountSegment.Smb => (4, 2, 1.5),
+        AccountSegment.MidMarket => (7, 3, 3),
+        _ => (11, 5, 4.5),
     };
 
     private static void AddAccountDay(DemoWorld world, DemoAccount account, int day, List<DemoEvent> list)
@@ -155,7 +155,7 @@ public static class DemoEventStream
                 {
                     continue;
                 }
-                var actions = 1 + rng.Poisson(0.4);
+                var actions = 1 + rng.Poisson(0.25);
                 for (var k = 0; k < actions; k++)
                 {
                     var t = BusinessTime();

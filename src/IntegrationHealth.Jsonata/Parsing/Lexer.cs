@@ -29,6 +29,9 @@ internal sealed partial class Lexer(string source)
 
     private static bool IsWhitespace(char c) => c is ' ' or '\t' or '\n' or '\r' or '\v';
 
+    /// <summary>Offset just after the last token read; jsonata reports token positions this way.</summary>
+    public int Position => _position;
+
     private char At(int i) => i < _source.Length && i >= 0 ? _source[i] : '\0';
 
     /// <summary>Returns the next token, or null at the end. <paramref name="infix"/> true means '/' is division.</summary>

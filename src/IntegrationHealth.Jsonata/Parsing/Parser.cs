@@ -82,6 +82,9 @@ internal sealed class Parser
             return _node;
         }
 
+        // jsonata-js positions a token at the offset just after it.
+        next.Position = _lexer.Position;
+
         if (next.Type == TokenType.Operator && !KnownSymbols.Contains((string)next.Value!))
         {
             throw new JsonataException("S0204", "Unknown operator", next.Position, (string)next.Value!);

@@ -181,6 +181,30 @@ public abstract partial class StoreComplianceTests
     }
 
     [StoreFact]
+    public async Task WriteAsync_ConcurrentBatchesOneInvalid_OnlyTheInvalidBatchFails()
+    {
+        var world = await TestWorld.CreateAsync(Store);
+        var batches = Enumerable.Range(0, 8).Select(b => world.Events(200, startMinutes: b * 1_000)).ToList();
+        batches[3][150].HttpStatus = 7;
+        // Batch 5 repeats ids of batch 6: whichever lands second counts them as duplicates.
+        for (var i = 0; i < 50; i++)
+        {
+            batches[5][i].Id = batches[6][i].Id;
+        }
+
+        var writes = batches.Select(batch => Task.Run(() => Store.Writer.WriteAsync(batch))).ToList();
+        await Assert.ThrowsAnyAsync<Exception>(() => writes[3]);
+        var results = await Task.WhenAll(writes.Where((_, i) => i != 3));
+
+        Assert.Equal(7 * 200 - 50, results.Sum(r => r.Accepted));
+        Assert.Equal(50, results.Sum(r => r.Duplicates));
+        await using var db = Store.CreateContext();
+        Assert.Equal(7 * 200 - 50, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
+        var invalidIds = batches[3].Select(e => e.Id).ToList();
+        Assert.Equal(0, await db.TelemetryEvents.CountAsync(e => invalidIds.Contains(e.Id)));
+    }
+
+    [StoreFact]
     public async Task WriteAsync_CancelledToken_StoresNothing()
     {
         var world = await TestWorld.CreateAsync(Store);

@@ -30,7 +30,7 @@ public sealed class JsonataBindingsTests
             seen.AddRange(args.Select(a => a.IsUndefined ? "undefined" : a.ToJsonString()!));
             return JsonataResult.Undefined;
         });
-        var result = JsonataExpression.Compile("$probe(nothing, null, 1)").Evaluate(new JsonObject());
+        var result = JsonataExpression.Compile("$probe(nothing, null, 1)").Evaluate(new JsonObject(), bindings);
         Assert.True(result.IsUndefined);
         Assert.Equal(["undefined", "null", "1"], seen);
     }

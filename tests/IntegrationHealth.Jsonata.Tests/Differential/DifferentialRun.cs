@@ -26,7 +26,7 @@ public sealed class DifferentialRun
     /// <summary>Default seed; env <c>JSONATA_DIFF_SEED</c> overrides it.</summary>
     public const int DefaultSeed = 20261123;
 
-    /// <summary>Default number of cases (120 per family, 3,120 in all); env <c>JSONATA_DIFF_COUNT</c> overrides it.</summary>
+    /// <summary>Default number of cases (120 per family, 3,480 in all); env <c>JSONATA_DIFF_COUNT</c> overrides it.</summary>
     public static int DefaultCount { get; } = ExpressionGenerator.FamilyNames.Count * 120;
 
     /// <summary>How many payloads the cases are spread over.</summary>

@@ -93,17 +93,14 @@ public sealed partial class ExpressionGenerator
             5 => $"$toMillis({Quote(OneOf("2026-11-23T10:15:30+01:00", "2026-11-23T10:15:30.5Z", "2026-11-23T10:15Z", "2026-02-29", "2026-1-5", "20261123"))})",
             6 => $"$toMillis({Quote(OneOf("Monday, 23rd November 2026", "23/11/2026 14:05", "2026-W48-1", "12:30 pm"))}, {Quote(OneOf("[FNn], [D1o] [MNn] [Y]", "[D01]/[M01]/[Y0001] [H01]:[m01]", "[Y]-W[W]-[F1]", "[h]:[m] [P]"))})",
             7 => $"{c.Path}.$formatNumber({Num(c.Fields)}, {Quote(OneOf("#,##0.00", "0.0%", "#", "0000.0"))})",
-            8 => $"{c.Path}.$formatInteger($round({Num(c.Fields)}), {Quote(OneOf("w", "I", "#,##0", "0000"))})",
+            8 => IntegerPicture(c, Num(c.Fields)),
             _ => $"$parseInteger({Quote(OneOf("one hundred and twenty-three", "MCMXCIX", "mmxxvi", "1,234,567", "0042", "twelfth", "a", "zz"))}, {Quote(OneOf("w", "I", "i", "#,##0", "0000", "a", "w;o"))})",
         };
     }
 
     private string Transforms(Vocabulary v)
     {
-        // jsonata-js 2.2.2 crashes (TypeError, no JSONata error) when a transform's update hits a null, so only
-        // collections that are never null are transformed: a reference crash would test nothing.
-        var nonNull = v.Collections.Where(c => !v.Root.Any(f => f.Path == c.Path && f.Has(ValueKinds.Null))).ToArray();
-        var c = nonNull.Length > 0 ? Pick(nonNull) : PickCollection(v);
+        var c = PickNonNullCollection(v);
         var field = Pick(c.Fields).Path.Split('.')[0];
         return random.Next(8) switch
         {

@@ -72,6 +72,8 @@ public sealed partial class ExpressionGenerator
         ("lambdas", (g, v) => g.Lambdas(v)),
         ("equality-sorting", (g, v) => g.EqualityAndSorting(v)),
         ("bindings-inputs", (g, v) => g.BindingsAndInputs(v)),
+        ("composed", (g, v) => g.Composed(v)),
+        ("arguments", (g, v) => g.Arguments(v)),
     ];
 
     /// <summary>Names of the expression families, in the order cases are dealt.</summary>
@@ -124,6 +126,14 @@ public sealed partial class ExpressionGenerator
     private string OneOf(params string[] options) => options[random.Next(options.Length)];
 
     private Collection PickCollection(Vocabulary v) => Pick(v.Collections);
+
+    /// <summary>A collection that is never null in any payload. jsonata-js 2.2.2 crashes (TypeError, not a JSONata
+    /// error) when a transform's update reaches a null, so transforms only get these.</summary>
+    private Collection PickNonNullCollection(Vocabulary v)
+    {
+        var nonNull = v.Collections.Where(c => !v.Root.Any(f => f.Path == c.Path && f.Has(ValueKinds.Null))).ToArray();
+        return nonNull.Length > 0 ? Pick(nonNull) : PickCollection(v);
+    }
 
     /// <summary>Mostly a real array of objects (records, lines, events), where filtering has something to filter.</summary>
     private Collection PickArrayCollection(Vocabulary v)

@@ -36,7 +36,7 @@ public sealed class ParserTests
     {
         var ex = Assert.Throws<JsonataException>(() => JsonataExpression.Compile("foo bar"));
         Assert.Equal("bar", ex.Token);
-        Assert.Equal(4, ex.Position);
+        Assert.Equal(7, ex.Position);
         Assert.Equal("Syntax error: \"bar\"", ex.Message);
     }
 
