@@ -117,6 +117,41 @@ public sealed class DemoEventStreamTests
     }
 
     [Fact]
+    public void All_ChurnedAccounts_UsageFadesBeforeChurnAndStopsAtIt()
+    {
+        var churned = World.Accounts.Where(a => a.ChurnedAt is { } at && at > World.WindowStart.AddDays(35)).Take(8).ToList();
+        Assert.NotEmpty(churned);
+        var indexes = churned.Select(a => a.Index).ToHashSet();
+        var usage = new List<DemoEvent>();
+        var all = new List<DemoEvent>();
+        for (var day = 0; day < World.Days; day++)
+        {
+            foreach (var e in DemoEventStream.ForDay(World, day))
+            {
+                if (indexes.Contains(e.AccountIndex))
+                {
+                    all.Add(e);
+                    if (e.Kind == TelemetryKind.Usage)
+                    {
+                        usage.Add(e);
+                    }
+                }
+            }
+        }
+        Assert.All(all, e => Assert.True(e.OccurredAt < World.Accounts[e.AccountIndex].ChurnedAt));
+        // Usage per account in the last week before churn against the same account's weeks three and four before it.
+        var lastWeek = 0;
+        var earlier = 0;
+        foreach (var a in churned)
+        {
+            var at = a.ChurnedAt!.Value;
+            lastWeek += usage.Count(e => e.AccountIndex == a.Index && e.OccurredAt >= at.AddDays(-7));
+            earlier += usage.Count(e => e.AccountIndex == a.Index && e.OccurredAt >= at.AddDays(-28) && e.OccurredAt < at.AddDays(-14));
+        }
+        Assert.True(lastWeek * 2 < earlier, $"usage should fade before churn: {lastWeek} in the last week vs {earlier} in two earlier weeks");
+    }
+
+    [Fact]
     public void EstimateCount_DefaultWorld_WithinFifteenPercentOfActual()
     {
         var sample = DemoWorld.Generate(new DemoWorldOptions { EndUtc = End, Accounts = 120, Days = 14 });

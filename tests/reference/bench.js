@@ -6,8 +6,8 @@
 //   spec.json: { "warmup": n, "iterations": n, "compileRepeats": n, "dataPath": "...",
 //                "workloads": [ { "name": "...", "expression": "...", "input": "<key of data>", "perRecord": bool } ],
 //                "compile": "<expression whose compile time is measured>" }
-//   out.json:  { "node": "v20...", "jsonata": "2.2.2", "compileMicros": median,
-//                "workloads": [ { "name", "medianMs", "timingsMs": [...], "result": <json or null>, "error": "..."? } ] }
+//   out.json:  { "node": "v20...", "jsonata": "2.2.2", "compileMicros": median (when compileRepeats > 0),
+//                "workloads": [ { "name", "medianMs", "minMs", "timingsMs": [...], "result": <json or null>, "error": "..."? } ] }
 // Timed: evaluation only (compile happens once before warm-up); the input is already JSON.parse'd. For per-record
 // workloads one iteration evaluates the expression once per element of the input array.
 'use strict';
@@ -48,7 +48,7 @@ async function main() {
         jsonata(spec.compile);
         compileTimes.push(Number(now() - start) / 1e3);
     }
-    out.compileMicros = median(compileTimes);
+    if (compileTimes.length > 0) out.compileMicros = median(compileTimes);
 
     for (const workload of spec.workloads) {
         const entry = { name: workload.name };
@@ -65,6 +65,7 @@ async function main() {
             }
             entry.timingsMs = timings;
             entry.medianMs = median(timings);
+            entry.minMs = Math.min(...timings);
             entry.result = result === undefined ? null : JSON.parse(JSON.stringify(result));
             entry.undefined = result === undefined;
         } catch (err) {

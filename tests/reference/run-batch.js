@@ -8,7 +8,7 @@
 //                                "bindings": { name: value }?, "host": true? }, ... ] }
 //                 "host" registers the host functions the C# side registers too (see HostFunctions.cs).
 //   results.json: [ result, ... ] in case order, each one of
-//                 { "value": <json> } | { "undefined": true } | { "code": "T2001", "message": "..." } | { "function": true }
+//                 { "value": <json>, "nonFinite": true? } | { "undefined": true } | { "code": "T2001", "message": "..." } | { "function": true }
 'use strict';
 
 const fs = require('fs');
@@ -32,7 +32,14 @@ function describe(value) {
         return { function: true };
     }
     // JSON round trip drops what jsonata's own $string would drop (undefined members, functions in objects).
-    return { value: JSON.parse(JSON.stringify(value)) };
+    // NaN and ±Infinity (e.g. $parseInteger('zz', '0') is NaN) have no JSON form: JSON.stringify writes null, and the
+    // result is flagged so the C# side knows the null stands for a non-finite number.
+    let nonFinite = false;
+    const text = JSON.stringify(value, (key, v) => {
+        if (typeof v === 'number' && !Number.isFinite(v)) nonFinite = true;
+        return v;
+    });
+    return nonFinite ? { value: JSON.parse(text), nonFinite: true } : { value: JSON.parse(text) };
 }
 
 function failure(err) {

@@ -209,7 +209,7 @@ public static class CommandLine
     /// <summary>A host with the store and key issuing only, logging warnings to stderr (stdout carries the result).</summary>
     private static IHost BuildToolHost(string[] hostArgs)
     {
-        var builder = Host.CreateApplicationBuilder(hostArgs);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

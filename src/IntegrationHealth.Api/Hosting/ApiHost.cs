@@ -14,7 +14,8 @@ public static class ApiHost
     /// </summary>
     public static WebApplication BuildWeb(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Content root = where the binaries (and appsettings.json) are, so settings apply whatever the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         var roles = HostRolesParser.From(builder.Configuration);
         builder.Services.AddIntegrationHealthCore(builder.Configuration);
@@ -33,7 +34,7 @@ public static class ApiHost
     /// <summary>A process that only runs Hangfire jobs (no HTTP); pair with web processes on the same PostgreSQL.</summary>
     public static IHost BuildJobs(string[] args, Action<HostApplicationBuilder>? configure = null)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         builder.Services.AddIntegrationHealthCore(builder.Configuration);
         builder.Services.AddIntegrationHealthJobServer(builder.Configuration);

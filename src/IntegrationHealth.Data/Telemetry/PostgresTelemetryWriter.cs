@@ -85,37 +85,62 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
     private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<TelemetryEvent> events, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken).ConfigureAwait(false);
+        // Synchronous field writes on purpose: they only fill Npgsql's buffer and block just when it flushes an 8 KB
+        // chunk to the server; seventeen awaited calls per row cost far more CPU than the rare short blocking write.
         for (var i = 0; i < events.Count; i++)
         {
+            if ((i & 255) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             var e = events[i];
-            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(e.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(TelemetryBatch.ToUtc(e.OccurredAt), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(e.TenantId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(e.AccountId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(e.ProviderId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, e.ConnectionId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync((short)e.Kind, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync((short)e.Outcome, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync((short)e.ErrorClass, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync((short)e.Method, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, e.HttpStatus, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, e.LatencyMs, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, e.Records, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, e.RateLimitRemaining, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, e.RateLimitLimit, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-            await WriteTextAsync(importer, e.Resource, cancellationToken).ConfigureAwait(false);
-            await WriteTextAsync(importer, e.UserId, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            importer.StartRow();
+            importer.Write(e.Id, NpgsqlDbType.Uuid);
+            importer.Write(TelemetryBatch.ToUtc(e.OccurredAt), NpgsqlDbType.TimestampTz);
+            importer.Write(e.TenantId, NpgsqlDbType.Integer);
+            importer.Write(e.AccountId, NpgsqlDbType.Integer);
+            importer.Write(e.ProviderId, NpgsqlDbType.Integer);
+            WriteNullable(importer, e.ConnectionId, NpgsqlDbType.Integer);
+            importer.Write((short)e.Kind, NpgsqlDbType.Smallint);
+            importer.Write((short)e.Outcome, NpgsqlDbType.Smallint);
+            importer.Write((short)e.ErrorClass, NpgsqlDbType.Smallint);
+            importer.Write((short)e.Method, NpgsqlDbType.Smallint);
+            WriteNullable(importer, e.HttpStatus, NpgsqlDbType.Smallint);
+            WriteNullable(importer, e.LatencyMs, NpgsqlDbType.Integer);
+            WriteNullable(importer, e.Records, NpgsqlDbType.Integer);
+            WriteNullable(importer, e.RateLimitRemaining, NpgsqlDbType.Integer);
+            WriteNullable(importer, e.RateLimitLimit, NpgsqlDbType.Integer);
+            WriteText(importer, e.Resource);
+            WriteText(importer, e.UserId);
+            importer.Write(i, NpgsqlDbType.Integer);
         }
 
         await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+    private static void WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type)
         where T : struct
-        => value is { } v ? importer.WriteAsync(v, type, cancellationToken) : importer.WriteNullAsync(cancellationToken);
+    {
+        if (value is { } v)
+        {
+            importer.Write(v, type);
+        }
+        else
+        {
+            importer.WriteNull();
+        }
+    }
 
-    private static Task WriteTextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken)
-        => value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Varchar, cancellationToken);
+    private static void WriteText(NpgsqlBinaryImporter importer, string? value)
+    {
+        if (value is null)
+        {
+            importer.WriteNull();
+        }
+        else
+        {
+            importer.Write(value, NpgsqlDbType.Varchar);
+        }
+    }
 }

@@ -52,6 +52,15 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         _queue = Queues.GetOrAdd(path is null ? connectionString : Path.GetFullPath(path), _ => new FileWriteQueue());
     }
 
+    /// <summary>Batches queued for this writer's database file and not yet picked up (diagnostics and tests).</summary>
+    internal int QueuedBatches => _queue.Pending.Count;
+
+    /// <summary>Batches ever queued for this writer's database file (diagnostics and tests).</summary>
+    internal long EnqueuedBatches => Interlocked.Read(ref _queue.Enqueued);
+
+    /// <summary>Transactions committed for this writer's database file since the process started (diagnostics and tests).</summary>
+    internal long CommittedTransactions => Interlocked.Read(ref _queue.Committed);
+
     /// <inheritdoc />
     public async Task<TelemetryWriteResult> WriteAsync(IReadOnlyList<TelemetryEvent> events, CancellationToken cancellationToken = default)
     {
@@ -64,6 +73,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
 
         var batch = new PendingBatch(SortedRows(events), cancellationToken);
         _queue.Pending.Enqueue(batch);
+        Interlocked.Increment(ref _queue.Enqueued);
         while (!batch.Done.Task.IsCompleted)
         {
             // Waiting for the lock is not cancelled by the token: the batch is queued and may already be part of a
@@ -153,6 +163,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
 
             // Disposing an uncommitted transaction (exception above) rolls everything back.
             transaction.Commit();
+            Interlocked.Increment(ref _queue.Committed);
         }
         catch (Exception ex)
         {
@@ -246,6 +257,10 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
 
     private sealed class FileWriteQueue
     {
+        public long Committed;
+
+        public long Enqueued;
+
         public SemaphoreSlim Lock { get; } = new(1, 1);
 
         public ConcurrentQueue<PendingBatch> Pending { get; } = new();

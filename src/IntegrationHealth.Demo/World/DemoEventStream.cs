@@ -61,9 +61,9 @@ public static class DemoEventStream
 
     private static (double Requests, double Syncs, double Webhooks) Rates(AccountSegment segment) => segment switch
     {
-        AccountSegment.Smb => (4, 2, 1.5),
-        AccountSegment.MidMarket => (7, 3, 3),
-        _ => (11, 5, 4.5),
+        AccountSegment.Smb => (3, 1, 1),
+        AccountSegment.MidMarket => (5, 2, 2),
+        _ => (8, 3, 3),
     };
 
     private static void AddAccountDay(DemoWorld world, DemoAccount account, int day, List<DemoEvent> list)

@@ -144,7 +144,7 @@ public static class DemoWorldBuilder
             Csm = csm,
             CreatedAt = createdAt,
             IntegrationUsers = users,
-            Engagement = rng.Uniform(0.25, 0.6),
+            Engagement = rng.Uniform(0.2, 0.5),
         };
     }
 

@@ -38,7 +38,7 @@ internal sealed class JsRegex
 
         try
         {
-            return new JsRegex(new Regex(Translate(literal.Pattern, multiline), options), literal.Pattern);
+            return new JsRegex(new Regex(Translate(literal.Pattern, multiline), options, MatchTimeout), literal.Pattern);
         }
         catch (ArgumentException ex)
         {
@@ -46,12 +46,17 @@ internal sealed class JsRegex
         }
     }
 
+    /// <summary>Bounds catastrophic backtracking; a match that runs longer fails the evaluation with U1001.</summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(5);
+
     private const string LineTerminators = @"\n\r\u2028\u2029";
 
     internal static string Translate(string pattern, bool multiline)
     {
         var sb = new StringBuilder(pattern.Length + 16);
         var inClass = false;
+        var groupCount = 0;
+        var groupNames = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < pattern.Length; i++)
         {
             var c = pattern[i];
@@ -61,6 +66,30 @@ internal sealed class JsRegex
                 i++;
                 switch (n)
                 {
+                    case 'k' when !inClass && i + 1 < pattern.Length && pattern[i + 1] == '<':
+                    {
+                        // Named backreference: groups become numbered (JavaScript numbers them left to right).
+                        var close = pattern.IndexOf('>', i + 1);
+                        var name = close > 0 ? pattern[(i + 2)..close] : "";
+                        if (close > 0 && groupNames.TryGetValue(name, out var number))
+                        {
+                            sb.Append('\\').Append(number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                            i = close;
+                        }
+                        else
+                        {
+                            sb.Append('k');
+                        }
+
+                        break;
+                    }
+
+                    case 'p' or 'P' or 'a' or 'e' or 'A' or 'z' or 'Z' or 'G' or 'k' or 'K' or 'g' or 'h' or 'H' or 'i' or 'I'
+                        or 'j' or 'J' or 'l' or 'L' or 'm' or 'M' or 'N' or 'o' or 'O' or 'q' or 'Q' or 'R' or 'T' or 'U'
+                        or 'V' or 'X' or 'y' or 'Y' or 'E' or 'C' or 'F':
+                        // Not an escape in JavaScript (without the u flag): the letter itself.
+                        sb.Append(n);
+                        break;
                     case 'd':
                         sb.Append(inClass ? "0-9" : "[0-9]");
                         break;
@@ -147,7 +176,27 @@ internal sealed class JsRegex
                     break;
                 case '(' when i + 2 < pattern.Length && pattern[i + 1] == '?' && pattern[i + 2] == '<'
                                                      && i + 3 < pattern.Length && pattern[i + 3] is not ('=' or '!'):
-                    // Named group: same syntax in .NET.
+                {
+                    // Named group: .NET numbers named groups after unnamed ones, JavaScript in order of appearance,
+                    // so emit a plain capturing group and remember its number for \k<name>.
+                    var close = pattern.IndexOf('>', i + 3);
+                    groupCount++;
+                    if (close > 0)
+                    {
+                        groupNames[pattern[(i + 3)..close]] = groupCount;
+                        i = close;
+                    }
+
+                    sb.Append('(');
+                    break;
+                }
+
+                case '(':
+                    if (i + 1 >= pattern.Length || pattern[i + 1] != '?')
+                    {
+                        groupCount++;
+                    }
+
                     sb.Append(c);
                     break;
                 default:

@@ -27,7 +27,16 @@ internal static class RegexMatcher
             return null;
         }
 
-        var m = regex.Regex.Match(str, fromIndex);
+        System.Text.RegularExpressions.Match m;
+        try
+        {
+            m = regex.Regex.Match(str, fromIndex);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            throw new JsonataException("U1001", $"Regular expression /{regex.Source}/ took longer than {JsRegex.MatchTimeout.TotalSeconds} s to match", position);
+        }
+
         if (!m.Success)
         {
             return null;

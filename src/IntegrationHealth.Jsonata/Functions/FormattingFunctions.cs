@@ -49,7 +49,9 @@ internal static class FormattingFunctions
             return null;
         }
 
-        return IntegerPicture.Parse(value, (string)Arg(args, 1)!);
+        // The analysed-picture overload keeps jsonata-js's NaN for text that does not fit the picture: NaN is a value
+        // inside an expression (and JSON null in the output), not undefined.
+        return IntegerPicture.Parse(value, IntegerPictureFormat.Analyse((string)Arg(args, 1)!));
     }
 
     public static object? FromMillis(in CallSite site, object?[] args)

@@ -180,9 +180,11 @@ internal static partial class StringFunctions
         return pos > -1 ? str[(pos + chars.Length)..] : str;
     }
 
-    public static object? Lowercase(in CallSite site, object?[] args) => (Arg(args, 0) as string)?.ToLowerInvariant();
+    public static object? Lowercase(in CallSite site, object?[] args) =>
+        Arg(args, 0) is string s ? JsCase.ToLower(s) : null;
 
-    public static object? Uppercase(in CallSite site, object?[] args) => (Arg(args, 0) as string)?.ToUpperInvariant();
+    public static object? Uppercase(in CallSite site, object?[] args) =>
+        Arg(args, 0) is string s ? JsCase.ToUpper(s) : null;
 
     public static object? Length(in CallSite site, object?[] args) =>
         Arg(args, 0) is string s ? (double)CodePointLength(s) : null;

@@ -27,6 +27,10 @@ internal sealed partial class Lexer(string source)
         _ => false,
     };
 
+    private static readonly string[] SingleCharOperators = Enumerable.Range(0, 128).Select(c => ((char)c).ToString()).ToArray();
+
+    private static string OperatorText(char c) => c < 128 ? SingleCharOperators[c] : c.ToString();
+
     private static bool IsWhitespace(char c) => c is ' ' or '\t' or '\n' or '\r' or '\v';
 
     /// <summary>Offset just after the last token read; jsonata reports token positions this way.</summary>
@@ -80,26 +84,29 @@ internal sealed partial class Lexer(string source)
         }
 
         var start = _position;
-        var two = _position + 1 < _source.Length ? _source.Substring(_position, 2) : null;
-        switch (two)
+        var two = (ch, At(_position + 1)) switch
         {
-            case "..":
-            case ":=":
-            case "!=":
-            case ">=":
-            case "<=":
-            case "**":
-            case "~>":
-            case "?:":
-            case "??":
-                _position += 2;
-                return new Token(TokenType.Operator, two, start);
+            ('.', '.') => "..",
+            (':', '=') => ":=",
+            ('!', '=') => "!=",
+            ('>', '=') => ">=",
+            ('<', '=') => "<=",
+            ('*', '*') => "**",
+            ('~', '>') => "~>",
+            ('?', ':') => "?:",
+            ('?', '?') => "??",
+            _ => null,
+        };
+        if (two is not null)
+        {
+            _position += 2;
+            return new Token(TokenType.Operator, two, start);
         }
 
         if (_position < _source.Length && IsOperatorChar(ch))
         {
             _position++;
-            return new Token(TokenType.Operator, ch.ToString(), start);
+            return new Token(TokenType.Operator, OperatorText(ch), start);
         }
 
         if (ch is '"' or '\'')
@@ -107,7 +114,7 @@ internal sealed partial class Lexer(string source)
             return ScanString(ch);
         }
 
-        var numberMatch = NumberPattern().Match(_source, _position);
+        var numberMatch = char.IsAsciiDigit(ch) ? NumberPattern().Match(_source, _position) : System.Text.RegularExpressions.Match.Empty;
         if (numberMatch.Success && _position < _source.Length)
         {
             var num = double.Parse(numberMatch.Value, NumberStyles.Float, CultureInfo.InvariantCulture);

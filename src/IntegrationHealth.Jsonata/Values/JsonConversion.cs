@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 
 namespace IntegrationHealth.Jsonata.Values;
@@ -49,86 +50,100 @@ internal static class JsonConversion
         }
     }
 
-    public static object? FromElement(JsonElement element) => new ElementReader().Read(element, 0);
+    public static object? FromElement(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Undefined)
+        {
+            return null;
+        }
+
+        // Reading the element's raw UTF-8 with a forward-only reader is much cheaper than walking the DOM.
+        var reader = new Utf8JsonReader(JsonMarshal.GetRawUtf8Value(element));
+        reader.Read();
+        return new Utf8Converter().Read(ref reader, 0);
+    }
 
     /// <summary>
-    /// Converts a JsonElement tree. Records in an array usually share one shape, so property-name strings of the
-    /// previous object at the same depth are reused when the UTF-8 names match, instead of allocating them again.
+    /// Converts JSON text token by token. Records in an array usually share one shape, so the property-name strings of
+    /// the previous object at the same depth are reused when the UTF-8 names match, instead of allocating them again.
     /// </summary>
-    private sealed class ElementReader
+    private sealed class Utf8Converter
     {
-        private readonly List<string[]?> _shapes = [];
+        private readonly List<(string[] Names, byte[][] Utf8)?> _shapes = [];
 
-        public object? Read(JsonElement element, int depth)
+        public object? Read(ref Utf8JsonReader reader, int depth)
         {
-            switch (element.ValueKind)
+            switch (reader.TokenType)
             {
-                case JsonValueKind.Object:
+                case JsonTokenType.StartObject:
+                    return ReadObject(ref reader, depth);
+                case JsonTokenType.StartArray:
                 {
-                    while (_shapes.Count <= depth)
+                    var result = new ArrayValue();
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
-                        _shapes.Add(null);
-                    }
-
-                    var shape = _shapes[depth];
-                    var result = new ObjectValue(shape?.Length ?? 4);
-                    var i = 0;
-                    var sameShape = true;
-                    foreach (var property in element.EnumerateObject())
-                    {
-                        string name;
-                        if (shape is not null && i < shape.Length && property.NameEquals(shape[i]))
-                        {
-                            name = shape[i];
-                        }
-                        else
-                        {
-                            name = property.Name;
-                            sameShape = false;
-                        }
-
-                        result[name] = Read(property.Value, depth + 1);
-                        i++;
-                    }
-
-                    if (!sameShape || shape is null || shape.Length != result.Count)
-                    {
-                        var keys = new string[result.Count];
-                        for (var k = 0; k < keys.Length; k++)
-                        {
-                            keys[k] = result.KeyAt(k);
-                        }
-
-                        _shapes[depth] = keys;
+                        result.Add(Read(ref reader, depth + 1));
                     }
 
                     return result;
                 }
 
-                case JsonValueKind.Array:
-                {
-                    var result = new ArrayValue(element.GetArrayLength());
-                    foreach (var item in element.EnumerateArray())
-                    {
-                        result.Add(Read(item, depth + 1));
-                    }
-
-                    return result;
-                }
-
-                case JsonValueKind.String:
-                    return element.GetString();
-                case JsonValueKind.Number:
-                    return element.GetDouble();
-                case JsonValueKind.True:
+                case JsonTokenType.String:
+                    return reader.GetString();
+                case JsonTokenType.Number:
+                    return reader.GetDouble();
+                case JsonTokenType.True:
                     return Semantics.True;
-                case JsonValueKind.False:
+                case JsonTokenType.False:
                     return Semantics.False;
-                case JsonValueKind.Undefined:
-                    return null;
                 default:
                     return NullValue.Instance;
             }
+        }
+
+        private ObjectValue ReadObject(ref Utf8JsonReader reader, int depth)
+        {
+            while (_shapes.Count <= depth)
+            {
+                _shapes.Add(null);
+            }
+
+            var shape = _shapes[depth];
+            var result = new ObjectValue(shape?.Names.Length ?? 4);
+            var i = 0;
+            var sameShape = shape is not null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                string name;
+                if (sameShape && i < shape!.Value.Names.Length && !reader.ValueIsEscaped && reader.ValueSpan.SequenceEqual(shape.Value.Utf8[i]))
+                {
+                    name = shape.Value.Names[i];
+                }
+                else
+                {
+                    name = reader.GetString()!;
+                    sameShape = false;
+                }
+
+                reader.Read();
+                result[name] = Read(ref reader, depth + 1);
+                i++;
+            }
+
+            if (!sameShape || shape!.Value.Names.Length != result.Count)
+            {
+                var names = new string[result.Count];
+                var utf8 = new byte[result.Count][];
+                for (var k = 0; k < names.Length; k++)
+                {
+                    names[k] = result.KeyAt(k);
+                    utf8[k] = System.Text.Encoding.UTF8.GetBytes(names[k]);
+                }
+
+                _shapes[depth] = (names, utf8);
+            }
+
+            return result;
         }
     }
 

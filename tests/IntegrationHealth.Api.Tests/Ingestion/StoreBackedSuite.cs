@@ -131,6 +131,31 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
     }
 
     [ServerFact]
+    public async Task PostEvents_ConnectionCreatedByAnotherProcessAfterCaching_IsFound()
+    {
+        using var client = await TenantClientAsync("stale-cache", accounts: 1);
+        await TestHttp.EnsureSuccessAsync(await client.PostAsync("/v1/events", TestHttp.Json(TestEvents.Array(TestEvents.Valid("acct-1")))));
+
+        // Written behind the API's back, as another web process would: this process's cache cannot know about it.
+        await Host.QueryAsync(async db =>
+        {
+            var account = await db.Accounts.SingleAsync(a => a.ExternalId == "acct-1" && db.Tenants.Any(t => t.Id == a.TenantId && t.Key == "stale-cache"));
+            var hubspot = await db.Providers.SingleAsync(p => p.Key == "hubspot");
+            db.Connections.Add(new Connection
+            {
+                TenantId = account.TenantId, AccountId = account.Id, ProviderId = hubspot.Id, ExternalId = "conn-late",
+                CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            });
+            return await db.SaveChangesAsync();
+        });
+        using var response = await client.PostAsync("/v1/events", TestHttp.Json(TestEvents.Array(
+            TestEvents.Valid("acct-1", "hubspot").With(e => e["connection"] = "conn-late"))));
+
+        await TestHttp.EnsureSuccessAsync(response);
+        Assert.Equal(2, await CountTenantEventsAsync("stale-cache"));
+    }
+
+    [ServerFact]
     public async Task UpsertAccounts_InsertThenUpdate_CountsAndStoresLatest()
     {
         var key = await Host.CreateKeyAsync("upserts", ApiKeyScopes.Admin);
@@ -152,6 +177,30 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
         Assert.Equal("Second, renamed", a2!["name"]!.GetValue<string>());
         Assert.Equal("mid_market", a2["segment"]!.GetValue<string>());
         Assert.Equal(20m, a2["arr"]!.GetValue<decimal>());
+    }
+
+    [ServerFact]
+    public async Task UpsertAccounts_ConcurrentOverlappingBatches_AllSucceedWithoutDuplicates()
+    {
+        var key = await Host.CreateKeyAsync("upsert-race", ApiKeyScopes.Ingest);
+        using var start = new SemaphoreSlim(0);
+        var posts = Enumerable.Range(0, 8).Select(async c =>
+        {
+            using var client = Host.Client(key);
+            var items = Enumerable.Range(c * 10, 40).Select(i => new { externalId = $"race-{i}", name = $"Race {i} by {c}" }).ToArray();
+            await start.WaitAsync();
+            using var response = await client.PostAsJsonAsync("/v1/accounts", items);
+            await TestHttp.EnsureSuccessAsync(response);
+            var json = await TestHttp.ReadJsonAsync(response);
+            return (json.GetProperty("inserted").GetInt32(), json.GetProperty("updated").GetInt32());
+        }).ToList();
+        start.Release(8);
+        var results = await Task.WhenAll(posts);
+
+        const int distinct = 7 * 10 + 40;
+        Assert.Equal(distinct, results.Sum(r => r.Item1));
+        Assert.Equal(8 * 40 - distinct, results.Sum(r => r.Item2));
+        Assert.Equal(distinct, await Host.QueryAsync(db => db.Accounts.CountAsync(a => a.ExternalId.StartsWith("race-"))));
     }
 
     [ServerFact]

@@ -74,6 +74,21 @@ public sealed partial class OperationsTests(SeededHostFixture fixture) : IClassF
         Assert.False(paths.GetProperty("/healthz").GetProperty("get").TryGetProperty("security", out _));
     }
 
+    [Fact]
+    public async Task OpenApi_InputSchemas_ListExactlyThePropertiesTheParsersAccept()
+    {
+        using var client = fixture.Host.Client();
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+
+        string[] Properties(string schema) => [.. schemas.GetProperty(schema).GetProperty("properties").EnumerateObject().Select(p => p.Name).Order()];
+        Assert.Equal(IntegrationHealth.Api.Ingestion.EventBatchParser.FieldNames.Skip(1).Order(), Properties("EventInput"));
+        Assert.Equal(IntegrationHealth.Api.Upserts.AccountUpserts.Fields.Order(), Properties("AccountInput"));
+        Assert.Equal(IntegrationHealth.Api.Upserts.ConnectionUpserts.Fields.Order(), Properties("ConnectionInput"));
+        Assert.Equal(IntegrationHealth.Api.Upserts.SupportTicketUpserts.Fields.Order(), Properties("SupportTicketInput"));
+        Assert.Equal(IntegrationHealth.Api.Upserts.SurveyResponseUpserts.Fields.Order(), Properties("SurveyResponseInput"));
+    }
+
     /// <summary><c>/v1/keys/{id:int}</c> → <c>/v1/keys/{id}</c>; <c>/hangfire/{**path}</c> → <c>/hangfire/{path}</c>.</summary>
     private static string Normalize(string pattern)
     {

@@ -35,7 +35,8 @@ internal static class IngestionBenchmark
         var workload = IngestionWorkload.Create(settings);
         var bodies = workload.Bodies(workload.Events);
         var warmupBodies = workload.Bodies(workload.Warmup);
-        Console.WriteLine($"Ingestion benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine($"Ingestion benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
+                          $"load average {LoadAverage()}");
         Console.WriteLine($"events: {settings.Events:N0} demo events (seed {settings.Seed}, {workload.World.Accounts.Count} accounts, " +
                           $"{(settings.TimeOrderedIds ? "time-ordered UUIDv7" : "random UUIDv4")} ids), {settings.Batch:N0}-event batches " +
                           $"(HTTP: JSON bodies, {bodies.Average(b => b.Length) / 1024:N0} KiB each, {settings.Clients} concurrent clients); " +
@@ -58,13 +59,16 @@ internal static class IngestionBenchmark
         else
         {
             failed |= !await Attempt("PostgreSQL raw COPY", async () => results.Add(await PostgresCopyAsync(admin.ConnectionString, workload, settings)));
+            failed |= !await Attempt("PostgreSQL writer", async () => results.Add(await WriterAsync("PostgreSQL",
+                () => ScratchStore.CreatePostgresAsync(admin.ConnectionString, "writer", workload), workload, settings)));
             failed |= !await Attempt("PostgreSQL HTTP", async () => results.Add(await HttpAsync("PostgreSQL",
                 () => ScratchStore.CreatePostgresAsync(admin.ConnectionString, "http", workload), bodies, warmupBodies, settings)));
             Console.WriteLine($"PostgreSQL server: {admin.Version}");
         }
         if (!settings.SkipSqlite)
         {
-            failed |= !await Attempt("SQLite writer", async () => results.Add(await SqliteWriterAsync(workload, settings)));
+            failed |= !await Attempt("SQLite writer", async () => results.Add(await WriterAsync("SQLite",
+                () => ScratchStore.CreateSqliteAsync("writer", workload), workload, settings)));
             failed |= !await Attempt("SQLite HTTP", async () => results.Add(await HttpAsync("SQLite",
                 () => ScratchStore.CreateSqliteAsync("http", workload), bodies, warmupBodies, settings)));
         }
@@ -90,8 +94,22 @@ internal static class IngestionBenchmark
             Console.WriteLine($"SQLite ITelemetryWriter: {writer.PerSecond:N0} events/s (target ≥ {SqliteWriterTarget:N0}: " +
                               $"{(writer.PerSecond >= SqliteWriterTarget ? "met" : "NOT met")})");
         }
-        Console.WriteLine($"suite time: {clock.Elapsed.TotalSeconds:N0} s");
+        Console.WriteLine($"suite time: {clock.Elapsed.TotalSeconds:N0} s; load average at the end {LoadAverage()} " +
+                          "(other work on these cores slows every row alike; compare ratios, not absolutes, on a busy machine)");
         return failed ? 1 : 0;
+    }
+
+    /// <summary>The 1/5/15-minute load averages (Linux), to judge how much of the machine the run had.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
     }
 
     private sealed record Result(string Store, string Path, long Events, TimeSpan Elapsed, long RowsBefore, long RowsAfter)
@@ -152,9 +170,11 @@ internal static class IngestionBenchmark
         return new Result("PostgreSQL", "raw binary COPY, 1 connection (peer/limit)", settings.Events, elapsed, before, after);
     }
 
-    private static async Task<Result> SqliteWriterAsync(IngestionWorkload workload, IngestionSettings settings)
+    /// <summary>The store's own bulk writer called in process: what ingestion costs without HTTP and JSON.</summary>
+    private static async Task<Result> WriterAsync(string storeName, Func<Task<ScratchStore>> createStore, IngestionWorkload workload,
+        IngestionSettings settings)
     {
-        await using var store = await ScratchStore.CreateSqliteAsync("writer", workload);
+        await using var store = await createStore();
         var writer = store.Writer;
         foreach (var batch in Rows(workload.Warmup, workload, store.Ids))
         {
@@ -170,8 +190,8 @@ internal static class IngestionBenchmark
         }
         var elapsed = clock.Elapsed;
         var after = await store.CountEventsAsync();
-        Check(accepted, settings.Events, "SQLite writer");
-        return new Result("SQLite", "ITelemetryWriter direct, in process", accepted, elapsed, before, after);
+        Check(accepted, settings.Events, $"{storeName} writer");
+        return new Result(storeName, "ITelemetryWriter direct, in process, 1 writer", accepted, elapsed, before, after);
     }
 
     private static async Task<Result> HttpAsync(string storeName, Func<Task<ScratchStore>> createStore, byte[][] bodies, byte[][] warmup,

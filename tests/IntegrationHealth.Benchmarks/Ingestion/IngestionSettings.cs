@@ -26,7 +26,7 @@ internal sealed record IngestionSettings(int Events, int Batch, int Clients, boo
             }
             settings = args[i] switch
             {
-                "--events" => settings with { Events = Int(1_000, 10_000_000) },
+                "--events" => settings with { Events = Int(1_000, 3_000_000) },
                 "--batch" => settings with { Batch = Int(1, 10_000) },
                 "--clients" => settings with { Clients = Int(1, 64) },
                 "--seed" => settings with { Seed = Int(int.MinValue, int.MaxValue) },

@@ -37,8 +37,10 @@ internal sealed class ReferenceRun
         return null;
     }
 
-    /// <summary>Runs bench.js over <paramref name="dataPath"/>. Throws with a readable reason when node or the module is missing.</summary>
-    public static async Task<ReferenceRun> RunAsync(string referenceDirectory, string dataPath, BenchmarkSettings settings)
+    /// <summary>Runs bench.js over <paramref name="dataPath"/> for <paramref name="workloads"/> (and the compile
+    /// measurement when <paramref name="measureCompile"/>). Throws with a readable reason when node or the module is missing.</summary>
+    public static async Task<ReferenceRun> RunAsync(string referenceDirectory, string dataPath, BenchmarkSettings settings,
+        IReadOnlyList<JsonataWorkload> workloads, bool measureCompile)
     {
         if (!File.Exists(Path.Combine(referenceDirectory, "node_modules", "jsonata", "package.json")))
         {
@@ -52,10 +54,10 @@ internal sealed class ReferenceRun
         {
             ["warmup"] = settings.Warmup,
             ["iterations"] = settings.Iterations,
-            ["compileRepeats"] = settings.CompileRepeats,
+            ["compileRepeats"] = measureCompile ? settings.CompileRepeats : 0,
             ["dataPath"] = dataPath,
             ["compile"] = JsonataWorkload.ContactMapping,
-            ["workloads"] = new JsonArray(JsonataWorkload.All.Select(w => (JsonNode)new JsonObject
+            ["workloads"] = new JsonArray(workloads.Select(w => (JsonNode)new JsonObject
             {
                 ["name"] = w.Name,
                 ["expression"] = w.Expression,
@@ -99,23 +101,24 @@ internal sealed class ReferenceRun
 
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(outPath));
         var root = document.RootElement;
-        var workloads = root.GetProperty("workloads").EnumerateArray().Select(entry => new WorkloadMeasurement(
+        var measured = root.GetProperty("workloads").EnumerateArray().Select(entry => new WorkloadMeasurement(
             entry.GetProperty("name").GetString()!,
             entry.TryGetProperty("medianMs", out var median) ? median.GetDouble() : double.NaN,
+            entry.TryGetProperty("minMs", out var min) ? min.GetDouble() : double.NaN,
             entry.TryGetProperty("result", out var result) && !(entry.TryGetProperty("undefined", out var undefined) && undefined.GetBoolean())
                 ? result.GetRawText()
                 : null,
             entry.TryGetProperty("error", out var error) ? error.GetString() : null)).ToArray();
         return new ReferenceRun(
             $"jsonata-js {root.GetProperty("jsonata").GetString()} on node {root.GetProperty("node").GetString()}",
-            root.GetProperty("compileMicros").GetDouble(),
-            workloads);
+            root.TryGetProperty("compileMicros", out var compile) && compile.ValueKind == JsonValueKind.Number ? compile.GetDouble() : double.NaN,
+            measured);
     }
 }
 
-/// <summary>One side's measurement of one workload: median wall time per iteration, the result as JSON text
-/// (null when undefined), or the error that stopped it.</summary>
-internal sealed record WorkloadMeasurement(string Name, double MedianMs, string? ResultJson, string? Error);
+/// <summary>One side's measurement of one workload: median and fastest wall time per iteration, the result as JSON
+/// text (null when undefined), or the error that stopped it.</summary>
+internal sealed record WorkloadMeasurement(string Name, double MedianMs, double MinMs, string? ResultJson, string? Error);
 
 /// <summary>Command-line settings of the suite.</summary>
 internal sealed record BenchmarkSettings(int Seed, int Warmup, int Iterations, int CompileRepeats)

@@ -33,7 +33,8 @@ public sealed partial class ExpressionGenerator
             8 => $"($n := {NumberTree(v, d)}; $n * $n)",
             9 => $"$reduce({ArrayTree(v, d)}, function($a, $b){{ $a + $b }})",
             10 => $"({NumberTree(v, d)})",
-            11 => $"$power({NumberTree(v, d)}, {OneOf("2", "0.5", "-1")})",
+            // Integer exponents only: V8's Math.pow is not correctly rounded for fractional ones (a platform artefact).
+            11 => $"$power({NumberTree(v, d)}, {OneOf("2", "3", "-1")})",
             12 => $"{ArrayTree(v, d)}[{random.Next(-2, 3)}]",
             _ => $"$count({Any(v.Root)})",
         };

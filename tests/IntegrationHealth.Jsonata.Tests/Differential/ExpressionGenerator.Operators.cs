@@ -108,7 +108,8 @@ public sealed partial class ExpressionGenerator
             0 => $"{c.Path}.{OneOf("$abs", "$floor", "$ceil", "$sqrt")}({num})",
             1 => $"{c.Path}.$round({num}{(Chance(0.6) ? ", " + random.Next(-2, 4) : "")})",
             2 => $"$round({OneOf("2.5", "3.5", "-2.5", "0.125", "1.005", "2.675", "-0.5", "12345.6789")}, {random.Next(-2, 4)})",
-            3 => $"$power({OneOf("2", "10", "1.5", "-2", "0")}, {OneOf("3", "0.5", "-1", "10", "0")})",
+            // Integer exponents only: V8's Math.pow is not correctly rounded for fractional ones (a platform artefact).
+            3 => $"$power({OneOf("2", "10", "1.5", "-2", "0")}, {OneOf("3", "2", "-1", "10", "0")})",
             4 => $"{c.Path}.$number({Any(c.Fields)})",
             5 => $"$number({Quote(OneOf("42", " 7 ", "0x1F", "1e3", "-0.5", "12abc", "", "0b101", "1,000", "Infinity", ".5", "5."))})",
             6 => $"{c.Path}.$formatNumber({num}, {Quote(OneOf("#,##0.00", "0.0", "#0%", "000", "#,###", "0.00e0", "#.##"))})",

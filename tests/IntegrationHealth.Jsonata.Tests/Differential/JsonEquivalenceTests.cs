@@ -45,5 +45,44 @@ public sealed class JsonEquivalenceTests
         Assert.Contains("T2001 vs T2002", difference);
     }
 
+    [Fact]
+    public void Agree_ReferenceCrashedAndOursRaisedJsonataError_Agree()
+    {
+        var referenceCrash = Outcome.Error(Outcome.ReferenceCrashCode, "TypeError: x is undefined");
+
+        Assert.True(Outcome.Agree(referenceCrash, Outcome.Error("T0410", "bad argument"), out _));
+        Assert.False(Outcome.Agree(referenceCrash, Outcome.Crash("NullReferenceException"), out var difference));
+        Assert.Contains("must raise a JsonataException", difference);
+    }
+
+    [Fact]
+    public void Agree_ReferenceNaNAndOursUndefined_Agree()
+    {
+        var referenceNaN = Outcome.Of(Parse("null")) with { NonFinite = true };
+
+        Assert.True(Outcome.Agree(referenceNaN, Outcome.Undefined, out _));
+        Assert.True(Outcome.Agree(referenceNaN, Outcome.Of(Parse("null")), out _));
+        Assert.False(Outcome.Agree(referenceNaN, Outcome.Of(Parse("0")), out _));
+    }
+
+    [Theory]
+    [InlineData("[1 + 'x', $join([1])]", true)]
+    [InlineData("{ 'a': 1, 'b': $x }", true)]
+    [InlineData("$substring('a,b', 1, 2)", false)]
+    [InlineData("records[Amount > 1].Name", false)]
+    [InlineData("['a,b']", false)]
+    [InlineData("[[1], 2]", true)]
+    public void HasMultiItemConstructor_Expression_DetectsConstructorsWithSeveralItems(string expression, bool expected)
+    {
+        Assert.Equal(expected, ConstructorScan.HasMultiItemConstructor(expression));
+    }
+
+    [Fact]
+    public void Agree_DifferentErrorsInsideMultiItemConstructor_Agree()
+    {
+        Assert.True(Outcome.Agree(Outcome.Error("T0412", "x"), Outcome.Error("T2001", "y"), out _, "[1 + 'x', $join([1])]"));
+        Assert.False(Outcome.Agree(Outcome.Error("T0412", "x"), Outcome.Error("T2001", "y"), out _, "$join([1]) & (1 + 'x')"));
+    }
+
     private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
 }

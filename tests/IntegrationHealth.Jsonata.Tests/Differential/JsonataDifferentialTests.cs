@@ -53,8 +53,10 @@ public sealed class JsonataDifferentialTests(DifferentialRun run) : IClassFixtur
             }
         }
 
-        var crashes = run.ReferenceOutcomes.Count(o => o.Kind == OutcomeKind.Crash || o.Code == "JS_ERROR");
-        if (crashes > 0) problems.Add($"{crashes} cases crashed jsonata-js itself (see the report)");
+        // jsonata-js crashing (a JavaScript exception) tests little beyond "ours does not crash"; the generator avoids
+        // the known triggers, so more than a handful means it drifted into platform accidents.
+        var referenceCrashes = run.ReferenceOutcomes.Count(o => o.IsReferenceCrash || o.Kind == OutcomeKind.Crash);
+        if (referenceCrashes > run.Cases.Count / 500) problems.Add($"{referenceCrashes} cases crashed jsonata-js itself (see the report)");
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 

@@ -1,0 +1,63 @@
+using IntegrationHealth.Data.Telemetry;
+using IntegrationHealth.Data.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHealth.Data.Tests.Sqlite;
+
+/// <summary>SQLite-only behaviour of the writer: group commit of queued batches.</summary>
+public sealed class SqliteTelemetryWriterTests(SqliteStoreFixture store) : IClassFixture<SqliteStoreFixture>
+{
+    [Fact]
+    public async Task WriteAsync_BatchesQueuedBehindABusyWriter_CommitTogetherYetFailAlone()
+    {
+        var world = await TestWorld.CreateAsync(store);
+        var writer = Assert.IsType<SqliteTelemetryWriter>(store.Writer);
+        var batches = Enumerable.Range(0, 8).Select(b => world.Events(100, startMinutes: b * 1_000)).ToList();
+        batches[4][60].LatencyMs = -5; // violates a check: this batch alone must fail
+        var committedBefore = writer.CommittedTransactions;
+        var enqueuedBefore = writer.EnqueuedBatches;
+
+        // Another connection holds the write lock, so the first batch waits inside its transaction (busy_timeout)
+        // while the other seven queue up behind it.
+        await using var blocker = new SqliteConnection(store.Options.ConnectionString);
+        await blocker.OpenAsync();
+        await using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var first = Task.Run(() => writer.WriteAsync(batches[0]));
+        // Queued and already taken off the queue by its own group: it is now waiting for the blocker's lock.
+        await WaitUntil(() => writer.EnqueuedBatches == enqueuedBefore + 1 && writer.QueuedBatches == 0);
+        Assert.False(first.IsCompleted);
+        var rest = batches.Skip(1).Select(batch => Task.Run(() => writer.WriteAsync(batch))).ToList();
+        await WaitUntil(() => writer.QueuedBatches == 7);
+        await using (var commit = blocker.CreateCommand())
+        {
+            commit.CommandText = "COMMIT";
+            await commit.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(new TelemetryWriteResult(100, 0), await first);
+        await Assert.ThrowsAsync<SqliteException>(() => rest[3]);
+        var results = await Task.WhenAll(rest.Where((_, i) => i != 3));
+        Assert.All(results, r => Assert.Equal(new TelemetryWriteResult(100, 0), r));
+        // One transaction for the first batch, one for the seven that queued behind it.
+        Assert.Equal(2, writer.CommittedTransactions - committedBefore);
+        await using var db = store.CreateContext();
+        Assert.Equal(700, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        // Polls a state change driven by other threads; bounded so a broken writer fails the test instead of hanging.
+        for (var i = 0; i < 1_000 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition(), "the writer did not reach the expected queue state");
+    }
+}
