@@ -1,6 +1,7 @@
 using System.Reflection;
 using IntegrationHealth.Migrations.Postgres;
 using IntegrationHealth.Migrations.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Design.Internal;
 using Microsoft.EntityFrameworkCore.Migrations.Design;
@@ -44,6 +45,12 @@ static int Scaffold(string name, Assembly migrationsAssembly, IDesignTimeDbConte
     var project = migrationsAssembly.GetName().Name!;
     var projectDir = Path.Combine(migrationsRoot, project);
     using var context = factory.CreateDbContext([]);
+    if (!context.Database.HasPendingModelChanges())
+    {
+        Console.WriteLine($"{project}: the model matches the latest snapshot; no migration written.");
+        return 0;
+    }
+
     var reporter = new OperationReporter(new OperationReportHandler(
         error => Console.Error.WriteLine($"error: {error}"),
         warning => Console.Error.WriteLine($"warning: {warning}"),

@@ -38,9 +38,11 @@ public sealed class JsonataExpression
     public JsonataResult Evaluate(JsonNode? input, JsonataBindings? bindings = null, JsonataOptions? options = null)
         => Run(JsonConversion.FromNode(input), bindings, options);
 
-    /// <summary>Evaluates against a <see cref="JsonElement"/> input.</summary>
+    /// <summary>Evaluates against a <see cref="JsonElement"/> input. The element is converted to the evaluator's value
+    /// model once per <see cref="JsonDocument"/> element and reused while the document is alive (documents are
+    /// immutable and evaluation never modifies its input).</summary>
     public JsonataResult Evaluate(JsonElement input, JsonataBindings? bindings = null, JsonataOptions? options = null)
-        => Run(JsonConversion.FromElement(input), bindings, options);
+        => Run(ElementCache.Convert(input), bindings, options);
 
     /// <summary>Evaluates with no input at all (the input is undefined, as opposed to JSON null).</summary>
     public JsonataResult EvaluateWithoutInput(JsonataBindings? bindings = null, JsonataOptions? options = null)
@@ -88,6 +90,12 @@ public sealed class JsonataExpression
         catch (InsufficientExecutionStackException ex)
         {
             throw new JsonataException("U1001", "Stack overflow: the expression recurses too deeply.", ex);
+        }
+        catch (Exception ex) when (ex is InvalidCastException or NullReferenceException or IndexOutOfRangeException
+                                       or ArgumentException or FormatException or OverflowException or KeyNotFoundException)
+        {
+            // Sandbox safety net: an engine defect must surface as an evaluation error, never take the host down.
+            throw new JsonataException("U1003", "Internal error while evaluating the expression: " + ex.Message, ex);
         }
     }
 }

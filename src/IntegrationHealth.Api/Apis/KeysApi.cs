@@ -45,7 +45,7 @@ public static class KeysApi
             }
         }
         if (request.Name is { Length: > 200 }) errors.Add(-1, "name", "'name' is longer than 200 characters.");
-        if (errors.Any) return Problems.InvalidBatch(errors, "API key");
+        if (errors.Any) return Problems.InvalidBatch(errors, "API key", "The API key request is invalid; no key was created.");
 
         var issued = await issuer.CreateAsync(context.User.GetTenantId(), scopes, request.Name, context.RequestAborted);
         var key = issued.Entity;

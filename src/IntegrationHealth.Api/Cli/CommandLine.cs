@@ -86,7 +86,13 @@ public static class CommandLine
 
     private static async Task<int> ServeAsync(CommandLineArguments args)
     {
-        var configuration = new ConfigurationBuilder().AddCommandLine(args.HostArgs).AddEnvironmentVariables().Build();
+        // The same sources, in the same order, as the host will read: so Roles set in any of them decides here too.
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args.HostArgs)
+            .Build();
         var roles = HostRolesParser.From(configuration);
         if (!roles.HasFlag(HostRoles.Web)) return await JobsAsync(args);
         await using var app = ApiHost.BuildWeb(args.HostArgs);

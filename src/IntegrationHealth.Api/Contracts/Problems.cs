@@ -7,12 +7,12 @@ namespace IntegrationHealth.Api.Contracts;
 public static class Problems
 {
     /// <summary>400 with the batch's <c>errors</c> (index, field, message), <c>errorCount</c> and <c>errorsTruncated</c>.</summary>
-    public static ProblemHttpResult InvalidBatch(BatchErrors errors, string what)
+    public static ProblemHttpResult InvalidBatch(BatchErrors errors, string what, string? title = null)
     {
         var problem = new ProblemDetails
         {
             Status = StatusCodes.Status400BadRequest,
-            Title = $"The {what} batch is invalid; nothing was stored.",
+            Title = title ?? $"The {what} batch is invalid; nothing was stored.",
             Detail = errors.Count == 1
                 ? errors.Reported[0].Message
                 : $"{errors.Count} errors; see 'errors' (index is the 0-based position in the batch).",

@@ -43,8 +43,6 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ReferenceCache>();
         services.AddSingleton<EventReferenceResolver>();
         services.AddSingleton<IngestionMetrics>();
-        services.AddScoped<IngestionServices>();
-        services.AddScoped<StoreServices>();
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));

@@ -21,21 +21,22 @@ public sealed class EventReferenceResolver(
 
         var accountIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var providerKeys = new HashSet<string>(StringComparer.Ordinal);
-        List<string>? missingAccounts = null;
+        HashSet<string>? missing = null;
         foreach (var r in refs)
         {
             providerKeys.Add(r.Provider);
-            if (accountIds.ContainsKey(r.Account) || (missingAccounts?.Contains(r.Account) ?? false)) continue;
+            if (accountIds.ContainsKey(r.Account) || (missing?.Contains(r.Account) ?? false)) continue;
             if (cache.TryGetAccount(tenantId, r.Account, out var id)) accountIds[r.Account] = id;
-            else (missingAccounts ??= []).Add(r.Account);
+            else (missing ??= new HashSet<string>(StringComparer.Ordinal)).Add(r.Account);
         }
         var catalogue = await providers.GetAsync(providerKeys, cancellationToken);
 
         IntegrationHealthDbContext? db = null;
         try
         {
-            if (missingAccounts is not null)
+            if (missing is not null)
             {
+                var missingAccounts = missing.ToList();
                 db ??= await dbFactory.CreateDbContextAsync(cancellationToken);
                 var found = await db.Accounts.AsNoTracking()
                     .Where(a => a.TenantId == tenantId && EF.Parameter(missingAccounts).Contains(a.ExternalId))
@@ -115,7 +116,11 @@ public sealed class EventReferenceResolver(
             var list = connections.GetValueOrDefault(accountId) ?? [];
             if (r.Connection is { } key)
             {
-                var match = Array.FindIndex(list, c => c.ExternalId == key);
+                var match = -1;
+                for (var i = 0; i < list.Length && match < 0; i++)
+                {
+                    if (list[i].ExternalId == key) match = i;
+                }
                 if (match >= 0 && list[match].ProviderId == providerId) ev.ConnectionId = list[match].Id;
                 else if (match >= 0)
                 {

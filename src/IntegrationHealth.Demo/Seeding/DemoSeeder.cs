@@ -31,6 +31,17 @@ public static class DemoSeeder
         var writer = services.GetRequiredService<ITelemetryWriter>();
         var resolved = options with { EndUtc = options.ResolveEnd() };
 
+        // Checked before generating anything: every restart of an already seeded demo passes through here.
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var seeded = await db.Tenants.Where(t => t.Key == options.TenantKey)
+                .AnyAsync(t => db.Accounts.Any(a => a.TenantId == t.Id), cancellationToken).ConfigureAwait(false);
+            if (seeded)
+            {
+                return false;
+            }
+        }
+
         progress?.Report(new DemoProgress("world", 0, 1));
         var world = DemoWorld.Generate(resolved);
         progress?.Report(new DemoProgress("world", 1, 1));
@@ -38,12 +49,7 @@ public static class DemoSeeder
         int tenantId;
         await using (var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
         {
-            var tenant = await EnsureTenantAsync(db, world, cancellationToken).ConfigureAwait(false);
-            tenantId = tenant.Id;
-            if (await db.Accounts.AnyAsync(a => a.TenantId == tenantId, cancellationToken).ConfigureAwait(false))
-            {
-                return false;
-            }
+            tenantId = (await EnsureTenantAsync(db, world, cancellationToken).ConfigureAwait(false)).Id;
         }
 
         try

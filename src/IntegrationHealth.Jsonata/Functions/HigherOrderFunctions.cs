@@ -166,7 +166,12 @@ internal static class HigherOrderFunctions
             return null;
         }
 
-        var func = (FunctionValue)Arg(args, 1)!;
+        if (Arg(args, 1) is not FunctionValue func)
+        {
+            // jsonata-js would fail with a TypeError here; report it as the signature error it is.
+            throw new JsonataException("T0410", "Argument 2 of function does not match function signature").WithIndex(2);
+        }
+
         var result = new ObjectValue();
         foreach (var pair in obj.ToArray())
         {

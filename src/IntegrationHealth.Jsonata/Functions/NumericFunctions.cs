@@ -144,13 +144,30 @@ internal static partial class NumericFunctions
     private static double JsRound(double x) => Math.Floor(x + 0.5) is var r && r - x > 0.5 ? r - 1 : Math.Floor(x + 0.5);
 
     /// <summary>Shifts the decimal point by <paramref name="shift"/> places through text, as jsonata does, to avoid binary drift.</summary>
-    private static double ShiftDecimal(double value, int shift)
+    private static double ShiftDecimal(double value, long shift)
     {
+        if (!double.IsFinite(value))
+        {
+            // JavaScript: +("Infinitye2") is NaN.
+            return double.NaN;
+        }
+
         var text = JsNumber.ToString(value);
         var ePos = text.IndexOf('e', StringComparison.Ordinal);
         var mantissa = ePos >= 0 ? text[..ePos] : text;
-        var exponent = ePos >= 0 ? int.Parse(text[(ePos + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : 0;
-        return double.Parse(mantissa + "e" + (exponent + shift).ToString(CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
+        var exponent = ePos >= 0 ? long.Parse(text[(ePos + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : 0;
+        var shifted = exponent + shift;
+        if (shifted > 100_000)
+        {
+            return value == 0 ? 0 : value > 0 ? double.PositiveInfinity : double.NegativeInfinity;
+        }
+
+        if (shifted < -100_000)
+        {
+            return value < 0 ? -0d : 0d;
+        }
+
+        return double.Parse(mantissa + "e" + shifted.ToString(CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
     public static object? Round(in CallSite site, object?[] args)
@@ -160,7 +177,7 @@ internal static partial class NumericFunctions
             return null;
         }
 
-        var precision = Arg(args, 1) is double p ? (int)p : 0;
+        var precision = Arg(args, 1) is double p && double.IsFinite(p) ? (long)Math.Truncate(Math.Clamp(p, -1e9, 1e9)) : 0;
         if (precision != 0)
         {
             arg = ShiftDecimal(arg, precision);

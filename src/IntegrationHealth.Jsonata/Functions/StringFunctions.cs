@@ -230,6 +230,8 @@ internal static partial class StringFunctions
             return str;
         }
 
+        // JavaScript fails with a RangeError on absurd widths; the sandbox turns that into its size limit.
+        site.Context.CheckSize((long)Math.Min(padLength * padChar.Length, long.MaxValue / 2));
         var sb = new StringBuilder();
         for (var i = 0; i < padLength; i++)
         {

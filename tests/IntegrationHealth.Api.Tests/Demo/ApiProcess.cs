@@ -86,6 +86,54 @@ internal sealed partial class ApiProcess : IAsyncDisposable
         return api;
     }
 
+    /// <summary>Runs <c>dotnet IntegrationHealth.Api.dll</c> with <paramref name="args"/> to completion (a one-shot verb such
+    /// as <c>simulate</c>); returns its exit code and output. Killed if it outlives <paramref name="timeout"/>.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(TimeSpan timeout, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(LocateApiDll());
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = new Process { StartInfo = start };
+        var output = new StringBuilder();
+        void Append(string? line)
+        {
+            if (line is not null)
+            {
+                lock (output)
+                {
+                    output.AppendLine(line);
+                }
+            }
+        }
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{string.Join(' ', args)}' did not finish within {timeout}. Output:\n{output}");
+        }
+        process.WaitForExit(); // drains the redirected output
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+
     /// <summary>The admin key the <c>demo</c> verb prints (an <c>ih_</c> token on a line mentioning "key").</summary>
     public async Task<string> AdminKeyAsync(TimeSpan timeout)
     {

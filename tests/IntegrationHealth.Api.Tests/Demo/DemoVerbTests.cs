@@ -1,12 +1,14 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using IntegrationHealth.Demo;
 
 namespace IntegrationHealth.Api.Tests.Demo;
 
 /// <summary>"The demo starts and serves data": the real built API, started with the <c>demo</c> verb as a child process.</summary>
-public sealed class DemoVerbTests
+public sealed partial class DemoVerbTests
 {
     [Fact]
     public async Task Demo_FortyAccounts_ServesSeededDataAndAcceptsSimulatedTraffic()
@@ -63,9 +65,23 @@ public sealed class DemoVerbTests
         Assert.Equal(0, report.FailedRequests);
         Assert.Equal(report.EventsSent, report.Accepted + report.Duplicates);
 
-        using var simAccount = await GetJsonAsync(http, "v1/accounts/sim-0001", api);
-        Assert.Equal("sim-0001", simAccount.RootElement.GetProperty("externalId").GetString());
+        using (var simAccount = await GetJsonAsync(http, "v1/accounts/sim-0001", api))
+        {
+            Assert.Equal("sim-0001", simAccount.RootElement.GetProperty("externalId").GetString());
+        }
+
+        // The same through the CLI verb, as an operator would run it.
+        var (exitCode, output) = await ApiProcess.RunToExitAsync(TimeSpan.FromMinutes(2),
+            "simulate", "--target", api.BaseAddress.ToString(), "--key", key, "--rate", "300", "--duration", "2", "--batch", "100",
+            "--accounts", "3", "--workers", "2", "--seed", "7");
+        Assert.True(exitCode == 0, $"simulate exited with {exitCode}:\n{output}");
+        var accepted = AcceptedPattern().Match(output);
+        Assert.True(accepted.Success, $"no 'N accepted' in the simulate output:\n{output}");
+        Assert.True(long.Parse(accepted.Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture) > 0, output);
     }
+
+    [GeneratedRegex(@"([\d,]+) accepted")]
+    private static partial Regex AcceptedPattern();
 
     private static int CountItems(JsonElement root) =>
         root.ValueKind == JsonValueKind.Array ? root.GetArrayLength() : root.GetProperty("items").GetArrayLength();

@@ -169,6 +169,22 @@ public sealed partial class OperationsTests(SeededHostFixture fixture) : IClassF
         await TestHttp.AssertProblemAsync(response, HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task WrongMethod_Answers405Problem()
+    {
+        using var client = fixture.Host.Client(fixture.Key);
+        using var response = await client.PutAsync("/v1/events", TestHttp.Json("[]"));
+        await TestHttp.AssertProblemAsync(response, HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
+    public async Task PostEvents_EmptyArray_AcceptsNothing()
+    {
+        using var client = fixture.Host.Client(fixture.Key);
+        using var response = await client.PostAsync("/v1/events", TestHttp.Json("[]"));
+        Assert.Equal("{\"accepted\":0,\"duplicates\":0}", await response.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("/v1/accounts?limit=abc")]
     [InlineData("/v1/accounts?limit=0")]

@@ -53,7 +53,7 @@ public sealed class SqliteTelemetryWriterTests(SqliteStoreFixture store) : IClas
     private static async Task WaitUntil(Func<bool> condition)
     {
         // Polls a state change driven by other threads; bounded so a broken writer fails the test instead of hanging.
-        for (var i = 0; i < 1_000 && !condition(); i++)
+        for (var i = 0; i < 3_000 && !condition(); i++)
         {
             await Task.Delay(10);
         }

@@ -111,6 +111,20 @@ public sealed class PayloadGenerator(Random random)
             }
 
             contact["Opportunities"] = opportunities;
+            if (Maybe(0.5))
+            {
+                // Keys that need backticks or are easy to mishandle: spaces, dots, a leading $, non-ASCII, empty.
+                contact["CustomFields"] = new JsonObject
+                {
+                    ["Favourite colour"] = Pick(["blue", "vert", "红"]),
+                    ["résumé"] = Maybe(0.5) ? "yes" : null,
+                    ["a.b"] = random.Next(0, 10),
+                    ["$ref"] = "#/x",
+                    ["🙂"] = Maybe(0.5),
+                    [""] = "empty key",
+                };
+            }
+
             records.Add(contact);
         }
 
@@ -216,6 +230,16 @@ public sealed class PayloadGenerator(Random random)
             ["total"] = count + random.Next(0, 40),
             ["has_more"] = Maybe(0.5),
             ["next_cursor"] = Maybe(0.5) ? $"cur_{random.Next(1000, 9999)}" : null,
+            // Numbers at the edges of double: above 2^53 (JSON.parse rounds), subnormal, negative zero, the maximum.
+            ["extremes"] = new JsonObject
+            {
+                ["bigId"] = 9_007_199_254_740_993L,
+                ["tiny"] = 5e-324,
+                ["negZero"] = -0.0,
+                ["huge"] = 1.7976931348623157e308,
+                ["sci"] = 1.5e-7,
+                ["sum"] = 0.1 + 0.2,
+            },
             ["data"] = data,
         };
     }
