@@ -8,7 +8,7 @@ public static class ApiPolicies
     public const string Ingest = "scope:ingest";
     public const string Read = "scope:read";
     public const string Admin = "scope:admin";
-    /// <summary>Admin via an API key or the dashboard sign-in cookie.</summary>
+    /// <summary>Admin via an API key or the dashboard sign-in cookie (see <see cref="DashboardAccessHandler"/>).</summary>
     public const string Dashboard = "dashboard";
 
     public static AuthorizationBuilder AddApiPolicies(this AuthorizationBuilder builder) => builder
@@ -17,5 +17,6 @@ public static class ApiPolicies
         .AddPolicy(Admin, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiClaims.Scope, "admin"))
         .AddPolicy(Dashboard, p => p
             .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, DashboardCookieHandler.SchemeName)
-            .RequireClaim(ApiClaims.Scope, "admin"));
+            .RequireAuthenticatedUser()
+            .AddRequirements(new DashboardAccessRequirement()));
 }

@@ -142,7 +142,7 @@ public static class CommandLine
         using (var bar = ConsoleProgressBar.ForStandardError())
         {
             var seeded = await DemoSeeder.SeedIfEmptyAsync(app.Services, world, bar, app.Lifetime.ApplicationStopping);
-            bar.Dispose();
+            bar.Dispose(); // finish the bar's line before the next message (disposing twice is harmless)
             await stderr.WriteLineAsync(seeded ? "Demo world seeded." : "Demo world already present; not seeded again.");
         }
 

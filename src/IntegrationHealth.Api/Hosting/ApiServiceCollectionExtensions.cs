@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using IntegrationHealth.Api.Apis;
 using IntegrationHealth.Api.Auth;
 using IntegrationHealth.Api.Ingestion;
 using IntegrationHealth.Api.Jobs;
@@ -59,6 +58,7 @@ public static class ApiServiceCollectionExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, DashboardCookieHandler>(DashboardCookieHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddApiPolicies();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, DashboardAccessHandler>();
 
         services.AddOpenApi(options =>
         {

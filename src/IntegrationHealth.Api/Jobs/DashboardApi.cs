@@ -2,7 +2,7 @@ using System.Net;
 using Hangfire;
 using Hangfire.Dashboard;
 using IntegrationHealth.Api.Auth;
-using IntegrationHealth.Data.Entities;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -50,7 +50,8 @@ public static class DashboardApi
     public static ContentHttpResult LoginForm() => Page(StatusCodes.Status200OK, null);
 
     public static async Task<Results<RedirectHttpResult, ContentHttpResult>> SignInAsync(
-        HttpContext context, ApiKeyAuthenticator authenticator, IOptions<AuthOptions> options, ILoggerFactory loggerFactory)
+        HttpContext context, ApiKeyAuthenticator authenticator, IAuthorizationService authorization, IOptions<AuthOptions> options,
+        ILoggerFactory loggerFactory)
     {
         // Read by hand rather than bound: binding a form turns on antiforgery, and this form has nothing to protect yet.
         var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
@@ -58,8 +59,9 @@ public static class DashboardApi
         var identity = key.Length == 0 ? null : await authenticator.AuthenticateAsync(key, context.RequestAborted);
         if (identity is null)
             return Page(StatusCodes.Status401Unauthorized, "That key is not valid (or was revoked).");
-        if (!identity.EffectiveScopes.HasFlag(ApiKeyScopes.Admin))
-            return Page(StatusCodes.Status403Forbidden, "That key is valid but is not an admin key.");
+        var principal = ApiClaims.ToPrincipal(identity, DashboardCookieHandler.SchemeName);
+        if (!(await authorization.AuthorizeAsync(principal, null, [new DashboardAccessRequirement()])).Succeeded)
+            return Page(StatusCodes.Status403Forbidden, "That key is valid but may not open the dashboard (an admin key is needed).");
 
         DashboardCookieHandler.IssueCookie(context, identity.KeyId, options.Value.DashboardCookieLifetime);
         LogMessages.DashboardSignIn(loggerFactory.CreateLogger("IntegrationHealth.Api.Dashboard"), identity.KeyId);

@@ -14,6 +14,9 @@ public sealed class JobsOptions
     /// <summary>PostgreSQL schema of Hangfire's own tables (same database as the store).</summary>
     public string Schema { get; set; } = "hangfire";
 
+    /// <summary>When set (a tenant slug), only that tenant's admin keys may open the dashboard; otherwise any admin key.</summary>
+    public string? DashboardTenant { get; set; }
+
     /// <summary>API keys revoked longer ago than this are deleted by the daily purge job.</summary>
     public TimeSpan PurgeRevokedKeysAfter { get; set; } = TimeSpan.FromDays(30);
 }

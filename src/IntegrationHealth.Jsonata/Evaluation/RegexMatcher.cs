@@ -13,12 +13,26 @@ internal static class RegexMatcher
         NativeFunction? self = null;
         self = new NativeFunction("regex", 2, (in CallSite _, object?[] args) =>
         {
-            var str = args.Length > 0 ? args[0] as string : null;
+            // RegExp.prototype.exec coerces its argument to a string (numbers, booleans, even undefined).
+            var str = JsString(args.Length > 0 ? args[0] : null);
             var from = args.Length > 1 && args[1] is double d ? (int)d : 0;
-            return str is null ? null : Match(regex, str, from, position);
+            return Match(regex, str, from, position);
         });
         return self;
     }
+
+    /// <summary>JavaScript's String(value) for the values an expression can pass to a matcher.</summary>
+    private static string JsString(object? value) => value switch
+    {
+        string s => s,
+        null => "undefined",
+        double d => JsNumber.ToString(d),
+        bool b => b ? "true" : "false",
+        NullValue => "null",
+        ArrayValue a => string.Join(",", a.Select(item => item is null or NullValue ? "" : JsString(item))),
+        ObjectValue => "[object Object]",
+        _ => "",
+    };
 
     private static ObjectValue? Match(JsRegex regex, string str, int fromIndex, int position)
     {

@@ -217,3 +217,25 @@ public sealed class ReadinessTests
         Assert.Equal("{\"status\":\"ok\"}", await client.GetStringAsync("/healthz"));
     }
 }
+
+/// <summary>With <c>Hangfire:DashboardTenant</c> set, only that tenant's admin keys open the dashboard.</summary>
+public sealed class DashboardTenantTests
+{
+    [Fact]
+    public async Task HangfireDashboard_DashboardTenantSet_OtherTenantsAdminIsForbidden()
+    {
+        await using var host = await ApiTestHost.StartAsync(TestDatabase.Sqlite(),
+            new Dictionary<string, string?> { ["Hangfire:DashboardTenant"] = "ops" });
+        var operatorKey = await host.CreateKeyAsync("ops", ApiKeyScopes.Admin);
+        var customerAdmin = await host.CreateKeyAsync("acme", ApiKeyScopes.Admin);
+
+        using var allowed = await host.Client(operatorKey).GetAsync("/hangfire");
+        using var forbidden = await host.Client(customerAdmin).GetAsync("/hangfire");
+        using var login = await host.Client().PostAsync("/hangfire/login", new FormUrlEncodedContent([new("key", customerAdmin)]));
+
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        await TestHttp.AssertProblemAsync(forbidden, HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.Forbidden, login.StatusCode);
+        Assert.False(login.Headers.Contains("Set-Cookie"));
+    }
+}

@@ -70,9 +70,18 @@ internal sealed class ScratchStore : IAsyncDisposable
         string? databaseName, string? directory)
     {
         var services = new ServiceCollection().AddIntegrationHealthStore(options).BuildServiceProvider();
-        await StoreMigrator.MigrateAsync(services);
-        var ids = await DemoSeeder.SeedEntitiesAsync(services, workload.World);
-        return new ScratchStore(options, services, ids, admin, databaseName, directory);
+        try
+        {
+            await StoreMigrator.MigrateAsync(services);
+            var ids = await DemoSeeder.SeedEntitiesAsync(services, workload.World);
+            return new ScratchStore(options, services, ids, admin, databaseName, directory);
+        }
+        catch
+        {
+            // Not handed to the caller, so drop the scratch database / folder here.
+            await new ScratchStore(options, services, new DemoStoreIds(0, [], [], []), admin, databaseName, directory).DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Rows in the telemetry table.</summary>

@@ -56,7 +56,7 @@ public sealed partial class ExpressionGenerator
         {
             // jsonata-js hands a function's internal JavaScript object to these (e.g. $spread($uppercase) lists its
             // private fields), and V8's Math.pow is not correctly rounded for fractional exponents: platform artefacts.
-            if (name is "$spread" or "$zip" or "$append" or "$keys" or "$lookup" or "$merge" or "$each" or "$sift"
+            if (name is "$spread" or "$zip" or "$append" or "$reverse" or "$keys" or "$lookup" or "$merge" or "$each" or "$sift"
                 && (args[i].StartsWith("function", StringComparison.Ordinal) || args[i] == "$uppercase"))
             {
                 args[i] = "null";

@@ -114,7 +114,8 @@ public sealed partial class ExpressionGenerator
             5 => $"$number({Quote(OneOf("42", " 7 ", "0x1F", "1e3", "-0.5", "12abc", "", "0b101", "1,000", "Infinity", ".5", "5."))})",
             6 => $"{c.Path}.$formatNumber({num}, {Quote(OneOf("#,##0.00", "0.0", "#0%", "000", "#,###", "0.00e0", "#.##"))})",
             7 => $"$formatNumber({NumLit()}, {Quote(OneOf("#,##0.00", "0.000", "#%", "00.#", "#,##0;(#,##0)"))})",
-            8 => $"{c.Path}.$formatBase({num}, {OneOf("2", "16", "36", "8")})",
+            // Modulo 1e15: for larger doubles V8's radix conversion prints an engine-specific approximation.
+            8 => $"{c.Path}.$formatBase({num} % 1e15, {OneOf("2", "16", "36", "8")})",
             9 => IntegerPicture(c, num),
             10 => $"$parseInteger({Quote(OneOf("12", "1,234", "twelve", "xii", "0042"))}, {Quote(OneOf("0", "#,##0", "w", "i", "000"))})",
             11 => $"{c.Path}.$string({num})",
