@@ -217,13 +217,6 @@ public sealed class JsonataBindings
         return this;
     }
 
-    /// <summary>Binds an already converted internal value (used by the conformance tests and by $eval-style callers).</summary>
-    internal JsonataBindings AddValue(string name, object? value)
-    {
-        _values[name] = value;
-        return this;
-    }
-
     internal void ApplyTo(Frame frame)
     {
         foreach (var pair in _values)

@@ -121,6 +121,19 @@ public sealed class TrafficSimulatorTests
     }
 
     [Fact]
+    public async Task RunAsync_RateBelowBatchSize_BatchesOfAboutOneSecond()
+    {
+        await using var server = new RecordingServer();
+
+        await TrafficSimulator.RunAsync(Options(server.BaseAddress) with { Rate = 40, BatchSize = 1_000, Duration = TimeSpan.FromSeconds(2) });
+
+        var batches = server.Requests.Where(r => r.Path == "/v1/events").Select(r => r.Body.RootElement.GetArrayLength()).ToList();
+        Assert.NotEmpty(batches);
+        Assert.All(batches, n => Assert.InRange(n, 1, 40));
+        Assert.True(batches.Sum() <= 80);
+    }
+
+    [Fact]
     public async Task RunAsync_Cancelled_StopsAndReturnsPartialReport()
     {
         await using var server = new RecordingServer();

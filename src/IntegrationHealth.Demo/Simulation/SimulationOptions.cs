@@ -8,6 +8,7 @@ public sealed record SimulationOptions
     /// <summary>Events per second.</summary>
     public double Rate { get; init; } = 1000;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Events per request; at rates below it, batches hold about one second of events instead.</summary>
     public int BatchSize { get; init; } = 1000;
     public int Seed { get; init; } = 42;
     /// <summary>Simulated accounts upserted (external ids <c>sim-0001</c>…), each with 1–6 connections.</summary>

@@ -103,6 +103,10 @@ public static class TrafficSimulator
         string[] connectionIds, IProgress<DemoProgress>? progress)
     {
         private readonly long _totalEvents = Math.Max(1, (long)Math.Round(options.Rate * options.Duration.TotalSeconds));
+
+        /// <summary>At low rates batches shrink to about one second of events, so traffic is spread over the run
+        /// instead of leaving in one burst at its start.</summary>
+        private int BatchSize => (int)Math.Clamp(Math.Ceiling(options.Rate), 1, options.BatchSize);
         private readonly Stopwatch _clock = new();
         private long _nextBatch;
         private long _sent, _accepted, _duplicates, _failed;
@@ -124,7 +128,7 @@ public static class TrafficSimulator
 
         private async Task WorkAsync(CancellationToken ct)
         {
-            var batchSize = options.BatchSize;
+            var batchSize = BatchSize;
             var buffer = new ArrayBufferWriter<byte>(batchSize * 400);
             var events = new List<DemoEvent>(batchSize);
             while (!ct.IsCancellationRequested)
