@@ -26,16 +26,8 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
     private const string InsertSql =
         "INSERT INTO telemetry_events (id, occurred_at, tenant_id, account_id, provider_id, connection_id, kind, outcome, " +
         "error_class, method, http_status, latency_ms, records, rate_limit_remaining, rate_limit_limit, resource, user_id) " +
-        "VALUES ($id, $occurred_at, $tenant_id, $account_id, $provider_id, $connection_id, $kind, $outcome, " +
-        "$error_class, $method, $http_status, $latency_ms, $records, $rate_limit_remaining, $rate_limit_limit, $resource, $user_id) " +
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) " +
         "ON CONFLICT (id) DO NOTHING";
-
-    private static readonly string[] ParameterNames =
-    [
-        "$id", "$occurred_at", "$tenant_id", "$account_id", "$provider_id", "$connection_id", "$kind", "$outcome",
-        "$error_class", "$method", "$http_status", "$latency_ms", "$records", "$rate_limit_remaining",
-        "$rate_limit_limit", "$resource", "$user_id",
-    ];
 
     // One lock and one queue per database file, shared by every writer instance in the process.
     private static readonly ConcurrentDictionary<string, FileWriteQueue> Queues = new(StringComparer.Ordinal);
@@ -125,24 +117,14 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             connection.Open();
             SqliteDatabase.ApplyPragmas(connection);
             using var transaction = connection.BeginTransaction(deferred: false);
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = InsertSql;
-            var parameters = new SqliteParameter[ParameterNames.Length];
-            for (var i = 0; i < ParameterNames.Length; i++)
-            {
-                var type = i == 0 ? SqliteType.Blob : i >= 15 ? SqliteType.Text : SqliteType.Integer;
-                parameters[i] = command.Parameters.Add(ParameterNames[i], type);
-            }
-
-            command.Prepare();
+            using var insert = new SqliteRowInsert(connection, InsertSql);
             for (var b = 0; b < group.Count; b++)
             {
                 var batch = group[b];
                 if (group.Count == 1)
                 {
                     // Alone in its transaction: the transaction is the batch's atomicity.
-                    results[b] = Insert(command, parameters, batch);
+                    results[b] = Insert(insert, batch);
                     continue;
                 }
 
@@ -150,7 +132,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
                 transaction.Save(savepoint);
                 try
                 {
-                    results[b] = Insert(command, parameters, batch);
+                    results[b] = Insert(insert, batch);
                     transaction.Release(savepoint);
                 }
                 catch (Exception ex) when (ex is SqliteException or OperationCanceledException)
@@ -184,7 +166,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         }
     }
 
-    private static TelemetryWriteResult Insert(SqliteCommand command, SqliteParameter[] p, PendingBatch batch)
+    private static TelemetryWriteResult Insert(SqliteRowInsert insert, PendingBatch batch)
     {
         var accepted = 0;
         var rows = batch.Rows;
@@ -196,24 +178,24 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             }
 
             var (id, e) = rows[r];
-            p[0].Value = id;
-            p[1].Value = SqliteUtcTicksConverter.ToUtcTicks(e.OccurredAt);
-            p[2].Value = e.TenantId;
-            p[3].Value = e.AccountId;
-            p[4].Value = e.ProviderId;
-            p[5].Value = (object?)e.ConnectionId ?? DBNull.Value;
-            p[6].Value = (int)e.Kind;
-            p[7].Value = (int)e.Outcome;
-            p[8].Value = (int)e.ErrorClass;
-            p[9].Value = (int)e.Method;
-            p[10].Value = e.HttpStatus is { } status ? (int)status : DBNull.Value;
-            p[11].Value = (object?)e.LatencyMs ?? DBNull.Value;
-            p[12].Value = (object?)e.Records ?? DBNull.Value;
-            p[13].Value = (object?)e.RateLimitRemaining ?? DBNull.Value;
-            p[14].Value = (object?)e.RateLimitLimit ?? DBNull.Value;
-            p[15].Value = (object?)e.Resource ?? DBNull.Value;
-            p[16].Value = (object?)e.UserId ?? DBNull.Value;
-            accepted += command.ExecuteNonQuery();
+            insert.Blob(1, id);
+            insert.Integer(2, SqliteUtcTicksConverter.ToUtcTicks(e.OccurredAt));
+            insert.Integer(3, e.TenantId);
+            insert.Integer(4, e.AccountId);
+            insert.Integer(5, e.ProviderId);
+            insert.Integer(6, e.ConnectionId);
+            insert.Integer(7, (int)e.Kind);
+            insert.Integer(8, (int)e.Outcome);
+            insert.Integer(9, (int)e.ErrorClass);
+            insert.Integer(10, (int)e.Method);
+            insert.Integer(11, e.HttpStatus);
+            insert.Integer(12, e.LatencyMs);
+            insert.Integer(13, e.Records);
+            insert.Integer(14, e.RateLimitRemaining);
+            insert.Integer(15, e.RateLimitLimit);
+            insert.Text(16, e.Resource);
+            insert.Text(17, e.UserId);
+            accepted += insert.Execute();
         }
 
         return new TelemetryWriteResult(accepted, rows.Length - accepted);
