@@ -44,13 +44,13 @@ log "running every test project"
 out=$(mktemp)
 set +e
 dotnet test IntegrationHealth.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$out" \
-    | grep -E --line-buffered '^\s*(Failed|Skipped) |^(Passed|Failed)!|Total tests|error' || true
+    | grep -E --line-buffered '^\s*(Failed|Skipped) |^\s*(Passed|Failed|Skipped): [0-9]+$|^Total tests|^Test Run|error [A-Z]+[0-9]+:' || true
 status=${PIPESTATUS[0]}
 set -e
 
-# Sum the per-project summary lines: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
-read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- ' "$out" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
-    | awk '{p+=$1; f+=$2; s+=$3} END {printf "%d %d %d\n", p, f, s}')
+# Sum the per-project summaries VSTest prints after "Total tests: N": "     Passed: N", "     Failed: N", "    Skipped: N".
+sum() { grep -E "^\s+$1: [0-9]+\s*$" "$out" | awk '{s+=$2} END {print s+0}'; }
+passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
 rm -f "$out"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo

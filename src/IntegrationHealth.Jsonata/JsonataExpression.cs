@@ -60,7 +60,10 @@ public sealed class JsonataExpression
     {
         options ??= DefaultOptions;
         var value = EvaluateValue(input, bindings, options);
-        if (value is null)
+
+        // A function result (e.g. `$uppercase` or `$distinct($uppercase)`) has no JSON form: JSON.stringify of a
+        // jsonata-js function is undefined, so to a JSON-only API it is "no value", not the string "".
+        if (value is null or FunctionValue)
         {
             return new JsonataResult(true, null);
         }

@@ -15,6 +15,21 @@ internal static class BuiltinLibrary
 
     internal static object? Arg(object?[] args, int index) => index < args.Length ? args[index] : null;
 
+    /// <summary>
+    /// A number parameter as jsonata-js's arithmetic sees it. Signatures let undefined through for every typed
+    /// parameter (each type class also accepts 'm', as in jsonata-js), so a required number can still be missing;
+    /// JavaScript then computes with undefined, which behaves as NaN.
+    /// </summary>
+    internal static double NumberOrNaN(object?[] args, int index) => Arg(args, index) is double d ? d : double.NaN;
+
+    /// <summary>
+    /// A picture-string parameter that must be present. jsonata-js dereferences it unguarded (a JavaScript TypeError
+    /// when it is undefined); here that is a clear argument error instead of an internal failure.
+    /// </summary>
+    internal static string RequiredString(object?[] args, int index) =>
+        Arg(args, index) as string
+        ?? throw new JsonataException("T0410", $"Argument {index + 1} of function does not match function signature").WithIndex(index + 1);
+
     private static Dictionary<string, NativeFunction> Build()
     {
         var map = new Dictionary<string, NativeFunction>(StringComparer.Ordinal);

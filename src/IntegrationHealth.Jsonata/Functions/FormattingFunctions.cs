@@ -29,7 +29,7 @@ internal static class FormattingFunctions
             }
         }
 
-        return NumberPicture.Format(value, (string)Arg(args, 1)!, options);
+        return NumberPicture.Format(value, RequiredString(args, 1), options);
     }
 
     public static object? FormatInteger(in CallSite site, object?[] args)
@@ -39,7 +39,7 @@ internal static class FormattingFunctions
             return null;
         }
 
-        return IntegerPicture.Format(Math.Floor(value), (string)Arg(args, 1)!);
+        return IntegerPicture.Format(Math.Floor(value), RequiredString(args, 1));
     }
 
     public static object? ParseInteger(in CallSite site, object?[] args)
@@ -51,7 +51,7 @@ internal static class FormattingFunctions
 
         // The analysed-picture overload keeps jsonata-js's NaN for text that does not fit the picture: NaN is a value
         // inside an expression (and JSON null in the output), not undefined.
-        return IntegerPicture.Parse(value, IntegerPictureFormat.Analyse((string)Arg(args, 1)!));
+        return IntegerPicture.Parse(value, IntegerPictureFormat.Analyse(RequiredString(args, 1)));
     }
 
     public static object? FromMillis(in CallSite site, object?[] args)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using IntegrationHealth.Jsonata.Functions.Formatting;
 using IntegrationHealth.Jsonata.Values;
 using static IntegrationHealth.Jsonata.Functions.BuiltinLibrary;
 
@@ -140,36 +141,6 @@ internal static partial class NumericFunctions
 
     public static object? Ceil(in CallSite site, object?[] args) => Arg(args, 0) is double d ? Math.Ceiling(d) : null;
 
-    /// <summary>JavaScript Math.round: halves round towards +Infinity.</summary>
-    private static double JsRound(double x) => Math.Floor(x + 0.5) is var r && r - x > 0.5 ? r - 1 : Math.Floor(x + 0.5);
-
-    /// <summary>Shifts the decimal point by <paramref name="shift"/> places through text, as jsonata does, to avoid binary drift.</summary>
-    private static double ShiftDecimal(double value, long shift)
-    {
-        if (!double.IsFinite(value))
-        {
-            // JavaScript: +("Infinitye2") is NaN.
-            return double.NaN;
-        }
-
-        var text = JsNumber.ToString(value);
-        var ePos = text.IndexOf('e', StringComparison.Ordinal);
-        var mantissa = ePos >= 0 ? text[..ePos] : text;
-        var exponent = ePos >= 0 ? long.Parse(text[(ePos + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : 0;
-        var shifted = exponent + shift;
-        if (shifted > 100_000)
-        {
-            return value == 0 ? 0 : value > 0 ? double.PositiveInfinity : double.NegativeInfinity;
-        }
-
-        if (shifted < -100_000)
-        {
-            return value < 0 ? -0d : 0d;
-        }
-
-        return double.Parse(mantissa + "e" + shifted.ToString(CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
-    }
-
     public static object? Round(in CallSite site, object?[] args)
     {
         if (Arg(args, 0) is not double arg)
@@ -177,25 +148,20 @@ internal static partial class NumericFunctions
             return null;
         }
 
-        var precision = Arg(args, 1) is double p && double.IsFinite(p) ? (long)Math.Truncate(Math.Clamp(p, -1e9, 1e9)) : 0;
-        if (precision != 0)
+        if (Arg(args, 1) is not double p || double.IsNaN(p) || p == 0)
         {
-            arg = ShiftDecimal(arg, precision);
+            // jsonata-js: `if (precision)`, so a missing, NaN or zero precision means no decimal shift.
+            return EcmaScriptNumber.RoundHalfEven(arg, 0);
         }
 
-        var result = JsRound(arg);
-        var diff = result - arg;
-        if (Math.Abs(diff) == 0.5 && Math.Abs(result % 2) == 1)
+        // jsonata-js shifts through the text mantissa + 'e' + (exponent + precision): a precision that is not an
+        // integer (or so large that JavaScript writes it in exponent form) makes that text unparseable, hence NaN.
+        if (p != Math.Truncate(p) || Math.Abs(p) >= 1e21)
         {
-            result -= 1;
+            return double.NaN;
         }
 
-        if (precision != 0)
-        {
-            result = ShiftDecimal(result, -precision);
-        }
-
-        return result == 0 ? 0d : result;
+        return EcmaScriptNumber.RoundHalfEven(arg, (long)Math.Clamp(p, -1e9, 1e9));
     }
 
     public static object? Sqrt(in CallSite site, object?[] args)
@@ -220,16 +186,32 @@ internal static partial class NumericFunctions
             return null;
         }
 
-        var exp = (double)Arg(args, 1)!;
-        var result = Math.Pow(b, exp);
+        // A missing exponent is JavaScript undefined: Math.pow(b, undefined) is NaN, so D3061 as for any non-finite result.
+        var exp = NumberOrNaN(args, 1);
+        var result = JsPow(b, exp);
         if (!double.IsFinite(result))
         {
+            var expText = Arg(args, 1) is null ? "undefined" : JsNumber.ToString(exp);
             throw new JsonataException("D3061",
-                $"The power function has resulted in a value that cannot be represented as a JSON number: base={JsNumber.ToString(b)}, exponent={JsNumber.ToString(exp)}",
+                $"The power function has resulted in a value that cannot be represented as a JSON number: base={JsNumber.ToString(b)}, exponent={expText}",
                 value: b).WithIndex(1);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// JavaScript Math.pow, which departs from IEEE pow (and .NET's Math.Pow) in two places: a NaN exponent always
+    /// gives NaN (.NET: pow(1, NaN) is 1), and ±1 to an infinite power is NaN (.NET: 1).
+    /// </summary>
+    private static double JsPow(double b, double exp)
+    {
+        if (double.IsNaN(exp) || (Math.Abs(b) == 1 && double.IsInfinity(exp)))
+        {
+            return double.NaN;
+        }
+
+        return Math.Pow(b, exp);
     }
 
     public static object? Random(in CallSite site, object?[] args) => System.Random.Shared.NextDouble();

@@ -112,7 +112,15 @@ internal static class PatternFunctions
         var count = 0;
         if (pattern is string p)
         {
-            var replacementText = replacement as string ?? "";
+            // jsonata-js appends the replacement with `result += replacement`, so a missing replacement inserts the text
+            // "undefined" ($replace('abc', 'b', missing) is "aundefinedc"). A function there would insert the source
+            // text of jsonata-js's own wrapper, which is no semantics worth copying: it stays "".
+            var replacementText = replacement switch
+            {
+                string text => text,
+                null => "undefined",
+                _ => "",
+            };
             var index = str.IndexOf(p, StringComparison.Ordinal);
             while (index != -1 && (limit is null || count < limit))
             {

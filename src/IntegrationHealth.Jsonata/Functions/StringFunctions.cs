@@ -153,7 +153,9 @@ internal static partial class StringFunctions
             return null;
         }
 
-        return Substring(str, (double)Arg(args, 1)!, Arg(args, 2) as double?);
+        // A missing start is JavaScript undefined: NaN in the arithmetic, 0 for slice. So $substring('abc', missing) is
+        // "abc" and, with any length, "" (the end becomes NaN too).
+        return Substring(str, NumberOrNaN(args, 1), Arg(args, 2) as double?);
     }
 
     public static object? SubstringBefore(in CallSite site, object?[] args)

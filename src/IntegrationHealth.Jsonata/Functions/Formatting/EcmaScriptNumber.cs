@@ -184,8 +184,11 @@ internal static class EcmaScriptNumber
         return value - floor >= 0.5 ? floor + 1 : floor;
     }
 
-    /// <summary>jsonata-js <c>$round(arg, precision)</c>: decimal shift through the number's text, then half-to-even.</summary>
-    public static double RoundHalfEven(double value, int precision)
+    /// <summary>
+    /// jsonata-js <c>round(arg, precision)</c> (used by <c>$round</c> and <c>$formatNumber</c>): decimal shift through
+    /// the number's text, JavaScript Math.round, correction to half-even, shift back.
+    /// </summary>
+    public static double RoundHalfEven(double value, long precision)
     {
         if (precision != 0)
         {
@@ -207,19 +210,37 @@ internal static class EcmaScriptNumber
         return result == 0 ? 0 : result;
     }
 
-    // Shifting through text avoids the binary error of multiplying by a power of ten.
-    private static double ShiftDecimal(double value, int places)
+    /// <summary>
+    /// jsonata-js's <c>+(mantissa + 'e' + (exponent + shift))</c>: shifting through text avoids the binary error of
+    /// multiplying by a power of ten. A non-finite value has no 'e' in its text, so JavaScript parses
+    /// "Infinitye-1" and gets NaN: e.g. <c>$formatNumber(1.7976931348623157e308, '0.0')</c> is "NaN.0", because the
+    /// forward shift overflows to Infinity and the shift back turns that into NaN.
+    /// </summary>
+    private static double ShiftDecimal(double value, long shift)
     {
-        if (double.IsNaN(value) || double.IsInfinity(value))
+        if (!double.IsFinite(value))
         {
-            return value;
+            return double.NaN;
         }
 
         var text = ToText(value);
         var e = text.IndexOf('e', StringComparison.Ordinal);
         var mantissa = e < 0 ? text : text[..e];
-        var exponent = e < 0 ? places : int.Parse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) + places;
-        return double.Parse(mantissa + "e" + exponent.ToString(CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
+        var exponent = e < 0 ? 0 : long.Parse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var shifted = exponent + shift;
+
+        // Beyond these the result is ±Infinity or ±0 whatever the mantissa; clamping keeps the text parseable.
+        if (shifted > 100_000)
+        {
+            return value == 0 ? 0 : value > 0 ? double.PositiveInfinity : double.NegativeInfinity;
+        }
+
+        if (shifted < -100_000)
+        {
+            return value < 0 ? -0d : 0d;
+        }
+
+        return double.Parse(mantissa + "e" + shifted.ToString(CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
     private static int? DigitValue(char c) => c switch

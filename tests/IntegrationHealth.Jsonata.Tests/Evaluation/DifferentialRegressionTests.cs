@@ -1,0 +1,117 @@
+namespace IntegrationHealth.Jsonata.Tests.Evaluation;
+
+/// <summary>
+/// Pins bugs found by differential sweeps against jsonata-js 2.2.2 (seeds 601 and 602). Every expected value below was
+/// produced by jsonata-js 2.2.2 under node (tests/reference), not by this engine.
+/// </summary>
+public sealed class DifferentialRegressionTests
+{
+    private static string? Eval(string expression) => JsonataExpression.Compile(expression).EvaluateWithoutInput().ToJsonString();
+
+    private static JsonataException EvalError(string expression) =>
+        Assert.Throws<JsonataException>(() => JsonataExpression.Compile(expression).EvaluateWithoutInput());
+
+    // Bug: a missing start reached an unguarded (double) cast and surfaced as U1003. Signatures accept undefined for
+    // every typed parameter, so jsonata-js computes with undefined: NaN arithmetic, slice(undefined) from 0.
+    [Theory]
+    [InlineData("$substring('abc', missing, 3)", "\"\"")]
+    [InlineData("$substring('abc', missing, -1)", "\"\"")]
+    [InlineData("$substring('abc', missing)", "\"abc\"")]
+    [InlineData("$substring('abc', missing, missing)", "\"abc\"")]
+    [InlineData("$substring('a\U0001F600b', missing)", "\"a\U0001F600b\"")]
+    [InlineData("$substring('abc', 1, missing)", "\"bc\"")]
+    [InlineData("$substring('abc', -1, missing)", "\"c\"")]
+    public void Substring_MissingStartOrLength_BehavesAsJavaScriptUndefined(string expression, string expected) =>
+        Assert.Equal(expected, Eval(expression));
+
+    [Fact]
+    public void Substring_MissingString_IsUndefined() => Assert.Null(Eval("$substring(missing, missing)"));
+
+    // Same bug, the signature side: a start that is not a number (or a sequence of them) is T0410 on that argument.
+    [Theory]
+    [InlineData("$substring('abc', 'x', 3)", 2)]
+    [InlineData("$substring('abc', [1, 2], 3)", 2)]
+    [InlineData("$substring('abc', [2])", 2)]
+    [InlineData("$substring('abc', true)", 2)]
+    [InlineData("$substring('abc', null)", 2)]
+    [InlineData("$substring('abc', 1, 'x')", 3)]
+    [InlineData("$substring('abc')", 2)]
+    public void Substring_StartOrLengthOfWrongType_ThrowsT0410(string expression, int argument)
+    {
+        var ex = EvalError(expression);
+        Assert.Equal("T0410", ex.Code);
+        Assert.Contains($"Argument {argument} ", ex.Message, StringComparison.Ordinal);
+    }
+
+    // Bug: $power(2, missing) cast undefined to double (U1003); Math.pow(2, undefined) is NaN, hence D3061.
+    [Theory]
+    [InlineData("$power(2, missing)")]
+    [InlineData("$power(1, missing)")]
+    public void Power_MissingExponent_ThrowsD3061(string expression)
+    {
+        var ex = EvalError(expression);
+        Assert.Equal("D3061", ex.Code);
+        Assert.Contains("exponent=undefined", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Power_MissingBase_IsUndefined() => Assert.Null(Eval("$power(missing, 2)"));
+
+    // Bug: a function result was serialised as the string "". JSON.stringify of a jsonata-js function is undefined.
+    [Theory]
+    [InlineData("$uppercase")]
+    [InlineData("$distinct($uppercase)")]
+    [InlineData("$filter([$uppercase], function($v) { true })")]
+    [InlineData("function($x) { $x }")]
+    public void Evaluate_ResultIsAFunction_IsUndefined(string expression)
+    {
+        var result = JsonataExpression.Compile(expression).EvaluateWithoutInput();
+        Assert.True(result.IsUndefined);
+        Assert.Null(result.ToJsonString());
+    }
+
+    // $string keeps jsonata-js's own rule for functions (its JSON replacer turns them into ""), unlike the result.
+    [Theory]
+    [InlineData("$string($uppercase)", "\"\"")]
+    [InlineData("$string([$uppercase])", "\"[\\\"\\\"]\"")]
+    public void String_OfAFunction_IsEmptyText(string expression, string expected) =>
+        Assert.Equal(expected, Eval(expression));
+
+    // Bug: a missing replacement with a string pattern inserted "", jsonata-js (`result += replacement`) inserts "undefined".
+    [Theory]
+    [InlineData("$replace('abc', 'b', missing)", "\"aundefinedc\"")]
+    [InlineData("$replace('abcb', 'b', missing, 1)", "\"aundefinedcb\"")]
+    [InlineData("$replace('abc', 'z', missing)", "\"abc\"")]
+    public void Replace_StringPatternMissingReplacement_InsertsUndefinedText(string expression, string expected) =>
+        Assert.Equal(expected, Eval(expression));
+
+    // Bug: rounding the largest double to one decimal overflows to Infinity; jsonata-js shifts back through the text
+    // "Infinitye-1", which is NaN, so the result is "NaN.0". $round shares the same rounding and gives NaN (JSON null).
+    [Fact]
+    public void FormatNumber_RoundingOverflowsToInfinity_FormatsNaN() =>
+        Assert.Equal("\"NaN.0\"", Eval("$formatNumber(1.7976931348623157e308, '0.0')"));
+
+    [Fact]
+    public void Round_ShiftOverflowsToInfinity_IsNaN() => Assert.Equal("null", Eval("$round(1.7976931348623157e308, 1)"));
+
+    // jsonata-js shifts the decimal point through the text mantissa + 'e' + (exponent + precision); a fractional or
+    // huge precision makes that text unparseable, so the result is NaN (JSON null), not a rounding to truncated places.
+    [Theory]
+    [InlineData("$round(1.234, 1.5)", "null")]
+    [InlineData("$round(1.234, -0.5)", "null")]
+    [InlineData("$round(1.234, 1e21)", "null")]
+    [InlineData("$round(1.234, 1e20)", "null")]
+    [InlineData("$round(1.234, -1e20)", "0")]
+    [InlineData("$round(1.25, 1)", "1.2")]
+    [InlineData("$round(1.5, missing)", "2")]
+    public void Round_PrecisionNotAnInteger_FollowsJsonataJsTextShift(string expression, string expected) =>
+        Assert.Equal(expected, Eval(expression));
+
+    // Picture functions with a missing picture: jsonata-js crashes with a TypeError; ours must raise an argument error.
+    [Theory]
+    [InlineData("$formatNumber(1, missing)")]
+    [InlineData("$formatInteger(1, missing)")]
+    [InlineData("$parseInteger('1', missing)")]
+    public void PictureFunction_MissingPicture_ThrowsT0410(string expression) =>
+        Assert.Equal("T0410", EvalError(expression).Code);
+}
