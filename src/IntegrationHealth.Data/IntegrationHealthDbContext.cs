@@ -33,7 +33,10 @@ namespace IntegrationHealth.Data;
 /// memory, the step is a time-partitioned table plus a small per-day dedup key table, not a different ORM.</para>
 /// <para><b>SQLite write cost.</b> With 1,000-event commits the random id index dirties about one page per event, so
 /// each commit writes ~4 MB of WAL; the SQLite writer therefore group-commits batches that queue up concurrently
-/// (one transaction, a savepoint per batch) and checkpoints every 64 MB rather than every 4 MB.</para>
+/// (one transaction, a savepoint per batch) and checkpoints every 64 MB rather than every 4 MB. New SQLite files use
+/// 16 KB pages (<see cref="Sqlite.SqliteDatabase.PageSize"/>): the commit cost is per WAL frame, and larger pages
+/// roughly halve the frames a random-key commit writes. The writer binds rows through SQLite's C API rather than
+/// <c>SqliteCommand</c>. Measured together, ~1.5x events per CPU-second over the first version.</para>
 /// <para><b>Adding a migration.</b> There is one migrations assembly per provider
 /// (<c>migrations/IntegrationHealth.Migrations.Sqlite</c>, <c>migrations/IntegrationHealth.Migrations.Postgres</c>).
 /// Change the model, then run the generator, which drives EF's design-time scaffolder for both providers and writes

@@ -9,7 +9,8 @@ public static class StoreMigrator
     /// <summary>
     /// Applies pending migrations with the registered <see cref="IDbContextFactory{TContext}"/>. On SQLite it first
     /// switches the file to WAL (persistent; readers no longer block the writer); the per-connection pragmas
-    /// (synchronous=NORMAL, cache_size, busy_timeout, foreign_keys) are applied on every connection open.
+    /// (page_size for a new file, synchronous=NORMAL, cache_size, busy_timeout, foreign_keys) are applied on every
+    /// connection open, so a file this call creates gets 16 KB pages before WAL fixes its page size.
     /// On PostgreSQL it afterwards moves identity sequences past seeded rows.
     /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
