@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace IntegrationHealth.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(IntegrationHealthDbContext))]
-    [Migration("20261123163159_TelemetryChecksWithoutForeignKeys")]
-    partial class TelemetryChecksWithoutForeignKeys
+    [Migration("20261123175601_InitialCreate")]
+    partial class InitialCreate
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -1,12 +1,11 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
 #pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
 
-namespace IntegrationHealth.Migrations.Postgres.Migrations
+namespace IntegrationHealth.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class InitialCreate : Migration
@@ -18,11 +17,11 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "providers",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    category = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    category = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -30,14 +29,46 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "telemetry_events",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    occurred_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    account_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    provider_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    connection_id = table.Column<int>(type: "INTEGER", nullable: true),
+                    kind = table.Column<byte>(type: "INTEGER", nullable: false),
+                    outcome = table.Column<byte>(type: "INTEGER", nullable: false),
+                    error_class = table.Column<byte>(type: "INTEGER", nullable: false),
+                    method = table.Column<byte>(type: "INTEGER", nullable: false),
+                    http_status = table.Column<short>(type: "INTEGER", nullable: true),
+                    latency_ms = table.Column<int>(type: "INTEGER", nullable: true),
+                    records = table.Column<int>(type: "INTEGER", nullable: true),
+                    rate_limit_remaining = table.Column<int>(type: "INTEGER", nullable: true),
+                    rate_limit_limit = table.Column<int>(type: "INTEGER", nullable: true),
+                    resource = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    user_id = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_telemetry_events", x => x.id);
+                    table.CheckConstraint("ck_telemetry_events_http_status", "http_status IS NULL OR http_status BETWEEN 100 AND 599");
+                    table.CheckConstraint("ck_telemetry_events_latency_ms", "latency_ms IS NULL OR latency_ms >= 0");
+                    table.CheckConstraint("ck_telemetry_events_records", "records IS NULL OR records >= 0");
+                    table.CheckConstraint("ck_telemetry_events_resource", "resource IS NULL OR length(resource) <= 200");
+                    table.CheckConstraint("ck_telemetry_events_user_id", "user_id IS NULL OR length(user_id) <= 200");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "tenants",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -48,18 +79,18 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "accounts",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    external_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    arr = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: false),
-                    segment = table.Column<short>(type: "smallint", nullable: false),
-                    plan = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    seats = table.Column<int>(type: "integer", nullable: false),
-                    csm = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    churned_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    external_id = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    arr = table.Column<decimal>(type: "TEXT", precision: 18, scale: 2, nullable: false),
+                    segment = table.Column<short>(type: "INTEGER", nullable: false),
+                    plan = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    seats = table.Column<int>(type: "INTEGER", nullable: false),
+                    csm = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    churned_at = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -76,15 +107,15 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "api_keys",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    prefix = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    hash = table.Column<byte[]>(type: "bytea", maxLength: 64, nullable: false),
-                    scopes = table.Column<short>(type: "smallint", nullable: false),
-                    name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    revoked_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    prefix = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    hash = table.Column<byte[]>(type: "BLOB", maxLength: 64, nullable: false),
+                    scopes = table.Column<short>(type: "INTEGER", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    revoked_at = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -101,11 +132,11 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "tenant_environments",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -122,11 +153,11 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "account_ground_truths",
                 columns: table => new
                 {
-                    account_id = table.Column<int>(type: "integer", nullable: false),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    latent_risk = table.Column<double>(type: "double precision", nullable: false),
-                    healthy_connections = table.Column<int>(type: "integer", nullable: false),
-                    drivers = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                    account_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    latent_risk = table.Column<double>(type: "REAL", nullable: false),
+                    healthy_connections = table.Column<int>(type: "INTEGER", nullable: false),
+                    drivers = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -149,21 +180,21 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "connections",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    account_id = table.Column<int>(type: "integer", nullable: false),
-                    provider_id = table.Column<int>(type: "integer", nullable: false),
-                    external_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    status = table.Column<short>(type: "smallint", nullable: false),
-                    auth_kind = table.Column<short>(type: "smallint", nullable: false),
-                    scopes = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    instance_url = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    api_version = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    last_sync_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    sync_cursor = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    account_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    provider_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    external_id = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    status = table.Column<short>(type: "INTEGER", nullable: false),
+                    auth_kind = table.Column<short>(type: "INTEGER", nullable: false),
+                    scopes = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    instance_url = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    api_version = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    last_sync_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    sync_cursor = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -192,16 +223,16 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "support_tickets",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    account_id = table.Column<int>(type: "integer", nullable: false),
-                    external_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    provider_id = table.Column<int>(type: "integer", nullable: true),
-                    subject = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
-                    priority = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    opened_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    closed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    account_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    external_id = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    provider_id = table.Column<int>(type: "INTEGER", nullable: true),
+                    subject = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    priority = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    opened_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    closed_at = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -230,15 +261,15 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "survey_responses",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    account_id = table.Column<int>(type: "integer", nullable: false),
-                    external_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    user_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    score = table.Column<int>(type: "integer", nullable: false),
-                    comment = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
-                    responded_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    account_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    external_id = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    user_id = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    score = table.Column<int>(type: "INTEGER", nullable: false),
+                    comment = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    responded_at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -252,54 +283,6 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
                         name: "fk_survey_responses_tenants_tenant_id",
-                        column: x => x.tenant_id,
-                        principalTable: "tenants",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "telemetry_events",
-                columns: table => new
-                {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    occurred_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    account_id = table.Column<int>(type: "integer", nullable: false),
-                    provider_id = table.Column<int>(type: "integer", nullable: false),
-                    connection_id = table.Column<int>(type: "integer", nullable: true),
-                    kind = table.Column<byte>(type: "smallint", nullable: false),
-                    outcome = table.Column<byte>(type: "smallint", nullable: false),
-                    error_class = table.Column<byte>(type: "smallint", nullable: false),
-                    method = table.Column<byte>(type: "smallint", nullable: false),
-                    http_status = table.Column<short>(type: "smallint", nullable: true),
-                    latency_ms = table.Column<int>(type: "integer", nullable: true),
-                    records = table.Column<int>(type: "integer", nullable: true),
-                    rate_limit_remaining = table.Column<int>(type: "integer", nullable: true),
-                    rate_limit_limit = table.Column<int>(type: "integer", nullable: true),
-                    resource = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    user_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_telemetry_events", x => x.id);
-                    table.CheckConstraint("ck_telemetry_events_http_status", "http_status IS NULL OR http_status BETWEEN 100 AND 599");
-                    table.CheckConstraint("ck_telemetry_events_latency_ms", "latency_ms IS NULL OR latency_ms >= 0");
-                    table.CheckConstraint("ck_telemetry_events_records", "records IS NULL OR records >= 0");
-                    table.ForeignKey(
-                        name: "fk_telemetry_events_accounts_account_id",
-                        column: x => x.account_id,
-                        principalTable: "accounts",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "fk_telemetry_events_providers_provider_id",
-                        column: x => x.provider_id,
-                        principalTable: "providers",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "fk_telemetry_events_tenants_tenant_id",
                         column: x => x.tenant_id,
                         principalTable: "tenants",
                         principalColumn: "id",
@@ -430,10 +413,10 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "tenant_environments");
 
             migrationBuilder.DropTable(
-                name: "accounts");
+                name: "providers");
 
             migrationBuilder.DropTable(
-                name: "providers");
+                name: "accounts");
 
             migrationBuilder.DropTable(
                 name: "tenants");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace IntegrationHealth.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(IntegrationHealthDbContext))]
-    [Migration("20261123161003_InitialCreate")]
+    [Migration("20261123175601_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -540,6 +540,10 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                             t.HasCheckConstraint("ck_telemetry_events_latency_ms", "latency_ms IS NULL OR latency_ms >= 0");
 
                             t.HasCheckConstraint("ck_telemetry_events_records", "records IS NULL OR records >= 0");
+
+                            t.HasCheckConstraint("ck_telemetry_events_resource", "resource IS NULL OR length(resource) <= 200");
+
+                            t.HasCheckConstraint("ck_telemetry_events_user_id", "user_id IS NULL OR length(user_id) <= 200");
                         });
                 });
 
@@ -708,30 +712,6 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_survey_responses_tenants_tenant_id");
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.TelemetryEvent", b =>
-                {
-                    b.HasOne("IntegrationHealth.Data.Entities.Account", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_telemetry_events_accounts_account_id");
-
-                    b.HasOne("IntegrationHealth.Data.Entities.Provider", null)
-                        .WithMany()
-                        .HasForeignKey("ProviderId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_telemetry_events_providers_provider_id");
-
-                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_telemetry_events_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.TenantEnvironment", b =>
