@@ -49,7 +49,7 @@ status=${PIPESTATUS[0]}
 set -e
 
 # Sum the per-project summaries VSTest prints after "Total tests: N": "     Passed: N", "     Failed: N", "    Skipped: N".
-sum() { grep -E "^\s+$1: [0-9]+\s*$" "$out" | awk '{s+=$2} END {print s+0}'; }
+sum() { { grep -E "^\s+$1: [0-9]+\s*$" "$out" || true; } | awk '{s+=$2} END {print s+0}'; }
 passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
 rm -f "$out"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi

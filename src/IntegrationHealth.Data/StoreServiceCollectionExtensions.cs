@@ -38,6 +38,7 @@ public static class StoreServiceCollectionExtensions
         {
             o.Provider = options.Provider;
             o.ConnectionString = options.ConnectionString;
+            o.PostgresWriteMode = options.PostgresWriteMode;
         });
 
         switch (provider)
@@ -50,7 +51,7 @@ public static class StoreServiceCollectionExtensions
                 services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
                 services.AddPooledDbContextFactory<IntegrationHealthDbContext>((sp, o) =>
                     ConfigurePostgres(o, sp.GetRequiredService<NpgsqlDataSource>()));
-                services.TryAddSingleton<ITelemetryWriter>(_ => new PostgresTelemetryWriter(connectionString));
+                services.TryAddSingleton<ITelemetryWriter>(_ => new PostgresTelemetryWriter(connectionString, options.PostgresWriteMode));
                 break;
         }
 

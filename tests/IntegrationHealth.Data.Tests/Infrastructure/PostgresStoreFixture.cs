@@ -2,12 +2,16 @@ using Npgsql;
 
 namespace IntegrationHealth.Data.Tests.Infrastructure;
 
-/// <summary>A fresh PostgreSQL database per test class, created and dropped on the test server.</summary>
-public sealed class PostgresStoreFixture : StoreFixture
+/// <summary>A fresh PostgreSQL database per test class, created and dropped on the test server; telemetry is written
+/// by binary COPY (<see cref="PostgresUnnestStoreFixture"/> covers the default unnest mode).</summary>
+public class PostgresStoreFixture : StoreFixture
 {
     private string? _adminConnectionString;
 
     public override StoreProvider Provider => StoreProvider.Postgres;
+
+    /// <summary>The telemetry write mode the store is registered with.</summary>
+    public virtual PostgresWriteMode WriteMode => PostgresWriteMode.Copy;
 
     /// <summary>Name of the database this fixture created.</summary>
     public string DatabaseName { get; } = "ih_test_" + Guid.NewGuid().ToString("N");
@@ -28,7 +32,7 @@ public sealed class PostgresStoreFixture : StoreFixture
         }
 
         var builder = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = DatabaseName };
-        return new DatabaseOptions { Provider = "postgres", ConnectionString = builder.ConnectionString };
+        return new DatabaseOptions { Provider = "postgres", ConnectionString = builder.ConnectionString, PostgresWriteMode = WriteMode };
     }
 
     protected override async Task DropDatabaseAsync()
@@ -44,4 +48,10 @@ public sealed class PostgresStoreFixture : StoreFixture
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)", admin);
         await drop.ExecuteNonQueryAsync();
     }
+}
+
+/// <summary>A <see cref="PostgresStoreFixture"/> whose telemetry writer uses the single-statement unnest mode.</summary>
+public sealed class PostgresUnnestStoreFixture : PostgresStoreFixture
+{
+    public override PostgresWriteMode WriteMode => PostgresWriteMode.Unnest;
 }

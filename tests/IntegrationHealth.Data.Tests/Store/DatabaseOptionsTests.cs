@@ -49,4 +49,26 @@ public sealed class DatabaseOptionsTests
 
         Assert.Contains("Database:ConnectionString", error.Message);
     }
+
+    [Theory]
+    [InlineData(null, PostgresWriteMode.Unnest)]
+    [InlineData(" Copy ", PostgresWriteMode.Copy)]
+    [InlineData("unnest", PostgresWriteMode.Unnest)]
+    public void FromConfiguration_PostgresWriteMode_ParsesOrDefaultsToUnnest(string? name, PostgresWriteMode expected)
+    {
+        var options = DatabaseOptions.FromConfiguration(Config(("Database:PostgresWriteMode", name)));
+
+        Assert.Equal(expected, options.PostgresWriteMode);
+    }
+
+    [Fact]
+    public void FromConfiguration_UnknownPostgresWriteMode_ThrowsNamingTheValueAndTheChoices()
+    {
+        var error = Assert.Throws<InvalidOperationException>(
+            () => DatabaseOptions.FromConfiguration(Config(("Database:PostgresWriteMode", "bulk"))));
+
+        Assert.Contains("'bulk'", error.Message);
+        Assert.Contains("copy", error.Message);
+        Assert.Contains("unnest", error.Message);
+    }
 }
