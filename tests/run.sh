@@ -44,15 +44,19 @@ log "running every test project"
 out=$(mktemp)
 set +e
 dotnet test IntegrationHealth.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$out" \
-    | grep -E --line-buffered '^\s*(Failed|Skipped) |^\s*(Passed|Failed|Skipped): [0-9]+$|^Total tests|^Test Run|error [A-Z]+[0-9]+:' || true
+    | grep -E --line-buffered '^\s*(Failed|Skipped) |^\s*(Passed|Failed|Skipped): [0-9]+$|^Total tests|^Test Run|error [A-Z]+[0-9]+:'
 status=${PIPESTATUS[0]}
 set -e
 
 # Sum the per-project summaries VSTest prints after "Total tests: N": "     Passed: N", "     Failed: N", "    Skipped: N".
 sum() { { grep -E "^\s+$1: [0-9]+\s*$" "$out" || true; } | awk '{s+=$2} END {print s+0}'; }
 passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
+if grep -qE '^\s*Failed ' "$out"; then
+    echo; echo "==> failures"; grep -A 20 -E '^\s*Failed ' "$out" | head -400
+fi
 rm -f "$out"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "$failed" -gt 0 ] && [ "$status" -eq 0 ]; then status=1; fi
 echo
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

@@ -22,6 +22,15 @@ public static class StoreErrors
         _ => false,
     };
 
+    /// <summary>True when <paramref name="exception"/> (or an inner one) is a conflict between concurrent transactions
+    /// that a retry of the whole transaction resolves: a unique or primary-key violation (another writer inserted the same
+    /// key first), a deadlock, or a serialization failure.</summary>
+    public static bool IsRetryableConflict(Exception exception) => IsDuplicateKey(exception) || Find(exception) switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure,
+        _ => false,
+    };
+
     /// <summary>True when <paramref name="exception"/> (or an inner one) is a foreign-key violation.</summary>
     public static bool IsForeignKeyViolation(Exception exception) => Find(exception) switch
     {

@@ -9,11 +9,13 @@ public readonly record struct UpsertOutcome(UpsertResult? Result, BatchErrors? E
 
 /// <summary>
 /// Runs an upsert in one transaction on a fresh context. Two requests inserting the same new external id at once make
-/// one of them hit the unique index; that one is retried (it then finds the row and updates it) rather than failing.
+/// one of them hit the unique index (or, on PostgreSQL, deadlock when they insert overlapping ids in different orders);
+/// that one is retried after a short jittered pause (it then finds the rows and updates them) rather than failing.
+/// Every retry sees more committed rows, so contention resolves within a few attempts even with many writers.
 /// </summary>
 public static class UpsertRunner
 {
-    private const int MaxAttempts = 3;
+    private const int MaxAttempts = 8;
 
     public static async Task<UpsertOutcome> RunAsync(
         IDbContextFactory<IntegrationHealthDbContext> dbFactory, ILogger logger, string what,
@@ -21,6 +23,12 @@ public static class UpsertRunner
     {
         for (var attempt = 1; ; attempt++)
         {
+            if (attempt > 1)
+            {
+                // After the failed attempt's transaction is rolled back (disposed), so its locks are released.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25) * attempt), cancellationToken);
+            }
+
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try
@@ -30,7 +38,7 @@ public static class UpsertRunner
                 await transaction.CommitAsync(cancellationToken);
                 return outcome;
             }
-            catch (DbUpdateException ex) when (attempt < MaxAttempts && StoreErrors.IsDuplicateKey(ex))
+            catch (Exception ex) when (attempt < MaxAttempts && StoreErrors.IsRetryableConflict(ex))
             {
                 LogMessages.UpsertConflict(logger, what, attempt, ex);
             }
