@@ -103,7 +103,7 @@ internal static class DateTimePicture
         switch (component)
         {
             case "f":
-                // jsonata-js formats milliseconds as an integer, not as a fraction (F&O §9.8.4.5 is a TODO there).
+                // jsonata-js formats milliseconds as an integer, not as a fraction (it leaves F&O §9.8.4.5 unimplemented).
                 return IntegerPicture.Format(CalendarFields.Numeric(date, "f"), marker.IntegerFormat
                     ?? throw FormattingErrors.Create("D3133", component));
             case "Z" or "z":
