@@ -5,7 +5,7 @@ namespace IntegrationHealth.Jsonata.Values;
 /// <summary>Number-to-text conversions with JavaScript's rules (Number.prototype.toString, toPrecision).</summary>
 internal static class JsNumber
 {
-    /// <summary>Formats like JavaScript's <c>String(number)</c>: shortest round-trip digits, exponent form outside 1e-7..1e21.</summary>
+    /// <summary>Formats like JavaScript's <c>String(number)</c> (ECMAScript <c>Number::toString</c>, radix 10): shortest round-trip digits, exponent form from 1e21 up and below 1e-6.</summary>
     public static string ToString(double value)
     {
         if (double.IsNaN(value))

@@ -11,58 +11,7 @@ namespace IntegrationHealth.Jsonata.Functions.Formatting;
 internal static class EcmaScriptNumber
 {
     /// <summary>ECMAScript <c>Number::toString(x)</c> (radix 10): shortest round-trip digits, exponent beyond 1e21 / below 1e-6.</summary>
-    public static string ToText(double value)
-    {
-        if (double.IsNaN(value))
-        {
-            return "NaN";
-        }
-
-        if (double.IsInfinity(value))
-        {
-            return value > 0 ? "Infinity" : "-Infinity";
-        }
-
-        if (value == 0)
-        {
-            return "0";
-        }
-
-        var (digits, pointPosition) = ShortestDigits(Math.Abs(value));
-        var k = digits.Length;
-        var n = pointPosition;
-        var text = new StringBuilder(k + 24);
-        if (value < 0)
-        {
-            text.Append('-');
-        }
-
-        if (k <= n && n <= 21)
-        {
-            text.Append(digits).Append('0', n - k);
-        }
-        else if (0 < n && n <= 21)
-        {
-            text.Append(digits, 0, n).Append('.').Append(digits, n, k - n);
-        }
-        else if (-6 < n && n <= 0)
-        {
-            text.Append("0.").Append('0', -n).Append(digits);
-        }
-        else
-        {
-            text.Append(digits[0]);
-            if (k > 1)
-            {
-                text.Append('.').Append(digits, 1, k - 1);
-            }
-
-            var exponent = n - 1;
-            text.Append('e').Append(exponent < 0 ? '-' : '+').Append(Math.Abs(exponent).ToString(CultureInfo.InvariantCulture));
-        }
-
-        return text.ToString();
-    }
+    public static string ToText(double value) => Values.JsNumber.ToString(value);
 
     /// <summary>
     /// ECMAScript <c>Number.prototype.toFixed(digits)</c>: exact decimal expansion of the binary value, ties to the
@@ -250,26 +199,6 @@ internal static class EcmaScriptNumber
         >= 'A' and <= 'F' => c - 'A' + 10,
         _ => null,
     };
-
-    private static (string Digits, int PointPosition) ShortestDigits(double positive)
-    {
-        // .NET's "R" is the shortest round-trip representation, the same digit string ECMAScript requires.
-        var roundTrip = positive.ToString("R", CultureInfo.InvariantCulture);
-        var e = roundTrip.IndexOfAny(['E', 'e']);
-        var mantissa = e < 0 ? roundTrip : roundTrip[..e];
-        var exponent = e < 0 ? 0 : int.Parse(roundTrip.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-        var point = mantissa.IndexOf('.', StringComparison.Ordinal);
-        var integerDigits = point < 0 ? mantissa.Length : point;
-        var digits = point < 0 ? mantissa : mantissa.Remove(point, 1);
-        var leadingZeros = 0;
-        while (leadingZeros < digits.Length - 1 && digits[leadingZeros] == '0')
-        {
-            leadingZeros++;
-        }
-
-        digits = digits[leadingZeros..].TrimEnd('0');
-        return (digits.Length == 0 ? "0" : digits, integerDigits - leadingZeros + exponent);
-    }
 
     private static (BigInteger Mantissa, int Exponent) Decompose(double positive)
     {
