@@ -8,26 +8,26 @@ public enum StoreProvider
     /// <summary>SQLite file database (the default; single writer at a time).</summary>
     Sqlite = 0,
 
-    /// <summary>PostgreSQL server (bulk ingestion by one unnest statement or binary COPY, concurrent writers).</summary>
+    /// <summary>PostgreSQL server (bulk ingestion by binary COPY, concurrent writers).</summary>
     Postgres = 1,
 }
 
 /// <summary>How the PostgreSQL telemetry writer sends a batch (<c>Database:PostgresWriteMode</c>).</summary>
 public enum PostgresWriteMode
 {
-    /// <summary>One <c>INSERT … SELECT … FROM unnest(…)</c> statement with one binary array parameter per column: one
-    /// round trip per batch (the default; it measured faster end to end than <see cref="Copy"/>).</summary>
-    Unnest = 0,
+    /// <summary>Npgsql binary COPY straight into the telemetry table (the default). A batch holding an id that is
+    /// stored already is written again as in <see cref="Unnest"/>, which skips the stored ids.</summary>
+    Copy = 0,
 
-    /// <summary>Npgsql binary COPY into a per-connection temporary staging table, then one round trip that inserts from
-    /// it and empties it.</summary>
-    Copy = 1,
+    /// <summary>Always one <c>INSERT … SELECT … FROM unnest(…) … ON CONFLICT (id) DO NOTHING</c> statement with one
+    /// binary array parameter per column: one round trip per batch, whether or not it holds stored ids.</summary>
+    Unnest = 1,
 }
 
 /// <summary>
 /// Store settings, bound from the configuration section <c>Database</c>:
 /// <c>Database:Provider</c> (<c>sqlite</c> default, or <c>postgres</c>), <c>Database:ConnectionString</c> and
-/// <c>Database:PostgresWriteMode</c> (<c>unnest</c> default, or <c>copy</c>).
+/// <c>Database:PostgresWriteMode</c> (<c>copy</c> default, or <c>unnest</c>).
 /// </summary>
 public sealed class DatabaseOptions
 {
@@ -45,7 +45,7 @@ public sealed class DatabaseOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>How telemetry batches are written on PostgreSQL; ignored on SQLite.</summary>
-    public PostgresWriteMode PostgresWriteMode { get; set; } = PostgresWriteMode.Unnest;
+    public PostgresWriteMode PostgresWriteMode { get; set; } = PostgresWriteMode.Copy;
 
     /// <summary>The parsed <see cref="Provider"/>.</summary>
     /// <exception cref="InvalidOperationException">The provider name is not one the store supports.</exception>
@@ -93,13 +93,13 @@ public sealed class DatabaseOptions
             $"Database:Provider '{name}' is not supported; use 'sqlite' (default) or 'postgres'."),
     };
 
-    /// <summary>Parses a PostgreSQL write mode name (case-insensitive); empty means the default, <c>unnest</c>.</summary>
-    /// <exception cref="InvalidOperationException">The name is not <c>unnest</c> or <c>copy</c>.</exception>
+    /// <summary>Parses a PostgreSQL write mode name (case-insensitive); empty means the default, <c>copy</c>.</summary>
+    /// <exception cref="InvalidOperationException">The name is not <c>copy</c> or <c>unnest</c>.</exception>
     public static PostgresWriteMode ParsePostgresWriteMode(string? name) => name?.Trim().ToLowerInvariant() switch
     {
-        null or "" or "unnest" => PostgresWriteMode.Unnest,
-        "copy" => PostgresWriteMode.Copy,
+        null or "" or "copy" => PostgresWriteMode.Copy,
+        "unnest" => PostgresWriteMode.Unnest,
         _ => throw new InvalidOperationException(
-            $"Database:PostgresWriteMode '{name}' is not supported; use 'unnest' (default) or 'copy'."),
+            $"Database:PostgresWriteMode '{name}' is not supported; use 'copy' (default) or 'unnest'."),
     };
 }

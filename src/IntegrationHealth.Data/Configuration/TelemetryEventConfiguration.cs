@@ -2,7 +2,6 @@ using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace IntegrationHealth.Data.Configuration;
 
@@ -33,8 +32,9 @@ internal sealed class TelemetryEventConfiguration(StoreProvider provider) : IEnt
 
         if (provider == StoreProvider.Sqlite)
         {
-            // 16 bytes instead of a 36-character TEXT; INTEGER ticks instead of a 27-character TEXT timestamp.
-            builder.Property(e => e.Id).HasConversion(new GuidToBytesConverter()).HasColumnType("BLOB");
+            // 16 bytes (RFC 9562 order, so time-ordered ids append) instead of a 36-character TEXT; INTEGER ticks
+            // instead of a 27-character TEXT timestamp.
+            builder.Property(e => e.Id).HasConversion(SqliteGuidBytesConverter.Instance).HasColumnType("BLOB");
             builder.Property(e => e.OccurredAt).HasConversion(SqliteUtcTicksConverter.Instance).HasColumnType("INTEGER");
         }
 

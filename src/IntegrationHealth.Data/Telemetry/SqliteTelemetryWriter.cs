@@ -16,7 +16,8 @@ namespace IntegrationHealth.Data.Telemetry;
 /// transaction with a savepoint per batch, by whichever caller gets the lock next. A batch that fails rolls back to
 /// its savepoint alone, so every batch stays atomic and its counts are its own, while the commit cost (roughly one
 /// WAL page per event for the random-key index) is paid once per group instead of once per batch.</para>
-/// <para>Rows are written in id order so each batch walks the key index in order.</para>
+/// <para>Rows are written in key order (the id's RFC 9562 bytes) so each batch walks the key index once, in order;
+/// time-ordered (UUIDv7) ids then append at the index's right edge.</para>
 /// </remarks>
 public sealed class SqliteTelemetryWriter : ITelemetryWriter
 {
@@ -63,7 +64,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             return new TelemetryWriteResult(0, 0);
         }
 
-        var batch = new PendingBatch(SortedRows(events), cancellationToken);
+        var batch = new PendingBatch(TelemetryBatch.SortById(events), cancellationToken);
         _queue.Pending.Enqueue(batch);
         Interlocked.Increment(ref _queue.Enqueued);
         while (!batch.Done.Task.IsCompleted)
@@ -170,6 +171,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
     {
         var accepted = 0;
         var rows = batch.Rows;
+        Span<byte> id = stackalloc byte[16];
         for (var r = 0; r < rows.Length; r++)
         {
             if ((r & 255) == 0)
@@ -177,7 +179,8 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
                 batch.Cancellation.ThrowIfCancellationRequested();
             }
 
-            var (id, e) = rows[r];
+            var e = rows[r];
+            SqliteGuidBytesConverter.Write(e.Id, id);
             insert.Blob(1, id);
             insert.Integer(2, SqliteUtcTicksConverter.ToUtcTicks(e.OccurredAt));
             insert.Integer(3, e.TenantId);
@@ -213,30 +216,6 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         }
     }
 
-    private static (byte[] Id, TelemetryEvent Event)[] SortedRows(IReadOnlyList<TelemetryEvent> events)
-    {
-        var rows = new (byte[] Id, TelemetryEvent Event)[events.Count];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            rows[i] = (events[i].Id.ToByteArray(), events[i]);
-        }
-
-        // Stable order for equal ids keeps "first occurrence wins" within a batch.
-        var order = Enumerable.Range(0, rows.Length).ToArray();
-        Array.Sort(order, (a, b) =>
-        {
-            var c = rows[a].Id.AsSpan().SequenceCompareTo(rows[b].Id);
-            return c != 0 ? c : a.CompareTo(b);
-        });
-        var sorted = new (byte[] Id, TelemetryEvent Event)[rows.Length];
-        for (var i = 0; i < order.Length; i++)
-        {
-            sorted[i] = rows[order[i]];
-        }
-
-        return sorted;
-    }
-
     private sealed class FileWriteQueue
     {
         public long Committed;
@@ -248,9 +227,9 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         public ConcurrentQueue<PendingBatch> Pending { get; } = new();
     }
 
-    private sealed class PendingBatch((byte[] Id, TelemetryEvent Event)[] rows, CancellationToken cancellation)
+    private sealed class PendingBatch(TelemetryEvent[] rows, CancellationToken cancellation)
     {
-        public (byte[] Id, TelemetryEvent Event)[] Rows { get; } = rows;
+        public TelemetryEvent[] Rows { get; } = rows;
 
         public CancellationToken Cancellation { get; } = cancellation;
 

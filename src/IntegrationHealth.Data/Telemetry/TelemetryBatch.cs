@@ -1,4 +1,5 @@
 using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Data.Sqlite;
 
 namespace IntegrationHealth.Data.Telemetry;
 
@@ -25,4 +26,28 @@ internal static class TelemetryBatch
         DateTimeKind.Local => value.ToUniversalTime(),
         _ => DateTime.SpecifyKind(value, DateTimeKind.Utc),
     };
+
+    /// <summary>The batch ordered by id in RFC 9562 byte order (the order of PostgreSQL's <c>uuid</c> and of the SQLite
+    /// key, see <see cref="SqliteGuidBytesConverter"/>); events with equal ids keep their batch order, so the first
+    /// occurrence comes first.</summary>
+    /// <remarks>Writing in key order walks each key index once, and two writers whose batches share ids take their key
+    /// locks in the same order, so they can wait for each other but never deadlock.</remarks>
+    public static TelemetryEvent[] SortById(IReadOnlyList<TelemetryEvent> events)
+    {
+        var keys = new (ulong High, ulong Low, int Index)[events.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var (high, low) = SqliteGuidBytesConverter.SortKey(events[i].Id);
+            keys[i] = (high, low, i);
+        }
+
+        Array.Sort(keys);
+        var sorted = new TelemetryEvent[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            sorted[i] = events[keys[i].Index];
+        }
+
+        return sorted;
+    }
 }

@@ -9,8 +9,8 @@ namespace IntegrationHealth.Benchmarks.Ingestion;
 /// <summary>
 /// The "ingestion" suite. On PostgreSQL (admin connection string from <c>INTEGRATIONHEALTH_TEST_PG</c>): raw binary COPY
 /// of N events (the peer / limit) against the same N events posted over HTTP to the real API by concurrent clients,
-/// and their ratio (target ≥ 50%). On SQLite: direct <c>ITelemetryWriter</c> events/s (target ≥ 100,000) and HTTP
-/// ingestion events/s. Every run gets a fresh database built by the real migrations, warmed with a few batches first.
+/// and their ratio (target ≥ 50%). On SQLite: direct <c>ITelemetryWriter</c> and HTTP ingestion events/s (target
+/// ≥ 100,000). Each runs with the demo generator's time-ordered UUIDv7 ids and with random UUIDv4 ids (<c>--ids</c>). Every run gets a fresh database built by the real migrations, warmed with a few batches first.
 /// Targets are reported, not asserted: exit 0 when the suite ran, 1 when a part failed, 2 on bad options.
 /// </summary>
 internal static class IngestionBenchmark
@@ -32,67 +32,76 @@ internal static class IngestionBenchmark
         }
 
         var clock = Stopwatch.StartNew();
-        var workload = IngestionWorkload.Create(settings);
-        var bodies = workload.Bodies(workload.Events);
-        var warmupBodies = workload.Bodies(workload.Warmup);
         Console.WriteLine($"Ingestion benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
                           $"load average {LoadAverage()}");
-        Console.WriteLine($"events: {settings.Events:N0} demo events (seed {settings.Seed}, {workload.World.Accounts.Count} accounts, " +
-                          $"{(settings.TimeOrderedIds ? "time-ordered UUIDv7" : "random UUIDv4")} ids), {settings.Batch:N0}-event batches " +
-                          $"(HTTP: JSON bodies, {bodies.Average(b => b.Length) / 1024:N0} KiB each, {settings.Clients} concurrent clients); " +
-                          $"warm-up {settings.WarmupEvents:N0} events per run, not timed");
-        Console.WriteLine("tables: fresh database per run (real migrations: uuid/blob primary key + (tenant, account, time) and " +
-                          "(tenant, provider, time) indexes), holding the warm-up rows when timing starts");
-        Console.WriteLine();
-
+        var admin = settings.SkipPostgres ? null : await PostgresAdminAsync();
         var results = new List<Result>();
         var failed = false;
-        if (settings.SkipPostgres)
+        foreach (var ids in settings.Ids)
         {
-            Console.WriteLine("PostgreSQL: skipped (--skip-postgres)");
+            var workload = IngestionWorkload.Create(settings, ids);
+            var bodies = workload.Bodies(workload.Events);
+            var warmupBodies = workload.Bodies(workload.Warmup);
+            Console.WriteLine($"events ({workload.IdsLabel}): {settings.Events:N0} demo events (seed {settings.Seed}, {workload.World.Accounts.Count} accounts, " +
+                              $"{(ids == EventIds.V7 ? "the generator's time-ordered UUIDv7" : "random UUIDv4")} ids), {settings.Batch:N0}-event batches " +
+                              $"(HTTP: JSON bodies, {bodies.Average(b => b.Length) / 1024:N0} KiB each, {settings.Clients} concurrent clients); " +
+                              $"warm-up {settings.WarmupEvents:N0} events per run, not timed");
+            if (settings.SkipPostgres)
+            {
+                Console.WriteLine("PostgreSQL: skipped (--skip-postgres)");
+            }
+            else if (admin is not { } pg)
+            {
+                Console.WriteLine("PostgreSQL: not reachable — set INTEGRATIONHEALTH_TEST_PG (e.g. start one with `bash tests/postgres.sh start` " +
+                                  "and `eval \"export $(bash tests/postgres.sh env)\"`); running the SQLite part only.");
+            }
+            else
+            {
+                failed |= !await Attempt($"PostgreSQL raw COPY ({workload.IdsLabel})", async () => results.Add(await PostgresCopyAsync(pg.ConnectionString, workload, settings)));
+                failed |= !await Attempt($"PostgreSQL writer ({workload.IdsLabel})", async () => results.Add(await WriterAsync("PostgreSQL",
+                    () => ScratchStore.CreatePostgresAsync(pg.ConnectionString, "writer", workload), workload, settings)));
+                failed |= !await Attempt($"PostgreSQL HTTP ({workload.IdsLabel})", async () => results.Add(await HttpAsync("PostgreSQL",
+                    () => ScratchStore.CreatePostgresAsync(pg.ConnectionString, "http", workload), workload, bodies, warmupBodies, settings)));
+            }
+            if (!settings.SkipSqlite)
+            {
+                failed |= !await Attempt($"SQLite writer ({workload.IdsLabel})", async () => results.Add(await WriterAsync("SQLite",
+                    () => ScratchStore.CreateSqliteAsync("writer", workload), workload, settings)));
+                failed |= !await Attempt($"SQLite HTTP ({workload.IdsLabel})", async () => results.Add(await HttpAsync("SQLite",
+                    () => ScratchStore.CreateSqliteAsync("http", workload), workload, bodies, warmupBodies, settings)));
+            }
         }
-        else if (await PostgresAdminAsync() is not { } admin)
+        if (admin is { } server)
         {
-            Console.WriteLine("PostgreSQL: not reachable — set INTEGRATIONHEALTH_TEST_PG (e.g. start one with `bash tests/postgres.sh start` " +
-                              "and `eval \"export $(bash tests/postgres.sh env)\"`); running the SQLite part only.");
+            Console.WriteLine($"PostgreSQL server: {server.Version}");
         }
-        else
-        {
-            failed |= !await Attempt("PostgreSQL raw COPY", async () => results.Add(await PostgresCopyAsync(admin.ConnectionString, workload, settings)));
-            failed |= !await Attempt("PostgreSQL writer", async () => results.Add(await WriterAsync("PostgreSQL",
-                () => ScratchStore.CreatePostgresAsync(admin.ConnectionString, "writer", workload), workload, settings)));
-            failed |= !await Attempt("PostgreSQL HTTP", async () => results.Add(await HttpAsync("PostgreSQL",
-                () => ScratchStore.CreatePostgresAsync(admin.ConnectionString, "http", workload), bodies, warmupBodies, settings)));
-            Console.WriteLine($"PostgreSQL server: {admin.Version}");
-        }
-        if (!settings.SkipSqlite)
-        {
-            failed |= !await Attempt("SQLite writer", async () => results.Add(await WriterAsync("SQLite",
-                () => ScratchStore.CreateSqliteAsync("writer", workload), workload, settings)));
-            failed |= !await Attempt("SQLite HTTP", async () => results.Add(await HttpAsync("SQLite",
-                () => ScratchStore.CreateSqliteAsync("http", workload), bodies, warmupBodies, settings)));
-        }
+        Console.WriteLine("tables: fresh database per run (real migrations: uuid/blob primary key + (tenant, account, time) and " +
+                          "(tenant, provider, time) indexes), holding the warm-up rows when timing starts");
 
         Console.WriteLine();
-        Console.WriteLine("| store | path | events/s | time | rows before → after |");
-        Console.WriteLine("|---|---|---:|---:|---|");
+        Console.WriteLine("| store | ids | path | events/s | time | rows before → after |");
+        Console.WriteLine("|---|---|---|---:|---:|---|");
         foreach (var r in results)
         {
-            Console.WriteLine($"| {r.Store} | {r.Path} | {r.PerSecond.ToString("N0", CultureInfo.InvariantCulture)} | {r.Elapsed.TotalSeconds:N2} s | " +
+            Console.WriteLine($"| {r.Store} | {r.Ids} | {r.Path} | {r.PerSecond.ToString("N0", CultureInfo.InvariantCulture)} | {r.Elapsed.TotalSeconds:N2} s | " +
                               $"{r.RowsBefore:N0} → {r.RowsAfter:N0} |");
         }
         Console.WriteLine();
-        var copy = results.FirstOrDefault(r => r.Store == "PostgreSQL" && r.Path.StartsWith("raw", StringComparison.Ordinal));
-        var pgHttp = results.FirstOrDefault(r => r.Store == "PostgreSQL" && r.Path.StartsWith("HTTP", StringComparison.Ordinal));
-        if (copy is not null && pgHttp is not null)
+        foreach (var ids in results.Select(r => r.Ids).Distinct())
         {
-            var ratio = pgHttp.PerSecond / copy.PerSecond;
-            Console.WriteLine($"PostgreSQL HTTP / raw COPY: {ratio:P0} (target ≥ {HttpToCopyTarget:P0}: {(ratio >= HttpToCopyTarget ? "met" : "NOT met")})");
-        }
-        if (results.FirstOrDefault(r => r.Store == "SQLite" && r.Path.StartsWith("ITelemetryWriter", StringComparison.Ordinal)) is { } writer)
-        {
-            Console.WriteLine($"SQLite ITelemetryWriter: {writer.PerSecond:N0} events/s (target ≥ {SqliteWriterTarget:N0}: " +
-                              $"{(writer.PerSecond >= SqliteWriterTarget ? "met" : "NOT met")})");
+            var copy = results.FirstOrDefault(r => r.Ids == ids && r.Store == "PostgreSQL" && r.Path.StartsWith("raw", StringComparison.Ordinal));
+            var pgHttp = results.FirstOrDefault(r => r.Ids == ids && r.Store == "PostgreSQL" && r.Path.StartsWith("HTTP", StringComparison.Ordinal));
+            if (copy is not null && pgHttp is not null)
+            {
+                var ratio = pgHttp.PerSecond / copy.PerSecond;
+                Console.WriteLine($"PostgreSQL HTTP / raw COPY ({ids} ids): {ratio:P0} (target ≥ {HttpToCopyTarget:P0}: {(ratio >= HttpToCopyTarget ? "met" : "NOT met")})");
+            }
+            foreach (var r in results.Where(r => r.Ids == ids && r.Store == "SQLite"))
+            {
+                var path = r.Path.StartsWith("HTTP", StringComparison.Ordinal) ? "HTTP" : "ITelemetryWriter";
+                Console.WriteLine($"SQLite {path} ({ids} ids): {r.PerSecond:N0} events/s (target ≥ {SqliteWriterTarget:N0}: " +
+                                  $"{(r.PerSecond >= SqliteWriterTarget ? "met" : "NOT met")})");
+            }
         }
         Console.WriteLine($"suite time: {clock.Elapsed.TotalSeconds:N0} s; load average at the end {LoadAverage()} " +
                           "(other work on these cores slows every row alike; compare ratios, not absolutes, on a busy machine)");
@@ -112,7 +121,7 @@ internal static class IngestionBenchmark
         }
     }
 
-    private sealed record Result(string Store, string Path, long Events, TimeSpan Elapsed, long RowsBefore, long RowsAfter)
+    private sealed record Result(string Store, string Ids, string Path, long Events, TimeSpan Elapsed, long RowsBefore, long RowsAfter)
     {
         public double PerSecond => Events / Elapsed.TotalSeconds;
     }
@@ -167,7 +176,7 @@ internal static class IngestionBenchmark
         var elapsed = await CopyLoad.RunAsync(connectionString, rows);
         var after = await store.CountEventsAsync();
         Check(after - before, settings.Events, "raw COPY");
-        return new Result("PostgreSQL", "raw binary COPY, 1 connection (peer/limit)", settings.Events, elapsed, before, after);
+        return new Result("PostgreSQL", workload.IdsLabel, "raw binary COPY, 1 connection (peer/limit)", settings.Events, elapsed, before, after);
     }
 
     /// <summary>The store's own bulk writer called in process: what ingestion costs without HTTP and JSON.</summary>
@@ -191,10 +200,11 @@ internal static class IngestionBenchmark
         var elapsed = clock.Elapsed;
         var after = await store.CountEventsAsync();
         Check(accepted, settings.Events, $"{storeName} writer");
-        return new Result(storeName, "ITelemetryWriter direct, in process, 1 writer", accepted, elapsed, before, after);
+        return new Result(storeName, workload.IdsLabel, "ITelemetryWriter direct, in process, 1 writer", accepted, elapsed, before, after);
     }
 
-    private static async Task<Result> HttpAsync(string storeName, Func<Task<ScratchStore>> createStore, byte[][] bodies, byte[][] warmup,
+    private static async Task<Result> HttpAsync(string storeName, Func<Task<ScratchStore>> createStore, IngestionWorkload workload,
+        byte[][] bodies, byte[][] warmup,
         IngestionSettings settings)
     {
         await using var store = await createStore();
@@ -204,7 +214,7 @@ internal static class IngestionBenchmark
         var (accepted, _, elapsed) = await HttpLoad.RunAsync(server, bodies, settings.Clients);
         var after = await store.CountEventsAsync();
         Check(accepted, settings.Events, $"{storeName} HTTP");
-        return new Result(storeName, $"HTTP POST /v1/events, {settings.Clients} clients, real API process", accepted, elapsed, before, after);
+        return new Result(storeName, workload.IdsLabel, $"HTTP POST /v1/events, {settings.Clients} clients, real API process", accepted, elapsed, before, after);
     }
 
     private static void Check(long stored, long expected, string what)

@@ -2,9 +2,19 @@ using System.Globalization;
 
 namespace IntegrationHealth.Benchmarks.Ingestion;
 
-/// <summary>Options of the ingestion suite: <c>--events N --batch N --clients N --ids v4|v7 --seed N --skip-postgres
-/// --skip-sqlite</c>.</summary>
-internal sealed record IngestionSettings(int Events, int Batch, int Clients, bool TimeOrderedIds, int Seed, bool SkipPostgres,
+/// <summary>How the workload's event ids are made.</summary>
+internal enum EventIds
+{
+    /// <summary>The demo generator's own time-ordered UUIDv7 ids (what the demo and <c>simulate</c> send).</summary>
+    V7,
+
+    /// <summary>Random UUIDv4 ids: the worst case for every id-keyed index.</summary>
+    V4,
+}
+
+/// <summary>Options of the ingestion suite: <c>--events N --batch N --clients N --ids v7|v4|both --seed N
+/// --skip-postgres --skip-sqlite</c>.</summary>
+internal sealed record IngestionSettings(int Events, int Batch, int Clients, IReadOnlyList<EventIds> Ids, int Seed, bool SkipPostgres,
     bool SkipSqlite)
 {
     /// <summary>Events written before each timed run (JIT, pools, caches), not counted.</summary>
@@ -12,7 +22,7 @@ internal sealed record IngestionSettings(int Events, int Batch, int Clients, boo
 
     public static IngestionSettings Parse(string[] args)
     {
-        var settings = new IngestionSettings(200_000, 1_000, 4, false, 42, false, false);
+        var settings = new IngestionSettings(200_000, 1_000, 4, [EventIds.V7, EventIds.V4], 42, false, false);
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -32,14 +42,15 @@ internal sealed record IngestionSettings(int Events, int Batch, int Clients, boo
                 "--seed" => settings with { Seed = Int(int.MinValue, int.MaxValue) },
                 "--ids" => Value() switch
                 {
-                    "v4" => settings with { TimeOrderedIds = false },
-                    "v7" => settings with { TimeOrderedIds = true },
-                    var other => throw new ArgumentException($"--ids must be v4 (random) or v7 (time-ordered), not '{other}'"),
+                    "v7" => settings with { Ids = [EventIds.V7] },
+                    "v4" => settings with { Ids = [EventIds.V4] },
+                    "both" => settings with { Ids = [EventIds.V7, EventIds.V4] },
+                    var other => throw new ArgumentException($"--ids must be v7 (time-ordered), v4 (random) or both, not '{other}'"),
                 },
                 "--skip-postgres" => settings with { SkipPostgres = true },
                 "--skip-sqlite" => settings with { SkipSqlite = true },
                 var unknown => throw new ArgumentException($"unknown option '{unknown}' (options: --events N --batch N --clients N " +
-                                                           "--ids v4|v7 --seed N --skip-postgres --skip-sqlite)"),
+                                                           "--ids v7|v4|both --seed N --skip-postgres --skip-sqlite)"),
             };
         }
         return settings;

@@ -12,8 +12,9 @@ namespace IntegrationHealth.Benchmarks.Ingestion;
 /// </summary>
 internal sealed class IngestionWorkload
 {
-    private IngestionWorkload(DemoWorld world, DemoEvent[] warmup, DemoEvent[] events, int batch)
+    private IngestionWorkload(DemoWorld world, DemoEvent[] warmup, DemoEvent[] events, int batch, EventIds ids)
     {
+        Ids = ids;
         World = world;
         Warmup = warmup;
         Events = events;
@@ -22,13 +23,18 @@ internal sealed class IngestionWorkload
 
     public DemoWorld World { get; }
 
+    public EventIds Ids { get; }
+
+    /// <summary>How the ids are described in the output.</summary>
+    public string IdsLabel => Ids == EventIds.V7 ? "v7" : "v4";
+
     public DemoEvent[] Warmup { get; }
 
     public DemoEvent[] Events { get; }
 
     public int Batch { get; }
 
-    public static IngestionWorkload Create(IngestionSettings settings)
+    public static IngestionWorkload Create(IngestionSettings settings, EventIds ids)
     {
         var needed = settings.WarmupEvents + settings.Events;
         // About 11,000 events per simulated day at 500 accounts (fewer at weekends); the stream is cut at `needed`,
@@ -48,7 +54,7 @@ internal sealed class IngestionWorkload
         {
             throw new InvalidOperationException($"the generator produced {all.Length} events, {needed} needed");
         }
-        if (!settings.TimeOrderedIds)
+        if (ids == EventIds.V4)
         {
             var rng = DemoRandom.For(settings.Seed, 77);
             for (var i = 0; i < all.Length; i++)
@@ -56,7 +62,7 @@ internal sealed class IngestionWorkload
                 all[i] = all[i] with { Id = rng.NextGuid() };
             }
         }
-        return new IngestionWorkload(world, all[..settings.WarmupEvents], all[settings.WarmupEvents..], settings.Batch);
+        return new IngestionWorkload(world, all[..settings.WarmupEvents], all[settings.WarmupEvents..], settings.Batch, ids);
     }
 
     /// <summary>Events in batches of <see cref="Batch"/>.</summary>

@@ -278,4 +278,21 @@ public abstract partial class StoreComplianceTests
         Assert.All(ofA, e => Assert.Equal(a.Tenant.Id, e.TenantId));
         Assert.Equal(45, ofB);
     }
+
+    [StoreFact]
+    public async Task OrderById_SortsLikeTheUuidText_OnEveryProvider()
+    {
+        // Ties in reads are broken by id; both engines must agree, in the UUID's own (RFC 9562) order.
+        var world = await TestWorld.CreateAsync(Store);
+        var events = world.Events(300);
+        events.Add(world.Event(id: Guid.Parse("00000000-0000-0000-0000-0000000000ff")));
+        events.Add(world.Event(id: Guid.Parse("ff000000-0000-0000-0000-000000000000")));
+        events.Add(world.Event(id: Guid.Parse("000000ff-0000-0000-0000-000000000000")));
+        await Store.Writer.WriteAsync(events);
+
+        await using var db = Store.CreateContext();
+        var stored = await db.TelemetryEvents.Where(e => e.TenantId == world.Tenant.Id).OrderBy(e => e.Id).Select(e => e.Id).ToListAsync();
+
+        Assert.Equal(events.Select(e => e.Id).OrderBy(id => id.ToString("N"), StringComparer.Ordinal), stored);
+    }
 }

@@ -51,10 +51,11 @@ public sealed class DatabaseOptionsTests
     }
 
     [Theory]
-    [InlineData(null, PostgresWriteMode.Unnest)]
+    [InlineData(null, PostgresWriteMode.Copy)]
+    [InlineData("", PostgresWriteMode.Copy)]
     [InlineData(" Copy ", PostgresWriteMode.Copy)]
     [InlineData("unnest", PostgresWriteMode.Unnest)]
-    public void FromConfiguration_PostgresWriteMode_ParsesOrDefaultsToUnnest(string? name, PostgresWriteMode expected)
+    public void FromConfiguration_PostgresWriteMode_ParsesOrDefaultsToCopy(string? name, PostgresWriteMode expected)
     {
         var options = DatabaseOptions.FromConfiguration(Config(("Database:PostgresWriteMode", name)));
 
