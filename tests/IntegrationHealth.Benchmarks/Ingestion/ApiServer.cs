@@ -28,6 +28,16 @@ internal sealed class ApiServer : IAsyncDisposable
 
     public string Key { get; }
 
+    /// <summary>CPU time the API process has used so far (user + system).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<ApiServer> StartAsync(DatabaseOptions database, string tenant)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "IntegrationHealth.Api.dll");
