@@ -28,12 +28,23 @@ public static class SqliteDatabase
     /// (measured ~1.5-2x). A larger WAL (256 MB) measured no better.</summary>
     public const int WalAutoCheckpointPages = 4_096;
 
+    /// <summary>The telemetry writer's own connections checkpoint only past this many WAL pages (256 MB at
+    /// <see cref="PageSize"/>): below it, <see cref="SqliteWalCheckpointer"/> checkpoints in the background.</summary>
+    public const int WriterWalAutoCheckpointPages = 16_384;
+
+    /// <summary>Size the WAL file is truncated back to after a checkpoint lets it restart (64 MB).</summary>
+    public const long JournalSizeLimitBytes = 64L * 1024 * 1024;
+
     /// <summary>Per-connection pragmas, run on every opened connection (they are not stored in the file).
     /// <c>page_size</c> comes first so that a connection that creates the file creates it with
     /// <see cref="PageSize"/> (on an existing file it changes nothing).</summary>
     public static readonly string ConnectionPragmas =
         $"PRAGMA page_size={PageSize}; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-{CacheSizeKib}; PRAGMA busy_timeout={BusyTimeoutMs}; " +
-        $"PRAGMA wal_autocheckpoint={WalAutoCheckpointPages}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+        $"PRAGMA wal_autocheckpoint={WalAutoCheckpointPages}; PRAGMA journal_size_limit={JournalSizeLimitBytes}; " +
+        "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+
+    /// <summary>Pragmas the telemetry writer runs after <see cref="ConnectionPragmas"/> on its connections.</summary>
+    public static readonly string WriterPragmas = $"PRAGMA wal_autocheckpoint={WriterWalAutoCheckpointPages};";
 
     /// <summary>Creates the folder of a file database if it is missing (no-op for in-memory databases).</summary>
     public static void EnsureDirectory(string connectionString)

@@ -16,6 +16,7 @@ namespace IntegrationHealth.Data.Telemetry;
 /// transaction with a savepoint per batch, by whichever caller gets the lock next. A batch that fails rolls back to
 /// its savepoint alone, so every batch stays atomic and its counts are its own, while the commit cost (roughly one
 /// WAL page per event for the random-key index) is paid once per group instead of once per batch.</para>
+/// <para>WAL checkpoints run on a background thread (<see cref="SqliteWalCheckpointer"/>), not inside a commit.</para>
 /// <para>Rows are written in key order (the id's RFC 9562 bytes) so each batch walks the key index once, in order;
 /// time-ordered (UUIDv7) ids then append at the index's right edge.</para>
 /// </remarks>
@@ -42,7 +43,8 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _connectionString = connectionString;
         var path = SqliteDatabase.FilePath(connectionString);
-        _queue = Queues.GetOrAdd(path is null ? connectionString : Path.GetFullPath(path), _ => new FileWriteQueue());
+        _queue = Queues.GetOrAdd(path is null ? connectionString : Path.GetFullPath(path),
+            _ => new FileWriteQueue(path is null ? null : new SqliteWalCheckpointer(connectionString)));
     }
 
     /// <summary>Batches queued for this writer's database file and not yet picked up (diagnostics and tests).</summary>
@@ -53,6 +55,9 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
 
     /// <summary>Transactions committed for this writer's database file since the process started (diagnostics and tests).</summary>
     internal long CommittedTransactions => Interlocked.Read(ref _queue.Committed);
+
+    /// <summary>Background WAL checkpoints run for this writer's database file (diagnostics and tests).</summary>
+    internal long BackgroundCheckpoints => _queue.Checkpointer?.Checkpoints ?? 0;
 
     /// <inheritdoc />
     public async Task<TelemetryWriteResult> WriteAsync(IReadOnlyList<TelemetryEvent> events, CancellationToken cancellationToken = default)
@@ -117,6 +122,12 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             using var connection = new SqliteConnection(_connectionString);
             connection.Open();
             SqliteDatabase.ApplyPragmas(connection);
+            using (var pragmas = connection.CreateCommand())
+            {
+                pragmas.CommandText = SqliteDatabase.WriterPragmas;
+                pragmas.ExecuteNonQuery();
+            }
+
             using var transaction = connection.BeginTransaction(deferred: false);
             using var insert = new SqliteRowInsert(connection, InsertSql);
             for (var b = 0; b < group.Count; b++)
@@ -147,6 +158,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             // Disposing an uncommitted transaction (exception above) rolls everything back.
             transaction.Commit();
             Interlocked.Increment(ref _queue.Committed);
+            _queue.Checkpointer?.Signal();
         }
         catch (Exception ex)
         {
@@ -216,8 +228,11 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         }
     }
 
-    private sealed class FileWriteQueue
+    private sealed class FileWriteQueue(SqliteWalCheckpointer? checkpointer)
     {
+        /// <summary>Checkpoints the file in the background; null for in-memory databases.</summary>
+        public SqliteWalCheckpointer? Checkpointer { get; } = checkpointer;
+
         public long Committed;
 
         public long Enqueued;

@@ -50,6 +50,32 @@ public sealed class SqliteTelemetryWriterTests(SqliteStoreFixture store) : IClas
         Assert.Equal(700, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
     }
 
+    [Fact]
+    public async Task WriteAsync_Commits_AreCheckpointedIntoTheDatabaseFileInTheBackground()
+    {
+        var world = await TestWorld.CreateAsync(store);
+        var writer = Assert.IsType<SqliteTelemetryWriter>(store.Writer);
+        var file = new FileInfo(store.DatabasePath);
+        var checkpointsBefore = writer.BackgroundCheckpoints;
+        var sizeBefore = file.Length;
+
+        for (var b = 0; b < 4; b++)
+        {
+            Assert.Equal(new TelemetryWriteResult(1_000, 0), await writer.WriteAsync(world.Events(1_000, startMinutes: b * 1_000)));
+        }
+
+        // The commits themselves left the pages in the WAL (below the writer's backstop); the checkpointer thread
+        // copies them into the database file, which therefore grows without any further write.
+        await WaitUntil(() => writer.BackgroundCheckpoints > checkpointsBefore);
+        await WaitUntil(() =>
+        {
+            file.Refresh();
+            return file.Length > sizeBefore + 100_000;
+        });
+        await using var db = store.CreateContext();
+        Assert.Equal(4_000, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         // Polls a state change driven by other threads; bounded so a broken writer fails the test instead of hanging.
@@ -58,6 +84,6 @@ public sealed class SqliteTelemetryWriterTests(SqliteStoreFixture store) : IClas
             await Task.Delay(10);
         }
 
-        Assert.True(condition(), "the writer did not reach the expected queue state");
+        Assert.True(condition(), "the writer did not reach the expected state");
     }
 }
