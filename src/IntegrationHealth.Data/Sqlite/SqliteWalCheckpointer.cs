@@ -23,21 +23,18 @@ internal sealed class SqliteWalCheckpointer
     /// <summary>Least time between two background checkpoints (they coalesce the commits in between).</summary>
     public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>The thread ends after this long without a signal, and starts again with the next one.</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
+
     private readonly string _connectionString;
     private readonly SemaphoreSlim _signal = new(0, 1);
-    private readonly Lazy<Thread> _thread;
     private long _checkpoints;
+    private int _running;
 
     public SqliteWalCheckpointer(string connectionString)
     {
         // Never create a file: if the database is gone, the checkpoint just fails.
         _connectionString = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite }.ToString();
-        _thread = new Lazy<Thread>(() =>
-        {
-            var thread = new Thread(Run) { IsBackground = true, Name = "SQLite WAL checkpointer" };
-            thread.Start();
-            return thread;
-        });
     }
 
     /// <summary>Background checkpoints run so far (diagnostics and tests).</summary>
@@ -46,7 +43,6 @@ internal sealed class SqliteWalCheckpointer
     /// <summary>Asks for a checkpoint soon (after a commit); returns at once. Signals while one is pending coalesce.</summary>
     public void Signal()
     {
-        _ = _thread.Value;
         try
         {
             _signal.Release();
@@ -55,13 +51,34 @@ internal sealed class SqliteWalCheckpointer
         {
             // A checkpoint is already pending; it will include this commit.
         }
+
+        StartIfIdle();
+    }
+
+    private void StartIfIdle()
+    {
+        if (Interlocked.CompareExchange(ref _running, 1, 0) == 0)
+        {
+            new Thread(Run) { IsBackground = true, Name = "SQLite WAL checkpointer" }.Start();
+        }
     }
 
     private void Run()
     {
         while (true)
         {
-            _signal.Wait();
+            if (!_signal.Wait(IdleTimeout))
+            {
+                // Idle: end the thread. A signal that raced with the timeout restarts it (here or in Signal).
+                Volatile.Write(ref _running, 0);
+                if (_signal.CurrentCount > 0)
+                {
+                    StartIfIdle();
+                }
+
+                return;
+            }
+
             try
             {
                 using var connection = new SqliteConnection(_connectionString);
