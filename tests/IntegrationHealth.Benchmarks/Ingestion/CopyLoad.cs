@@ -45,9 +45,11 @@ internal static class CopyLoad
         var open = new NpgsqlConnection[connections];
         try
         {
+            // The same write buffer as the store's writer (a whole batch fits; no blocking sends mid-batch).
+            var buffered = new NpgsqlConnectionStringBuilder(connectionString) { WriteBufferSize = 256 * 1024 }.ConnectionString;
             for (var c = 0; c < connections; c++)
             {
-                open[c] = new NpgsqlConnection(connectionString);
+                open[c] = new NpgsqlConnection(buffered);
                 await open[c].OpenAsync();
             }
             var next = -1;
