@@ -34,9 +34,9 @@ namespace IntegrationHealth.Data;
 /// <para><b>SQLite write cost.</b> What a commit costs is the pages it dirties (one WAL frame each). Ids are stored in
 /// RFC 9562 byte order (<see cref="Sqlite.SqliteGuidBytesConverter"/>), so time-ordered UUIDv7 ids append at the right
 /// edge of the key index; random UUIDv4 ids dirty about one key-index page per event. Measured in 1,000-event commits
-/// (tests/IntegrationHealth.Benchmarks/README.md): ~165k events/s with v7 ids against ~66k with v4. The SQLite writer
-/// also group-commits batches that queue up concurrently (one transaction, a savepoint per batch), checkpoints every
-/// 64 MB rather than every 4 MB, uses 16 KB pages for new files (<see cref="Sqlite.SqliteDatabase.PageSize"/>: the
+/// (tests/IntegrationHealth.Benchmarks/README.md): a median of ~148k events/s with v7 ids against ~82k with v4. The
+/// SQLite writer also group-commits batches that queue up concurrently (one transaction, a savepoint per batch), leaves
+/// WAL checkpoints to a background thread (<see cref="Sqlite.SqliteWalCheckpointer"/>), uses 16 KB pages for new files (<see cref="Sqlite.SqliteDatabase.PageSize"/>: the
 /// cost is per frame more than per byte) and binds rows through SQLite's C API rather than <c>SqliteCommand</c>.</para>
 /// <para><b>Adding a migration.</b> There is one migrations assembly per provider
 /// (<c>migrations/IntegrationHealth.Migrations.Sqlite</c>, <c>migrations/IntegrationHealth.Migrations.Postgres</c>).
