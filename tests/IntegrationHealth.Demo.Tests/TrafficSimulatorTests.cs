@@ -53,6 +53,10 @@ public sealed class TrafficSimulatorTests
             Assert.Contains(e.GetProperty("connection").GetString(), connectionIds);
             var at = e.GetProperty("occurredAt").GetDateTimeOffset();
             Assert.True(at <= now && at > now.AddMinutes(-1), $"occurredAt {at:O} is not 'now'");
+            // Time-ordered UUIDv7 ids (what the API recommends): version 7, the 48-bit prefix the event's Unix ms.
+            var id = e.GetProperty("id").GetGuid().ToString("N");
+            Assert.Equal('7', id[12]);
+            Assert.Equal(at.ToUnixTimeMilliseconds(), Convert.ToInt64(id[..12], 16));
         });
         Assert.All(server.Requests, r =>
         {

@@ -31,7 +31,7 @@ internal sealed class LiveEventSource(DemoWorld world, int seed, DateTime runSta
                 var e = _day[_position++];
                 var at = now.AddMilliseconds(-_rng.Uniform(0, 5_000));
                 at = new DateTime(at.Ticks - at.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
-                into.Add(e with { Id = _rng.NextGuid(), OccurredAt = at });
+                into.Add(e with { Id = _rng.NextGuidV7(at), OccurredAt = at }); // time-ordered ids, as the API recommends
             }
         }
     }
