@@ -43,8 +43,9 @@ public static class SqliteDatabase
         $"PRAGMA wal_autocheckpoint={WalAutoCheckpointPages}; PRAGMA journal_size_limit={JournalSizeLimitBytes}; " +
         "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
 
-    /// <summary>Pragmas the telemetry writer runs after <see cref="ConnectionPragmas"/> on its connections.</summary>
-    public static readonly string WriterPragmas = $"PRAGMA wal_autocheckpoint={WriterWalAutoCheckpointPages};";
+    /// <summary>The telemetry writer's per-connection pragmas: <see cref="ConnectionPragmas"/>, with the writer's
+    /// checkpoint backstop in place of <see cref="WalAutoCheckpointPages"/>.</summary>
+    public static readonly string WriterConnectionPragmas = ConnectionPragmas + $" PRAGMA wal_autocheckpoint={WriterWalAutoCheckpointPages};";
 
     /// <summary>Creates the folder of a file database if it is missing (no-op for in-memory databases).</summary>
     public static void EnsureDirectory(string connectionString)

@@ -43,13 +43,18 @@ internal sealed class SqliteWalCheckpointer
     /// <summary>Asks for a checkpoint soon (after a commit); returns at once. Signals while one is pending coalesce.</summary>
     public void Signal()
     {
-        try
+        // Most commits find a checkpoint already pending (the thread sleeps between runs): skip the release then,
+        // rather than throwing and catching SemaphoreFullException on every commit.
+        if (_signal.CurrentCount == 0)
         {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A checkpoint is already pending; it will include this commit.
+            try
+            {
+                _signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another commit released it in between; that checkpoint will include this commit.
+            }
         }
 
         StartIfIdle();

@@ -121,10 +121,9 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         {
             using var connection = new SqliteConnection(_connectionString);
             connection.Open();
-            SqliteDatabase.ApplyPragmas(connection);
             using (var pragmas = connection.CreateCommand())
             {
-                pragmas.CommandText = SqliteDatabase.WriterPragmas;
+                pragmas.CommandText = SqliteDatabase.WriterConnectionPragmas;
                 pragmas.ExecuteNonQuery();
             }
 
