@@ -24,7 +24,7 @@ namespace IntegrationHealth.Data.Telemetry;
 /// Exactly-once under concurrency comes from the primary key: a writer inserting an id another open transaction has
 /// just inserted waits for that transaction, then (COPY) fails with a unique violation and falls back, or (INSERT)
 /// skips the row; if the other transaction rolled back, the row is written. Both paths write in id order
-/// (<see cref="TelemetryBatch.SortById"/>), so two batches sharing ids take their key locks in the same order and can
+/// (the COPY sorted by <see cref="TelemetryBatch.SortById"/>, the INSERT by its <c>ORDER BY id</c>), so two batches sharing ids take their key locks in the same order and can
 /// wait for each other but never deadlock. The first of several events with one id in a batch wins, as on SQLite.
 /// </remarks>
 public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
@@ -107,13 +107,12 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
             return new TelemetryWriteResult(0, 0);
         }
 
-        var sorted = TelemetryBatch.SortById(events);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (Mode == PostgresWriteMode.Copy)
         {
             try
             {
-                var copied = await CopyAsync(connection, sorted, cancellationToken).ConfigureAwait(false);
+                var copied = await CopyAsync(connection, TelemetryBatch.SortById(events), cancellationToken).ConfigureAwait(false);
                 return new TelemetryWriteResult(copied, events.Count - copied);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -124,7 +123,8 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
         }
 
         await using var command = new NpgsqlCommand(InsertSql, connection);
-        AddColumns(command.Parameters, sorted);
+        // In batch order: the statement sorts by (id, ordinal) itself, so the first occurrence of an id still wins.
+        AddColumns(command.Parameters, events);
         var accepted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return new TelemetryWriteResult(accepted, events.Count - accepted);
     }
