@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHealth.Data;
 
@@ -25,7 +25,8 @@ public enum PostgresWriteMode
 }
 
 /// <summary>
-/// Store settings, bound from the configuration section <c>Database</c>:
+/// Store settings, bound from the configuration section <c>Database</c> by the configuration binder and checked by
+/// <see cref="DatabaseOptionsValidator"/> when the host starts:
 /// <c>Database:Provider</c> (<c>sqlite</c> default, or <c>postgres</c>), <c>Database:ConnectionString</c> and
 /// <c>Database:PostgresWriteMode</c> (<c>copy</c> default, or <c>unnest</c>).
 /// </summary>
@@ -47,6 +48,10 @@ public sealed class DatabaseOptions
     /// <summary>How telemetry batches are written on PostgreSQL; ignored on SQLite.</summary>
     public PostgresWriteMode PostgresWriteMode { get; set; } = PostgresWriteMode.Copy;
 
+    /// <summary>Whether the service applies pending migrations when it starts (off for deployments that migrate
+    /// separately).</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+
     /// <summary>The parsed <see cref="Provider"/>.</summary>
     /// <exception cref="InvalidOperationException">The provider name is not one the store supports.</exception>
     public StoreProvider StoreProvider => ParseProvider(Provider);
@@ -63,26 +68,6 @@ public sealed class DatabaseOptions
             : ConnectionString,
     };
 
-    /// <summary>Reads the options from the <c>Database</c> section of <paramref name="configuration"/>.</summary>
-    public static DatabaseOptions FromConfiguration(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection(SectionName);
-        var options = new DatabaseOptions();
-        if (!string.IsNullOrWhiteSpace(section[nameof(Provider)]))
-        {
-            options.Provider = section[nameof(Provider)]!.Trim();
-        }
-
-        options.ConnectionString = section[nameof(ConnectionString)];
-        if (!string.IsNullOrWhiteSpace(section[nameof(PostgresWriteMode)]))
-        {
-            options.PostgresWriteMode = ParsePostgresWriteMode(section[nameof(PostgresWriteMode)]);
-        }
-
-        return options;
-    }
-
     /// <summary>Parses a provider name (case-insensitive).</summary>
     /// <exception cref="InvalidOperationException">The name is not <c>sqlite</c> or <c>postgres</c>.</exception>
     public static StoreProvider ParseProvider(string? name) => name?.Trim().ToLowerInvariant() switch
@@ -92,14 +77,29 @@ public sealed class DatabaseOptions
         _ => throw new InvalidOperationException(
             $"Database:Provider '{name}' is not supported; use 'sqlite' (default) or 'postgres'."),
     };
+}
 
-    /// <summary>Parses a PostgreSQL write mode name (case-insensitive); empty means the default, <c>copy</c>.</summary>
-    /// <exception cref="InvalidOperationException">The name is not <c>copy</c> or <c>unnest</c>.</exception>
-    public static PostgresWriteMode ParsePostgresWriteMode(string? name) => name?.Trim().ToLowerInvariant() switch
+/// <summary>
+/// Checks <see cref="DatabaseOptions"/> at start-up (<c>ValidateOnStart</c>), so a misconfigured store stops the process
+/// with one clear message instead of failing on the first request.
+/// </summary>
+public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
     {
-        null or "" or "copy" => PostgresWriteMode.Copy,
-        "unnest" => PostgresWriteMode.Unnest,
-        _ => throw new InvalidOperationException(
-            $"Database:PostgresWriteMode '{name}' is not supported; use 'copy' (default) or 'unnest'."),
-    };
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            _ = options.EffectiveConnectionString; // checks the provider name, and PostgreSQL's connection string
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ValidateOptionsResult.Fail(ex.Message);
+        }
+
+        return Enum.IsDefined(options.PostgresWriteMode)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Database:PostgresWriteMode '{options.PostgresWriteMode}' is not supported; use 'copy' (default) or 'unnest'.");
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace IntegrationHealth.Data;
@@ -12,49 +13,55 @@ namespace IntegrationHealth.Data;
 public static class StoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="DatabaseOptions"/> (from the <c>Database</c> section), a pooled
-    /// <see cref="IDbContextFactory{TContext}"/> of <see cref="IntegrationHealthDbContext"/>, a scoped
+    /// Registers <see cref="DatabaseOptions"/> bound from the <c>Database</c> section (validated when the host starts),
+    /// a pooled <see cref="IDbContextFactory{TContext}"/> of <see cref="IntegrationHealthDbContext"/>, a scoped
     /// <see cref="IntegrationHealthDbContext"/> taken from that pool, and the provider's <see cref="ITelemetryWriter"/>.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The configured provider is unknown, or PostgreSQL has no connection
-    /// string (raised here, at start-up, not on first use).</exception>
+    /// <remarks>The provider is chosen from the validated options when a service is first resolved, not here, so a bad
+    /// setting is reported by <c>ValidateOnStart</c> (an <see cref="OptionsValidationException"/> naming the setting) when
+    /// the host starts, and every setting source (files, environment, command line, test overrides) is honoured.</remarks>
     public static IServiceCollection AddIntegrationHealthStore(this IServiceCollection services, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        return services.AddIntegrationHealthStore(DatabaseOptions.FromConfiguration(configuration));
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName)).ValidateOnStart();
+        return services.AddStoreServices();
     }
 
-    /// <summary>Registers the store for explicit <paramref name="options"/> (tests, tools).</summary>
-    /// <exception cref="InvalidOperationException">The provider is unknown, or PostgreSQL has no connection string.</exception>
+    /// <summary>Registers the store for explicit <paramref name="options"/> (tests, tools); validated like the bound ones.</summary>
     public static IServiceCollection AddIntegrationHealthStore(this IServiceCollection services, DatabaseOptions options)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
-        var provider = options.StoreProvider;
-        var connectionString = options.EffectiveConnectionString;
-
-        services.AddSingleton(options);
         services.AddOptions<DatabaseOptions>().Configure(o =>
         {
             o.Provider = options.Provider;
             o.ConnectionString = options.ConnectionString;
             o.PostgresWriteMode = options.PostgresWriteMode;
-        });
+            o.MigrateOnStartup = options.MigrateOnStartup;
+        }).ValidateOnStart();
+        return services.AddStoreServices();
+    }
 
-        switch (provider)
+    private static IServiceCollection AddStoreServices(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>());
+        // The validated options themselves, for code that needs the provider or connection string.
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value);
+        services.TryAddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<DatabaseOptions>().EffectiveConnectionString));
+        services.AddPooledDbContextFactory<IntegrationHealthDbContext>((sp, builder) =>
         {
-            case StoreProvider.Sqlite:
-                services.AddPooledDbContextFactory<IntegrationHealthDbContext>(o => ConfigureSqlite(o, connectionString));
-                services.TryAddSingleton<ITelemetryWriter>(_ => new SqliteTelemetryWriter(connectionString));
-                break;
-            case StoreProvider.Postgres:
-                services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-                services.AddPooledDbContextFactory<IntegrationHealthDbContext>((sp, o) =>
-                    ConfigurePostgres(o, sp.GetRequiredService<NpgsqlDataSource>()));
-                services.TryAddSingleton<ITelemetryWriter>(_ => new PostgresTelemetryWriter(connectionString, options.PostgresWriteMode));
-                break;
-        }
-
+            var options = sp.GetRequiredService<DatabaseOptions>();
+            if (options.StoreProvider == StoreProvider.Sqlite) ConfigureSqlite(builder, options.EffectiveConnectionString);
+            else ConfigurePostgres(builder, sp.GetRequiredService<NpgsqlDataSource>());
+        });
+        services.TryAddSingleton<ITelemetryWriter>(sp =>
+        {
+            var options = sp.GetRequiredService<DatabaseOptions>();
+            return options.StoreProvider == StoreProvider.Sqlite
+                ? new SqliteTelemetryWriter(options.EffectiveConnectionString)
+                : new PostgresTelemetryWriter(options.EffectiveConnectionString, options.PostgresWriteMode);
+        });
         services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<IntegrationHealthDbContext>>().CreateDbContext());
         return services;
     }

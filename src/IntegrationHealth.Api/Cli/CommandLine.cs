@@ -1,7 +1,8 @@
-using IntegrationHealth.Api.Auth;
-using IntegrationHealth.Api.Contracts;
-using IntegrationHealth.Api.Hosting;
+using IntegrationHealth.Web.Authentication;
+using IntegrationHealth.Web.Http;
+using IntegrationHealth.Ingestion;
 using IntegrationHealth.Data;
+using IntegrationHealth.Api.Hosting;
 using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Demo;
 using Microsoft.EntityFrameworkCore;
@@ -96,7 +97,7 @@ public static class CommandLine
         var roles = HostRolesParser.From(configuration);
         if (!roles.HasFlag(HostRoles.Web)) return await JobsAsync(args);
         await using var app = ApiHost.BuildWeb(args.HostArgs);
-        LogMessages.Starting(app.Logger, roles.ToString());
+        HostLog.Starting(app.Logger, roles.ToString());
         await app.RunAsync();
         return 0;
     }

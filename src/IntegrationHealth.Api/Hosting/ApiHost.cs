@@ -1,16 +1,21 @@
-using IntegrationHealth.Api.Apis;
-using IntegrationHealth.Api.Jobs;
-using IntegrationHealth.Api.Operations;
+using IntegrationHealth.Ingestion;
+using IntegrationHealth.Web;
+using IntegrationHealth.Web.Jobs;
 
 namespace IntegrationHealth.Api.Hosting;
 
-/// <summary>Builds the two kinds of process: the web application (optionally with a job server) and a jobs-only host.</summary>
+/// <summary>
+/// Builds the two kinds of process: the web application (optionally with a job server) and a jobs-only host. This is
+/// the one place features are composed: each adds itself with its own <c>AddX</c> (in every role, so the job server can
+/// run its jobs) and maps its endpoints with its own <c>MapXApi</c> (web role only). A new feature adds one line to
+/// <see cref="AddFeatures"/> and, if it serves HTTP, one to <see cref="MapFeatures"/>.
+/// </summary>
 public static class ApiHost
 {
     /// <summary>
-    /// The web application: API, probes, metrics, OpenAPI and dashboard; plus the Hangfire server when the configured
-    /// <see cref="HostRoles"/> include Jobs. <paramref name="configure"/> runs before services are added (tests use it to
-    /// set configuration, URLs and logging).
+    /// The web application: API, probes, metrics, OpenAPI and the Hangfire dashboard; plus the Hangfire server when the
+    /// configured <see cref="HostRoles"/> include Jobs. <paramref name="configure"/> runs before services are added
+    /// (tests use it to set configuration, URLs and logging).
     /// </summary>
     public static WebApplication BuildWeb(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -18,16 +23,14 @@ public static class ApiHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         var roles = HostRolesParser.From(builder.Configuration);
-        builder.Services.AddIntegrationHealthCore(builder.Configuration);
-        builder.Services.AddIntegrationHealthWeb();
-        if (roles.HasFlag(HostRoles.Jobs)) builder.Services.AddIntegrationHealthJobServer(builder.Configuration);
+        AddFeatures(builder.Services, builder.Configuration);
+        builder.Services.AddWebDefaults();
+        if (roles.HasFlag(HostRoles.Jobs)) builder.Services.AddJobServer();
 
         var app = builder.Build();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapIntegrationHealthEndpoints();
+        app.UseWebDefaults();
+        app.MapDefaultEndpoints();
+        MapFeatures(app);
         return app;
     }
 
@@ -36,25 +39,22 @@ public static class ApiHost
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
-        builder.Services.AddIntegrationHealthCore(builder.Configuration);
-        builder.Services.AddIntegrationHealthJobServer(builder.Configuration);
+        AddFeatures(builder.Services, builder.Configuration);
+        builder.Services.AddJobServer();
         return builder.Build();
     }
 
-    /// <summary>Every HTTP endpoint, in one place.</summary>
-    public static IEndpointRouteBuilder MapIntegrationHealthEndpoints(this IEndpointRouteBuilder app)
+    /// <summary>The shared plumbing and every feature, in every role.</summary>
+    private static void AddFeatures(IServiceCollection services, IConfiguration configuration)
     {
-        app.MapEventsApi();
-        app.MapAccountsApi();
-        app.MapConnectionsApi();
-        app.MapSupportTicketsApi();
-        app.MapSurveyResponsesApi();
-        app.MapProvidersApi();
-        app.MapKeysApi();
-        app.MapOperationsApi();
-        app.MapDashboardApi();
-        app.MapPrometheusScrapingEndpoint().WithDisplayName("Prometheus metrics");
-        app.MapOpenApi();
-        return app;
+        services.AddHostedService<DatabaseMigrationService>(); // first: hosted services start in registration order
+        services.AddServiceDefaults(configuration);
+        services.AddIngestion();
+    }
+
+    /// <summary>Every feature's endpoints.</summary>
+    private static void MapFeatures(IEndpointRouteBuilder app)
+    {
+        app.MapIngestionApi();
     }
 }

@@ -1,4 +1,5 @@
 using IntegrationHealth.Data;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHealth.Api.Hosting;
 
@@ -7,14 +8,14 @@ namespace IntegrationHealth.Api.Hosting;
 /// a fresh database is usable by the time Kestrel or the job server accepts work. <c>Database:MigrateOnStartup=false</c>
 /// turns it off for deployments that migrate separately.
 /// </summary>
-public sealed class DatabaseMigrationService(IServiceProvider services, IConfiguration configuration, ILogger<DatabaseMigrationService> logger)
+public sealed class DatabaseMigrationService(IServiceProvider services, IOptions<DatabaseOptions> options, ILogger<DatabaseMigrationService> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!configuration.GetValue("Database:MigrateOnStartup", true)) return;
+        if (!options.Value.MigrateOnStartup) return;
         await StoreMigrator.MigrateAsync(services, cancellationToken);
-        LogMessages.DatabaseMigrated(logger, DatabaseOptions.FromConfiguration(configuration).StoreProvider.ToString());
+        HostLog.DatabaseMigrated(logger, options.Value.StoreProvider.ToString());
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -8,7 +8,7 @@ public enum AccountSegment
 }
 
 /// <summary>One of a tenant's customers, identified by the tenant's own external id.</summary>
-public sealed class Account
+public sealed class Account : ITenantKeyed
 {
     public int Id { get; set; }
     public int TenantId { get; set; }
@@ -51,7 +51,7 @@ public enum AuthKind
 }
 
 /// <summary>An account's link to one provider.</summary>
-public sealed class Connection
+public sealed class Connection : IAccountOwned
 {
     public int Id { get; set; }
     public int TenantId { get; set; }
@@ -72,7 +72,7 @@ public sealed class Connection
 }
 
 /// <summary>A support ticket raised by an account, optionally about one provider's integration.</summary>
-public sealed class SupportTicket
+public sealed class SupportTicket : IAccountOwned
 {
     public int Id { get; set; }
     public int TenantId { get; set; }
@@ -87,7 +87,7 @@ public sealed class SupportTicket
 }
 
 /// <summary>An NPS survey response (score 0–10).</summary>
-public sealed class SurveyResponse
+public sealed class SurveyResponse : IAccountOwned
 {
     public int Id { get; set; }
     public int TenantId { get; set; }

@@ -1,83 +1,16 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Data;
 using IntegrationHealth.Demo.World;
 
 namespace IntegrationHealth.Demo.Simulation;
 
 /// <summary>Writes demo entities and events in the HTTP API's wire format (JSON, camelCase; see the API's
-/// <c>POST /v1/events</c>, <c>/v1/accounts</c>, <c>/v1/connections</c>).</summary>
+/// <c>POST /v1/events</c>, <c>/v1/accounts</c>, <c>/v1/connections</c>). Enumerated values are spelled by
+/// <see cref="WireNames"/>, the one definition the API parses them with.</summary>
 public static class WireFormat
 {
-    /// <summary>Wire name of a telemetry kind.</summary>
-    public static string Kind(TelemetryKind kind) => kind switch
-    {
-        TelemetryKind.Request => "request",
-        TelemetryKind.TokenRefresh => "token_refresh",
-        TelemetryKind.SyncRun => "sync_run",
-        TelemetryKind.WebhookDelivery => "webhook_delivery",
-        TelemetryKind.MappingFailure => "mapping_failure",
-        TelemetryKind.Usage => "usage",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
-
-    /// <summary>Wire name of an error class.</summary>
-    public static string Error(ErrorClass error) => error switch
-    {
-        ErrorClass.None => "none",
-        ErrorClass.Timeout => "timeout",
-        ErrorClass.Client4xx => "4xx",
-        ErrorClass.Server5xx => "5xx",
-        ErrorClass.InvalidGrant => "invalid_grant",
-        ErrorClass.RateLimited => "rate_limited",
-        ErrorClass.Network => "network",
-        ErrorClass.Mapping => "mapping",
-        ErrorClass.Other => "other",
-        _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
-    };
-
-    /// <summary>Wire name of an HTTP method, or null for none.</summary>
-    public static string? Method(HttpMethodCode method) => method switch
-    {
-        HttpMethodCode.None => null,
-        HttpMethodCode.Get => "GET",
-        HttpMethodCode.Post => "POST",
-        HttpMethodCode.Put => "PUT",
-        HttpMethodCode.Patch => "PATCH",
-        HttpMethodCode.Delete => "DELETE",
-        HttpMethodCode.Head => "HEAD",
-        HttpMethodCode.Options => "OPTIONS",
-        _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
-    };
-
-    /// <summary>Wire name of a segment.</summary>
-    public static string Segment(AccountSegment segment) => segment switch
-    {
-        AccountSegment.Smb => "smb",
-        AccountSegment.MidMarket => "mid_market",
-        AccountSegment.Enterprise => "enterprise",
-        _ => throw new ArgumentOutOfRangeException(nameof(segment), segment, null),
-    };
-
-    /// <summary>Wire name of a connection status.</summary>
-    public static string Status(ConnectionStatus status) => status switch
-    {
-        ConnectionStatus.Active => "active",
-        ConnectionStatus.NeedsReauth => "needs_reauth",
-        ConnectionStatus.Disabled => "disabled",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
-
-    /// <summary>Wire name of an auth kind.</summary>
-    public static string Auth(AuthKind kind) => kind switch
-    {
-        AuthKind.OAuth2 => "oauth2",
-        AuthKind.ApiKey => "api_key",
-        AuthKind.Basic => "basic",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
-
     /// <summary>Writes a JSON array of events. <paramref name="accountIds"/> and <paramref name="connectionIds"/> give
     /// the external ids by world index.</summary>
     public static void WriteEvents(IBufferWriter<byte> output, IReadOnlyList<DemoEvent> events, IReadOnlyList<string> accountIds,
@@ -97,7 +30,7 @@ public static class WireFormat
     {
         json.WriteStartObject();
         json.WriteString("id", e.Id);
-        json.WriteString("kind", Kind(e.Kind));
+        json.WriteString("kind", WireNames.Of(e.Kind));
         json.WriteString("occurredAt", e.OccurredAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
         json.WriteString("account", accountIds[e.AccountIndex]);
         json.WriteString("provider", DemoCatalog.Providers[e.ProviderIndex].Key);
@@ -109,7 +42,7 @@ public static class WireFormat
         {
             json.WriteString("resource", e.Resource);
         }
-        if (Method(e.Method) is { } method)
+        if (WireNames.Of(e.Method) is { } method)
         {
             json.WriteString("method", method);
         }
@@ -121,8 +54,8 @@ public static class WireFormat
         {
             json.WriteNumber("latencyMs", latency);
         }
-        json.WriteString("outcome", e.Outcome == TelemetryOutcome.Success ? "success" : "failure");
-        json.WriteString("errorClass", Error(e.ErrorClass));
+        json.WriteString("outcome", WireNames.Of(e.Outcome));
+        json.WriteString("errorClass", WireNames.Of(e.ErrorClass));
         if (e.Records is { } records)
         {
             json.WriteNumber("records", records);
@@ -153,7 +86,7 @@ public static class WireFormat
             json.WriteString("externalId", externalId(a));
             json.WriteString("name", a.Name);
             json.WriteNumber("arr", a.Arr);
-            json.WriteString("segment", Segment(a.Segment));
+            json.WriteString("segment", WireNames.Of(a.Segment));
             json.WriteString("plan", a.Plan);
             json.WriteNumber("seats", a.Seats);
             if (a.Csm is not null)
@@ -178,8 +111,8 @@ public static class WireFormat
             json.WriteString("externalId", externalId(c));
             json.WriteString("account", accountExternalId(c));
             json.WriteString("provider", c.Provider.Key);
-            json.WriteString("status", Status(c.FinalStatus));
-            json.WriteString("authKind", Auth(c.AuthKind));
+            json.WriteString("status", WireNames.Of(c.FinalStatus));
+            json.WriteString("authKind", WireNames.Of(c.AuthKind));
             if (c.Scopes is not null)
             {
                 json.WriteString("scopes", c.Scopes);

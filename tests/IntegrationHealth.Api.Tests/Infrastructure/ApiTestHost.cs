@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using IntegrationHealth.Api.Auth;
+using IntegrationHealth.Web.Authentication;
+using IntegrationHealth.Web.Jobs;
 using IntegrationHealth.Api.Hosting;
 using IntegrationHealth.Data;
 using IntegrationHealth.Data.Entities;

@@ -1,7 +1,16 @@
 using System.Text;
-using IntegrationHealth.Api.Apis;
-using IntegrationHealth.Api.Contracts;
-using IntegrationHealth.Api.Ingestion;
+using IntegrationHealth.Ingestion;
+using IntegrationHealth.Ingestion.Events;
+using IntegrationHealth.Ingestion.Accounts;
+using IntegrationHealth.Ingestion.Connections;
+using IntegrationHealth.Ingestion.SupportTickets;
+using IntegrationHealth.Ingestion.SurveyResponses;
+using IntegrationHealth.Ingestion.Providers;
+using IntegrationHealth.Ingestion.Upserts;
+using IntegrationHealth.Web.Http;
+using IntegrationHealth.Web.Authentication;
+using IntegrationHealth.Web.Health;
+using IntegrationHealth.Data;
 using IntegrationHealth.Data.Entities;
 
 namespace IntegrationHealth.Api.Tests.Ingestion;
@@ -88,7 +97,7 @@ public sealed class EventBatchParserTests
     [InlineData("2026-01-02T03:04:05", false)]
     [InlineData("2026-01-02", false)]
     public void HasExplicitOffset_Forms_AreRecognised(string text, bool expected) =>
-        Assert.Equal(expected, EventBatchParser.HasExplicitOffset(Encoding.UTF8.GetBytes(text)));
+        Assert.Equal(expected, WireInstants.HasExplicitOffset(Encoding.UTF8.GetBytes(text)));
 
     [Theory]
     [InlineData("application/json", BodyFormat.Kind.Json)]

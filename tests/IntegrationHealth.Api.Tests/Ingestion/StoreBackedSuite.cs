@@ -3,7 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Hangfire;
 using Hangfire.Storage;
-using IntegrationHealth.Api.Jobs;
+using IntegrationHealth.Web.Jobs;
+using IntegrationHealth.Web.Authentication;
 using IntegrationHealth.Api.Tests.Infrastructure;
 using IntegrationHealth.Data.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -226,7 +227,7 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
         });
 
         using var scope = Host.Services.CreateScope();
-        var purged = await scope.ServiceProvider.GetRequiredService<RevokedKeyPurgeJob>().RunAsync(CancellationToken.None);
+        var purged = await scope.ServiceProvider.GetRequiredService<RevokedKeyPurgeJob>().PurgeAsync(CancellationToken.None);
 
         Assert.True(purged >= 1);
         var names = await Host.QueryAsync(db => db.ApiKeys.Where(k => k.Name == "old" || k.Name == "recent" || k.Name == "live")

@@ -82,11 +82,11 @@ public sealed partial class OperationsTests(SeededHostFixture fixture) : IClassF
         var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
 
         string[] Properties(string schema) => [.. schemas.GetProperty(schema).GetProperty("properties").EnumerateObject().Select(p => p.Name).Order()];
-        Assert.Equal(IntegrationHealth.Api.Ingestion.EventBatchParser.FieldNames.Skip(1).Order(), Properties("EventInput"));
-        Assert.Equal(IntegrationHealth.Api.Upserts.AccountUpserts.Fields.Order(), Properties("AccountInput"));
-        Assert.Equal(IntegrationHealth.Api.Upserts.ConnectionUpserts.Fields.Order(), Properties("ConnectionInput"));
-        Assert.Equal(IntegrationHealth.Api.Upserts.SupportTicketUpserts.Fields.Order(), Properties("SupportTicketInput"));
-        Assert.Equal(IntegrationHealth.Api.Upserts.SurveyResponseUpserts.Fields.Order(), Properties("SurveyResponseInput"));
+        Assert.Equal(IntegrationHealth.Ingestion.Events.EventBatchParser.FieldNames.Skip(1).Order(), Properties("EventInput"));
+        Assert.Equal(IntegrationHealth.Ingestion.Accounts.AccountUpserts.Fields.Order(), Properties("AccountInput"));
+        Assert.Equal(IntegrationHealth.Ingestion.Connections.ConnectionUpserts.Fields.Order(), Properties("ConnectionInput"));
+        Assert.Equal(IntegrationHealth.Ingestion.SupportTickets.SupportTicketUpserts.Fields.Order(), Properties("SupportTicketInput"));
+        Assert.Equal(IntegrationHealth.Ingestion.SurveyResponses.SurveyResponseUpserts.Fields.Order(), Properties("SurveyResponseInput"));
     }
 
     /// <summary><c>/v1/keys/{id:int}</c> → <c>/v1/keys/{id}</c>; <c>/hangfire/{**path}</c> → <c>/hangfire/{path}</c>.</summary>

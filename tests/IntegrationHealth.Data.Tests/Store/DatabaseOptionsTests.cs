@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHealth.Data.Tests.Store;
 
@@ -7,10 +9,17 @@ public sealed class DatabaseOptionsTests
     private static IConfiguration Config(params (string Key, string? Value)[] values)
         => new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
-    [Fact]
-    public void FromConfiguration_EmptySection_DefaultsToSqliteFile()
+    /// <summary>The options as the store registration binds and validates them from configuration.</summary>
+    private static DatabaseOptions Bound(IConfiguration configuration)
     {
-        var options = DatabaseOptions.FromConfiguration(Config());
+        using var services = new ServiceCollection().AddIntegrationHealthStore(configuration).BuildServiceProvider();
+        return services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+    }
+
+    [Fact]
+    public void Bind_EmptySection_DefaultsToSqliteFile()
+    {
+        var options = Bound(Config());
 
         Assert.Equal(StoreProvider.Sqlite, options.StoreProvider);
         Assert.Equal("Data Source=./data/integrationhealth.db", options.EffectiveConnectionString);
@@ -20,9 +29,9 @@ public sealed class DatabaseOptionsTests
     [InlineData("postgres")]
     [InlineData("PostgreSQL")]
     [InlineData(" npgsql ")]
-    public void FromConfiguration_PostgresSpellings_SelectPostgres(string name)
+    public void Bind_PostgresSpellings_SelectPostgres(string name)
     {
-        var options = DatabaseOptions.FromConfiguration(Config(("Database:Provider", name), ("Database:ConnectionString", "Host=db")));
+        var options = Bound(Config(("Database:Provider", name), ("Database:ConnectionString", "Host=db")));
 
         Assert.Equal(StoreProvider.Postgres, options.StoreProvider);
         Assert.Equal("Host=db", options.EffectiveConnectionString);
@@ -52,24 +61,40 @@ public sealed class DatabaseOptionsTests
 
     [Theory]
     [InlineData(null, PostgresWriteMode.Copy)]
-    [InlineData("", PostgresWriteMode.Copy)]
-    [InlineData(" Copy ", PostgresWriteMode.Copy)]
+    [InlineData("copy", PostgresWriteMode.Copy)]
+    [InlineData("Copy", PostgresWriteMode.Copy)]
     [InlineData("unnest", PostgresWriteMode.Unnest)]
-    public void FromConfiguration_PostgresWriteMode_ParsesOrDefaultsToCopy(string? name, PostgresWriteMode expected)
+    public void Bind_PostgresWriteMode_ParsesOrDefaultsToCopy(string? name, PostgresWriteMode expected)
     {
-        var options = DatabaseOptions.FromConfiguration(Config(("Database:PostgresWriteMode", name)));
+        var options = Bound(Config(("Database:PostgresWriteMode", name)));
 
         Assert.Equal(expected, options.PostgresWriteMode);
     }
 
     [Fact]
-    public void FromConfiguration_UnknownPostgresWriteMode_ThrowsNamingTheValueAndTheChoices()
+    public void Bind_UnknownPostgresWriteMode_ThrowsNamingTheSettingAndTheValue()
     {
-        var error = Assert.Throws<InvalidOperationException>(
-            () => DatabaseOptions.FromConfiguration(Config(("Database:PostgresWriteMode", "bulk"))));
+        var error = Assert.Throws<InvalidOperationException>(() => Bound(Config(("Database:PostgresWriteMode", "bulk"))));
 
         Assert.Contains("'bulk'", error.Message);
-        Assert.Contains("copy", error.Message);
-        Assert.Contains("unnest", error.Message);
+        Assert.Contains("Database:PostgresWriteMode", error.Message);
+    }
+
+    [Fact]
+    public void Bind_MigrateOnStartup_DefaultsToTrueAndCanBeTurnedOff()
+    {
+        Assert.True(Bound(Config()).MigrateOnStartup);
+        Assert.False(Bound(Config(("Database:MigrateOnStartup", "false"))).MigrateOnStartup);
+    }
+
+    [Theory]
+    [InlineData("oracle", "x", "'oracle'")]
+    [InlineData("postgres", null, "Database:ConnectionString")]
+    public void Validator_BadSettings_FailNamingTheProblem(string provider, string? connectionString, string expected)
+    {
+        var result = new DatabaseOptionsValidator().Validate(null, new DatabaseOptions { Provider = provider, ConnectionString = connectionString });
+
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage);
     }
 }

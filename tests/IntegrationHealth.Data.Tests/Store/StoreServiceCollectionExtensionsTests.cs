@@ -2,6 +2,7 @@ using IntegrationHealth.Data.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHealth.Data.Tests.Store;
@@ -13,19 +14,25 @@ public sealed class StoreServiceCollectionExtensionsTests
         .Build();
 
     [Fact]
-    public void AddIntegrationHealthStore_UnknownProvider_FailsAtRegistration()
+    public async Task AddIntegrationHealthStore_UnknownProvider_FailsWhenTheHostStarts()
     {
-        var services = new ServiceCollection();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddIntegrationHealthStore(Config("oracle", "x"));
+        using var host = builder.Build();
 
-        var error = Assert.Throws<InvalidOperationException>(() => services.AddIntegrationHealthStore(Config("oracle", "x")));
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains("'oracle'", error.Message);
     }
 
     [Fact]
-    public void AddIntegrationHealthStore_PostgresWithoutConnectionString_FailsAtRegistration()
+    public void AddIntegrationHealthStore_PostgresWithoutConnectionString_FailsOnFirstUseNamingTheSetting()
     {
-        Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddIntegrationHealthStore(Config("postgres", null)));
+        using var services = new ServiceCollection().AddIntegrationHealthStore(Config("postgres", null)).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<ITelemetryWriter>());
+
+        Assert.Contains("Database:ConnectionString", error.Message);
     }
 
     [Fact]

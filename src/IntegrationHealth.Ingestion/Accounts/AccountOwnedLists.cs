@@ -1,0 +1,64 @@
+using IntegrationHealth.Data;
+using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Ingestion.Providers;
+using IntegrationHealth.Web.Authentication;
+using IntegrationHealth.Web.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHealth.Ingestion.Accounts;
+
+/// <summary>A row read with the external id of its account (what list views show instead of the row id).</summary>
+public sealed class AccountOwnedRow<TEntity>
+{
+    public required TEntity Row { get; init; }
+    public required string Account { get; init; }
+}
+
+/// <summary>
+/// The list endpoints of rows that belong to an account (connections, support tickets, survey responses, and every
+/// such list to come): the caller's tenant only, optionally one account (<c>?account=</c>), keyset-paged by row id,
+/// each row with its account's external id. One query per page plus the account lookup.
+/// </summary>
+public static class AccountOwnedLists
+{
+    /// <summary>Answers one page of <paramref name="rows"/> as views made by <paramref name="view"/>.</summary>
+    public static async Task<Results<Ok<Page<TView>>, ProblemHttpResult>> ListAsync<TEntity, TView>(
+        HttpContext context, IngestionServices services, string? account, int? limit, string? cursor,
+        Func<IntegrationHealthDbContext, IQueryable<TEntity>> rows,
+        Func<AccountOwnedRow<TEntity>, ProviderCatalog.Snapshot, TView> view)
+        where TEntity : class, IAccountOwned
+    {
+        if (Paging.TryParse(limit, cursor, out var page) is { } problem) return problem;
+        var tenantId = context.User.GetTenantId();
+        var ct = context.RequestAborted;
+        await using var db = await services.DbFactory.CreateDbContextAsync(ct);
+        var accountId = await AccountFilter.ResolveAsync(db, tenantId, account, ct);
+        if (accountId == AccountFilter.NotFound) return Problems.NotFound($"No account '{account}'.");
+
+        var query = from r in rows(db).AsNoTracking()
+                    join a in db.Accounts.AsNoTracking() on r.AccountId equals a.Id
+                    where r.TenantId == tenantId && (accountId == null || r.AccountId == accountId)
+                    select new AccountOwnedRow<TEntity> { Row = r, Account = a.ExternalId };
+        var catalogue = await services.Providers.GetAsync(cancellationToken: ct);
+        return TypedResults.Ok(await query.ToPageAsync(page, r => r.Row.Id, r => view(r, catalogue), ct));
+    }
+}
+
+/// <summary>The optional <c>?account=</c> filter of list endpoints, resolved within the caller's tenant.</summary>
+public static class AccountFilter
+{
+    /// <summary>Returned when the external id names no account of this tenant (another tenant's id included).</summary>
+    public const int NotFound = -1;
+
+    /// <summary>The account's row id; null when no filter was given; <see cref="NotFound"/> when unknown.</summary>
+    public static async Task<int?> ResolveAsync(IntegrationHealthDbContext db, int tenantId, string? externalId, CancellationToken ct)
+    {
+        if (externalId is null) return null;
+        var id = await db.Accounts.AsNoTracking()
+            .Where(a => a.TenantId == tenantId && a.ExternalId == externalId)
+            .Select(a => (int?)a.Id)
+            .FirstOrDefaultAsync(ct);
+        return id ?? NotFound;
+    }
+}

@@ -1,0 +1,126 @@
+using IntegrationHealth.Data;
+using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Ingestion.Events;
+using IntegrationHealth.Ingestion.Upserts;
+using IntegrationHealth.Web.Authentication;
+using IntegrationHealth.Web.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHealth.Ingestion.Accounts;
+
+/// <summary>Accounts: bulk upsert, paged list, one account, and an account's telemetry events.</summary>
+public static class AccountsApi
+{
+    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/accounts").WithTags("Accounts");
+
+        api.MapPost("", UpsertAccounts)
+            .RequireAuthorization(ApiPolicies.Ingest)
+            .WithName("UpsertAccounts")
+            .WithSummary("Insert or update accounts by external id")
+            .WithDescription("All-or-nothing: any invalid item rejects the batch with 400 listing every error by index and field.")
+            .Accepts<AccountInput[]>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        api.MapGet("", ListAccounts)
+            .RequireAuthorization(ApiPolicies.Read)
+            .WithName("ListAccounts")
+            .WithSummary("List the tenant's accounts, paged by cursor")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        api.MapGet("/{externalId}", GetAccount)
+            .RequireAuthorization(ApiPolicies.Read)
+            .WithName("GetAccount")
+            .WithSummary("Get one account by external id");
+
+        api.MapGet("/{externalId}/events", ListAccountEvents)
+            .RequireAuthorization(ApiPolicies.Read)
+            .WithName("ListAccountEvents")
+            .WithSummary("List an account's telemetry events, newest first")
+            .WithDescription("Filters: from (inclusive) and to (exclusive) as ISO 8601 instants, kind, limit (1-1000, default 100).")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        return app;
+    }
+
+    public static Task<Results<Ok<UpsertResult>, ProblemHttpResult>> UpsertAccounts(HttpContext context, [AsParameters] IngestionServices services) =>
+        BulkUpsert.HandleAsync(context, services, AccountUpserts.Definition);
+
+    public static async Task<Results<Ok<Page<AccountView>>, ProblemHttpResult>> ListAccounts(
+        HttpContext context, [AsParameters] IngestionServices services, int? limit, string? cursor)
+    {
+        if (Paging.TryParse(limit, cursor, out var page) is { } problem) return problem;
+        var tenantId = context.User.GetTenantId();
+        await using var db = await services.DbFactory.CreateDbContextAsync(context.RequestAborted);
+        return TypedResults.Ok(await db.Accounts.AsNoTracking().Where(a => a.TenantId == tenantId)
+            .ToPageAsync(page, a => a.Id, ToView, context.RequestAborted));
+    }
+
+    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAccount(
+        HttpContext context, [AsParameters] IngestionServices services, string externalId)
+    {
+        var tenantId = context.User.GetTenantId();
+        await using var db = await services.DbFactory.CreateDbContextAsync(context.RequestAborted);
+        var account = await db.Accounts.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.TenantId == tenantId && a.ExternalId == externalId, context.RequestAborted);
+        return account is null ? Problems.NotFound($"No account '{externalId}'.") : TypedResults.Ok(ToView(account));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<EventView>>, ProblemHttpResult>> ListAccountEvents(
+        HttpContext context, [AsParameters] IngestionServices services, string externalId,
+        DateTimeOffset? from, DateTimeOffset? to, string? kind, int? limit)
+    {
+        var take = limit ?? Paging.DefaultLimit;
+        if (take is < 1 or > Paging.MaxLimit) return Problems.BadRequest($"'limit' must be from 1 to {Paging.MaxLimit}.");
+        TelemetryKind? kindFilter = null;
+        if (kind is not null && (kindFilter = WireNames.ParseKind(kind)) is null)
+            return Problems.BadRequest($"'kind' must be one of {WireNames.Describe(WireNames.Kinds)}.");
+        if (from is { } f && to is { } t && t < f) return Problems.BadRequest("'to' must not be before 'from'.");
+
+        var tenantId = context.User.GetTenantId();
+        var ct = context.RequestAborted;
+        await using var db = await services.DbFactory.CreateDbContextAsync(ct);
+        var accountId = await db.Accounts.AsNoTracking()
+            .Where(a => a.TenantId == tenantId && a.ExternalId == externalId)
+            .Select(a => (int?)a.Id)
+            .FirstOrDefaultAsync(ct);
+        if (accountId is null) return Problems.NotFound($"No account '{externalId}'.");
+
+        var query = db.TelemetryEvents.AsNoTracking().Where(e => e.TenantId == tenantId && e.AccountId == accountId);
+        if (from is { } fromValue)
+        {
+            var fromUtc = fromValue.UtcDateTime;
+            query = query.Where(e => e.OccurredAt >= fromUtc);
+        }
+        if (to is { } toValue)
+        {
+            var toUtc = toValue.UtcDateTime;
+            query = query.Where(e => e.OccurredAt < toUtc);
+        }
+        if (kindFilter is { } k) query = query.Where(e => e.Kind == k);
+        var events = await query.OrderByDescending(e => e.OccurredAt).ThenBy(e => e.Id).Take(take).ToListAsync(ct);
+
+        var catalogue = await services.Providers.GetAsync(cancellationToken: ct);
+        var connectionIds = events.Where(e => e.ConnectionId != null).Select(e => e.ConnectionId!.Value).Distinct().ToList();
+        var connections = connectionIds.Count == 0
+            ? new Dictionary<int, string>()
+            : await db.Connections.AsNoTracking()
+                .Where(c => c.TenantId == tenantId && connectionIds.Contains(c.Id))
+                .ToDictionaryAsync(c => c.Id, c => c.ExternalId, ct);
+
+        IReadOnlyList<EventView> views = [.. events.Select(e => new EventView(
+            e.Id, WireNames.Of(e.Kind), StoredInstant.Utc(e.OccurredAt), externalId,
+            catalogue.KeysById.GetValueOrDefault(e.ProviderId, "?"),
+            e.ConnectionId is { } cid ? connections.GetValueOrDefault(cid) : null,
+            e.Resource, WireNames.Of(e.Method), e.HttpStatus, e.LatencyMs, WireNames.Of(e.Outcome), WireNames.Of(e.ErrorClass),
+            e.Records, e.RateLimitRemaining, e.RateLimitLimit, e.UserId))];
+        return TypedResults.Ok(views);
+    }
+
+    private static AccountView ToView(Account a) =>
+        new(a.ExternalId, a.Name, a.Arr, WireNames.Of(a.Segment), a.Plan, a.Seats, a.Csm, StoredInstant.Utc(a.CreatedAt), StoredInstant.Utc(a.ChurnedAt));
+}

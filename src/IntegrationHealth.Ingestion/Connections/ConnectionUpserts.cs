@@ -1,0 +1,71 @@
+using IntegrationHealth.Data;
+using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Ingestion.Upserts;
+
+namespace IntegrationHealth.Ingestion.Connections;
+
+/// <summary>A validated connection item.</summary>
+public sealed record ConnectionItem(
+    int Index, string ExternalId, string Account, string Provider, ConnectionStatus Status, AuthKind AuthKind,
+    string? Scopes, string? InstanceUrl, string? ApiVersion, DateTime? LastSyncAt, string? SyncCursor) : IAccountItem;
+
+/// <summary>Bulk upsert of connections by external id; the account (tenant's) and provider (catalogue) must exist.</summary>
+public static class ConnectionUpserts
+{
+    public static readonly string[] Fields =
+        ["externalId", "account", "provider", "status", "authKind", "scopes", "instanceUrl", "apiVersion", "lastSyncAt", "syncCursor"];
+
+    public static readonly UpsertDefinition<ConnectionItem> Definition = new("connection", Fields, Read, ApplyAsync);
+
+    public static ConnectionItem? Read(ItemReader r, DateTime latestUtc)
+    {
+        var externalId = r.String("externalId", required: true);
+        var account = r.String("account", required: true);
+        var provider = r.String("provider", required: true);
+        var status = r.Choice("status", WireNames.ConnectionStatuses, WireNames.ParseConnectionStatus);
+        var authKind = r.Choice("authKind", WireNames.AuthKinds, WireNames.ParseAuthKind);
+        var scopes = r.String("scopes", maxLength: 2000, allowEmpty: true);
+        var instanceUrl = r.String("instanceUrl", maxLength: 500);
+        if (instanceUrl is not null && !(Uri.TryCreate(instanceUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
+        {
+            r.Error("instanceUrl", "'instanceUrl' must be an absolute http(s) URL.");
+            instanceUrl = null;
+        }
+        var apiVersion = r.String("apiVersion", maxLength: 50);
+        var lastSyncAt = r.Instant("lastSyncAt", latestUtc);
+        var syncCursor = r.String("syncCursor", maxLength: 2000, allowEmpty: true);
+        if (externalId is null || account is null || provider is null) return null;
+        return new ConnectionItem(r.Index, externalId, account, provider, status ?? ConnectionStatus.Active,
+            authKind ?? AuthKind.OAuth2, scopes, instanceUrl, apiVersion, lastSyncAt, syncCursor);
+    }
+
+    public static async Task<UpsertOutcome> ApplyAsync(UpsertScope scope, IReadOnlyList<ConnectionItem> items, CancellationToken cancellationToken)
+    {
+        var accounts = await BulkUpsert.ResolveAccountsAsync(scope, items, cancellationToken);
+        // Reloads the catalogue first if an item names a provider it lacks, so one added meanwhile is not called unknown.
+        var catalogue = await scope.Providers.GetAsync(items.Select(i => i.Provider), cancellationToken);
+        foreach (var item in items)
+        {
+            if (!catalogue.IdsByKey.ContainsKey(item.Provider))
+                scope.Errors.Add(item.Index, "provider", $"Unknown provider '{item.Provider}'; see GET /v1/providers.");
+        }
+        if (scope.Errors.Any) return new UpsertOutcome(null, scope.Errors);
+
+        return await BulkUpsert.SaveAsync(scope, items,
+            item => new Connection { ExternalId = item.ExternalId, CreatedAt = scope.NowUtc },
+            (connection, item) =>
+            {
+                connection.AccountId = accounts[item.Account];
+                connection.ProviderId = catalogue.IdsByKey[item.Provider];
+                connection.Status = item.Status;
+                connection.AuthKind = item.AuthKind;
+                connection.Scopes = item.Scopes;
+                connection.InstanceUrl = item.InstanceUrl;
+                connection.ApiVersion = item.ApiVersion;
+                connection.LastSyncAt = item.LastSyncAt;
+                connection.SyncCursor = item.SyncCursor;
+                connection.UpdatedAt = scope.NowUtc;
+            },
+            cancellationToken);
+    }
+}

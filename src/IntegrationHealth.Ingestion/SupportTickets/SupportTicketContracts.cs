@@ -1,0 +1,10 @@
+namespace IntegrationHealth.Ingestion.SupportTickets;
+
+/// <summary>A support ticket to insert or update by <see cref="ExternalId"/>.</summary>
+public sealed record SupportTicketInput(
+    string ExternalId, string Account, string? Provider, string Subject, string? Priority, DateTimeOffset OpenedAt,
+    DateTimeOffset? ClosedAt);
+
+/// <summary>A support ticket as read back.</summary>
+public sealed record SupportTicketView(
+    string ExternalId, string Account, string? Provider, string Subject, string Priority, DateTime OpenedAt, DateTime? ClosedAt);

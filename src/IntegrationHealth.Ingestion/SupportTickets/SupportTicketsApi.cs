@@ -1,0 +1,45 @@
+using IntegrationHealth.Ingestion.Accounts;
+using IntegrationHealth.Ingestion.Upserts;
+using IntegrationHealth.Web.Authentication;
+using IntegrationHealth.Web.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IntegrationHealth.Ingestion.SupportTickets;
+
+/// <summary>Support tickets: bulk upsert and list.</summary>
+public static class SupportTicketsApi
+{
+    public static IEndpointRouteBuilder MapSupportTicketsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/support-tickets").WithTags("Support tickets");
+
+        api.MapPost("", UpsertSupportTickets)
+            .RequireAuthorization(ApiPolicies.Ingest)
+            .WithName("UpsertSupportTickets")
+            .WithSummary("Insert or update support tickets by external id")
+            .Accepts<SupportTicketInput[]>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        api.MapGet("", ListSupportTickets)
+            .RequireAuthorization(ApiPolicies.Read)
+            .WithName("ListSupportTickets")
+            .WithSummary("List the tenant's support tickets, optionally of one account, paged by cursor")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    public static Task<Results<Ok<UpsertResult>, ProblemHttpResult>> UpsertSupportTickets(
+        HttpContext context, [AsParameters] IngestionServices services) =>
+        BulkUpsert.HandleAsync(context, services, SupportTicketUpserts.Definition);
+
+    public static Task<Results<Ok<Page<SupportTicketView>>, ProblemHttpResult>> ListSupportTickets(
+        HttpContext context, [AsParameters] IngestionServices services, string? account, int? limit, string? cursor) =>
+        AccountOwnedLists.ListAsync(context, services, account, limit, cursor, db => db.SupportTickets, (r, catalogue) =>
+            new SupportTicketView(
+                r.Row.ExternalId, r.Account, r.Row.ProviderId is { } p ? catalogue.KeysById.GetValueOrDefault(p, "?") : null,
+                r.Row.Subject, r.Row.Priority, StoredInstant.Utc(r.Row.OpenedAt), StoredInstant.Utc(r.Row.ClosedAt)));
+}

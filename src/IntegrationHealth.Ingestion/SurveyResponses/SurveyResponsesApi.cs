@@ -1,0 +1,44 @@
+using IntegrationHealth.Ingestion.Accounts;
+using IntegrationHealth.Ingestion.Upserts;
+using IntegrationHealth.Web.Authentication;
+using IntegrationHealth.Web.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IntegrationHealth.Ingestion.SurveyResponses;
+
+/// <summary>NPS survey responses: bulk upsert and list.</summary>
+public static class SurveyResponsesApi
+{
+    public static IEndpointRouteBuilder MapSurveyResponsesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/survey-responses").WithTags("Survey responses");
+
+        api.MapPost("", UpsertSurveyResponses)
+            .RequireAuthorization(ApiPolicies.Ingest)
+            .WithName("UpsertSurveyResponses")
+            .WithSummary("Insert or update NPS survey responses by external id")
+            .Accepts<SurveyResponseInput[]>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        api.MapGet("", ListSurveyResponses)
+            .RequireAuthorization(ApiPolicies.Read)
+            .WithName("ListSurveyResponses")
+            .WithSummary("List the tenant's survey responses, optionally of one account, paged by cursor")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    public static Task<Results<Ok<UpsertResult>, ProblemHttpResult>> UpsertSurveyResponses(
+        HttpContext context, [AsParameters] IngestionServices services) =>
+        BulkUpsert.HandleAsync(context, services, SurveyResponseUpserts.Definition);
+
+    public static Task<Results<Ok<Page<SurveyResponseView>>, ProblemHttpResult>> ListSurveyResponses(
+        HttpContext context, [AsParameters] IngestionServices services, string? account, int? limit, string? cursor) =>
+        AccountOwnedLists.ListAsync(context, services, account, limit, cursor, db => db.SurveyResponses, (r, _) =>
+            new SurveyResponseView(
+                r.Row.ExternalId, r.Account, r.Row.UserId, r.Row.Score, r.Row.Comment, StoredInstant.Utc(r.Row.RespondedAt)));
+}

@@ -1,0 +1,131 @@
+using IntegrationHealth.Data;
+using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Ingestion.Providers;
+using IntegrationHealth.Web.Authentication;
+using IntegrationHealth.Web.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHealth.Ingestion.Upserts;
+
+/// <summary>Answer of a bulk upsert.</summary>
+public sealed record UpsertResult(int Inserted, int Updated);
+
+/// <summary>A validated item of an upsert batch: its position in the batch and the external id it is upserted by.</summary>
+public interface IUpsertItem
+{
+    int Index { get; }
+    string ExternalId { get; }
+}
+
+/// <summary>An upsert item that belongs to one of the tenant's accounts, named by its external id.</summary>
+public interface IAccountItem : IUpsertItem
+{
+    string Account { get; }
+}
+
+/// <summary>What an upsert's apply step works with, inside the batch's one transaction.</summary>
+public sealed record UpsertScope(IntegrationHealthDbContext Db, int TenantId, BatchErrors Errors, DateTime NowUtc, ProviderCatalog Providers);
+
+/// <summary>
+/// One kind of bulk upsert, as data: what it is called in messages, the properties an item may have, how an item is
+/// read (strictly, recording errors by index and field) and how the valid items are applied. The request handling
+/// around it (<see cref="BulkUpsert.HandleAsync{TItem}"/>) is the same for every kind.
+/// </summary>
+public sealed record UpsertDefinition<TItem>(
+    string What, string[] Fields, Func<ItemReader, DateTime, TItem?> Read,
+    Func<UpsertScope, IReadOnlyList<TItem>, CancellationToken, Task<UpsertOutcome>> Apply)
+    where TItem : class, IUpsertItem;
+
+/// <summary>The shared halves of every bulk upsert: the endpoint handler, account resolution, and insert-or-update by external id.</summary>
+public static class BulkUpsert
+{
+    /// <summary>Reads the batch strictly, then applies it in one transaction (retried on write conflicts): all or nothing.</summary>
+    public static async Task<Results<Ok<UpsertResult>, ProblemHttpResult>> HandleAsync<TItem>(
+        HttpContext context, IngestionServices services, UpsertDefinition<TItem> definition)
+        where TItem : class, IUpsertItem
+    {
+        var tenantId = context.User.GetTenantId();
+        var latest = services.LatestAcceptedUtc;
+        var request = await UpsertRequest.ReadAsync(context, services.Limits, definition.What, definition.Fields,
+            r => definition.Read(r, latest), i => i.ExternalId);
+        if (request.Problem is { } problem)
+        {
+            IngestionLog.BatchRejected(services.Logger, tenantId, 0, definition.What + "s", 1);
+            return problem;
+        }
+        var items = request.Items!;
+        if (items.Count == 0) return TypedResults.Ok(new UpsertResult(0, 0));
+
+        var now = services.Time.GetUtcNow().UtcDateTime;
+        var outcome = await UpsertRunner.RunAsync(services.DbFactory, services.Logger, definition.What,
+            (db, ct) => definition.Apply(new UpsertScope(db, tenantId, new BatchErrors(services.Limits.MaxReportedErrors), now, services.Providers), items, ct),
+            context.RequestAborted);
+        if (outcome.Errors is { Any: true } errors)
+        {
+            IngestionLog.BatchRejected(services.Logger, tenantId, items.Count, definition.What + "s", errors.Count);
+            return Problems.InvalidBatch(errors, definition.What);
+        }
+        var result = outcome.Result!;
+        IngestionLog.Upserted(services.Logger, tenantId, definition.What + "s", result.Inserted, result.Updated);
+        return TypedResults.Ok(result);
+    }
+
+    /// <summary>
+    /// The row ids of the accounts the items name, by external id, within the tenant; records "Unknown account" for each
+    /// item whose account the tenant does not have (another tenant's account included).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, int>> ResolveAccountsAsync<TItem>(
+        UpsertScope scope, IReadOnlyList<TItem> items, CancellationToken cancellationToken)
+        where TItem : IAccountItem
+    {
+        var keys = items.Select(i => i.Account).Distinct().ToList();
+        var tenantId = scope.TenantId;
+        var accounts = await scope.Db.Accounts.AsNoTracking()
+            .Where(a => a.TenantId == tenantId && keys.Contains(a.ExternalId))
+            .Select(a => new { a.Id, a.ExternalId })
+            .ToDictionaryAsync(a => a.ExternalId, a => a.Id, StringComparer.Ordinal, cancellationToken);
+        foreach (var item in items)
+        {
+            if (!accounts.ContainsKey(item.Account)) scope.Errors.Add(item.Index, "account", $"Unknown account '{item.Account}'.");
+        }
+        return accounts;
+    }
+
+    /// <summary>
+    /// Inserts the items whose external id the tenant does not have yet (made by <paramref name="create"/>), updates the
+    /// others, applying <paramref name="apply"/> to both, and saves: one query to find the existing rows, one save.
+    /// </summary>
+    public static async Task<UpsertOutcome> SaveAsync<TEntity, TItem>(
+        UpsertScope scope, IReadOnlyList<TItem> items, Func<TItem, TEntity> create, Action<TEntity, TItem> apply,
+        CancellationToken cancellationToken)
+        where TEntity : class, ITenantKeyed
+        where TItem : IUpsertItem
+    {
+        var ids = items.Select(i => i.ExternalId).ToList();
+        var tenantId = scope.TenantId;
+        var set = scope.Db.Set<TEntity>();
+        var existing = await set
+            .Where(e => e.TenantId == tenantId && ids.Contains(e.ExternalId))
+            .ToDictionaryAsync(e => e.ExternalId, StringComparer.Ordinal, cancellationToken);
+        int inserted = 0, updated = 0;
+        foreach (var item in items)
+        {
+            if (existing.TryGetValue(item.ExternalId, out var entity))
+            {
+                updated++;
+            }
+            else
+            {
+                entity = create(item);
+                entity.TenantId = tenantId;
+                entity.ExternalId = item.ExternalId;
+                set.Add(entity);
+                inserted++;
+            }
+            apply(entity, item);
+        }
+        await scope.Db.SaveChangesAsync(cancellationToken);
+        return new UpsertOutcome(new UpsertResult(inserted, updated), null);
+    }
+}

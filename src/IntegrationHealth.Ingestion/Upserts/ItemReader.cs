@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text.Json;
+using IntegrationHealth.Web.Http;
+using IntegrationHealth.Ingestion;
+using IntegrationHealth.Data;
+
+namespace IntegrationHealth.Ingestion.Upserts;
+
+/// <summary>
+/// Reads one item of an upsert batch strictly: the item must be an object; unknown and repeated properties are errors;
+/// each accessor checks type and range and records an error (index + field) instead of throwing. JSON null is "absent".
+/// </summary>
+public sealed class ItemReader
+{
+    private readonly JsonElement _item;
+    private readonly BatchErrors _errors;
+
+    public ItemReader(JsonElement item, int index, BatchErrors errors, IReadOnlyCollection<string> allowed)
+    {
+        _item = item;
+        _errors = errors;
+        Index = index;
+        var before = errors.Count;
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(index, "$", $"Each item must be a JSON object, not {item.ValueKind.ToString().ToLowerInvariant()}.");
+            IsObject = false;
+            return;
+        }
+        IsObject = true;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in item.EnumerateObject())
+        {
+            if (!allowed.Contains(property.Name))
+                errors.Add(index, Truncate(property.Name), $"Unknown property '{Truncate(property.Name)}'. Accepted: {string.Join(", ", allowed)}.");
+            else if (!seen.Add(property.Name))
+                errors.Add(index, property.Name, $"Property '{property.Name}' appears more than once.");
+        }
+        HadStructuralErrors = errors.Count != before;
+    }
+
+    public int Index { get; }
+
+    public bool IsObject { get; }
+
+    public bool HadStructuralErrors { get; }
+
+    private bool TryGet(string name, bool required, out JsonElement value)
+    {
+        if (!IsObject || !_item.TryGetProperty(name, out value) || value.ValueKind == JsonValueKind.Null)
+        {
+            value = default;
+            if (required && IsObject) _errors.Add(Index, name, $"'{name}' is required.");
+            return false;
+        }
+        return true;
+    }
+
+    public string? String(string name, bool required = false, int maxLength = 200, bool allowEmpty = false)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            _errors.Add(Index, name, $"'{name}' must be a string.");
+            return null;
+        }
+        var text = value.GetString()!;
+        if (text.Length > maxLength)
+        {
+            _errors.Add(Index, name, $"'{name}' is longer than {maxLength} characters.");
+            return null;
+        }
+        if (!allowEmpty && string.IsNullOrWhiteSpace(text))
+        {
+            _errors.Add(Index, name, $"'{name}' must not be empty.");
+            return null;
+        }
+        return text;
+    }
+
+    public int? Int(string name, int min, int max, bool required = false)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= min && number <= max)
+            return number;
+        _errors.Add(Index, name, $"'{name}' must be an integer from {min} to {max}.");
+        return null;
+    }
+
+    public decimal? Decimal(string name, decimal min, decimal max, bool required = false)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number) && number >= min && number <= max)
+            return number;
+        _errors.Add(Index, name, $"'{name}' must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}.");
+        return null;
+    }
+
+    /// <summary>An ISO 8601 instant with an explicit offset, between 2000-01-01 and <paramref name="latestUtc"/>; returned as UTC.</summary>
+    public DateTime? Instant(string name, DateTime latestUtc, bool required = false)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var instant)
+            && WireInstants.HasExplicitOffset(value.GetString().AsSpan()))
+        {
+            var utc = instant.UtcDateTime;
+            if (utc >= WireInstants.EarliestAccepted && utc <= latestUtc) return utc;
+            _errors.Add(Index, name, $"'{name}' must be between 2000-01-01 and 5 minutes from now.");
+            return null;
+        }
+        _errors.Add(Index, name, $"'{name}' must be an ISO 8601 date-time with an offset, e.g. \"2026-11-23T10:00:00Z\".");
+        return null;
+    }
+
+    /// <summary>One of <paramref name="names"/> (exact spelling), mapped by <paramref name="parse"/>.</summary>
+    public T? Choice<T>(string name, string[] names, Func<string?, T?> parse, bool required = false) where T : struct
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.String && parse(value.GetString()) is { } parsed) return parsed;
+        _errors.Add(Index, name, $"'{name}' must be one of {WireNames.Describe(names)}.");
+        return null;
+    }
+
+    /// <summary>One of <paramref name="names"/> (exact spelling) as text.</summary>
+    public string? Choice(string name, string[] names, bool required = false)
+    {
+        if (!TryGet(name, required, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.String && Array.IndexOf(names, value.GetString()) >= 0) return value.GetString();
+        _errors.Add(Index, name, $"'{name}' must be one of {WireNames.Describe(names)}.");
+        return null;
+    }
+
+    /// <summary>Records a rule that spans fields (e.g. closedAt before openedAt).</summary>
+    public void Error(string field, string message) => _errors.Add(Index, field, message);
+
+    private static string Truncate(string text) => text.Length > 64 ? text[..64] + "…" : text;
+}

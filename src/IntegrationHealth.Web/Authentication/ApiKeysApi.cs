@@ -1,0 +1,73 @@
+using IntegrationHealth.Web.Http;
+using IntegrationHealth.Data;
+using IntegrationHealth.Data.Entities;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHealth.Web.Authentication;
+
+/// <summary>API keys of the caller's tenant (admin scope): create (secret shown once), list (no secrets), revoke.</summary>
+public static class ApiKeysApi
+{
+    public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/keys").WithTags("API keys").RequireAuthorization(ApiPolicies.Admin);
+
+        api.MapPost("", CreateKey)
+            .WithName("CreateApiKey")
+            .WithSummary("Create an API key; the secret is in the response and never shown again")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        api.MapGet("", ListKeys)
+            .WithName("ListApiKeys")
+            .WithSummary("List the tenant's API keys (prefixes only, never secrets)");
+
+        api.MapDelete("/{id:int}", RevokeKey)
+            .WithName("RevokeApiKey")
+            .WithSummary("Revoke an API key; it stops working within seconds everywhere, at once on this instance");
+
+        return app;
+    }
+
+    public static async Task<Results<Created<CreatedApiKeyView>, ProblemHttpResult>> CreateKey(
+        HttpContext context, CreateApiKeyRequest request, ApiKeyIssuer issuer)
+    {
+        var errors = new BatchErrors();
+        var scopes = ApiKeyScopes.None;
+        if (request.Scopes is null || request.Scopes.Count == 0)
+            errors.Add(-1, "scopes", $"'scopes' must list at least one of {WireNames.Describe(WireNames.Scopes)}.");
+        else
+        {
+            for (var i = 0; i < request.Scopes.Count; i++)
+            {
+                if (WireNames.ParseScope(request.Scopes[i]) is { } scope) scopes |= scope;
+                else errors.Add(-1, "scopes", $"Unknown scope at position {i}; use {WireNames.Describe(WireNames.Scopes)}.");
+            }
+        }
+        if (request.Name is { Length: > 200 }) errors.Add(-1, "name", "'name' is longer than 200 characters.");
+        if (errors.Any) return Problems.InvalidBatch(errors, "API key", "The API key request is invalid; no key was created.");
+
+        var issued = await issuer.CreateAsync(context.User.GetTenantId(), scopes, request.Name, context.RequestAborted);
+        var key = issued.Entity;
+        return TypedResults.Created($"/v1/keys/{key.Id}",
+            new CreatedApiKeyView(key.Id, issued.Key, DisplayPrefix(key), key.Name, WireNames.Of(key.Scopes), StoredInstant.Utc(key.CreatedAt)));
+    }
+
+    public static async Task<Ok<IReadOnlyList<ApiKeyView>>> ListKeys(HttpContext context, IDbContextFactory<IntegrationHealthDbContext> dbFactory)
+    {
+        var tenantId = context.User.GetTenantId();
+        await using var db = await dbFactory.CreateDbContextAsync(context.RequestAborted);
+        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.TenantId == tenantId).OrderBy(k => k.Id).ToListAsync(context.RequestAborted);
+        IReadOnlyList<ApiKeyView> views = [.. keys.Select(k =>
+            new ApiKeyView(k.Id, DisplayPrefix(k), k.Name, WireNames.Of(k.Scopes), StoredInstant.Utc(k.CreatedAt), StoredInstant.Utc(k.RevokedAt)))];
+        return TypedResults.Ok(views);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(HttpContext context, int id, ApiKeyIssuer issuer) =>
+        await issuer.RevokeAsync(context.User.GetTenantId(), id, context.RequestAborted)
+            ? TypedResults.NoContent()
+            : Problems.NotFound($"No API key {id}.");
+
+    /// <summary>What people see to tell keys apart: the marker and the clear lookup prefix.</summary>
+    private static string DisplayPrefix(ApiKey key) => ApiKeySecrets.Marker + key.Prefix;
+}

@@ -1,0 +1,29 @@
+using Microsoft.Net.Http.Headers;
+
+namespace IntegrationHealth.Web.Http;
+
+/// <summary>Recognises the body formats of the write endpoints from Content-Type.</summary>
+public static class BodyFormat
+{
+    public enum Kind { Unsupported, Json, Ndjson }
+
+    public static Kind Of(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type) return Kind.Unsupported;
+        if (media.Charset.HasValue && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            && !media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            return Kind.Unsupported;
+        if (type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+            return Kind.Json;
+        if (type.Equals("application/x-ndjson", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/ndjson", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/jsonl", StringComparison.OrdinalIgnoreCase))
+            return Kind.Ndjson;
+        return Kind.Unsupported;
+    }
+
+    /// <summary>The body without a leading UTF-8 byte-order mark (the JSON reader rejects one).</summary>
+    public static ReadOnlySpan<byte> WithoutBom(ReadOnlySpan<byte> body) =>
+        body.StartsWith("\uFEFF"u8) ? body[3..] : body;
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using Hangfire;
+using IntegrationHealth.Web.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationHealth.Web.Jobs;
+
+/// <summary>
+/// The Hangfire job dashboard at <c>/hangfire</c> (for operators), for admin keys only. Programs send the key as usual
+/// (Authorization or X-Api-Key). People sign in once at <c>/hangfire/login</c> with a form POST and get an HttpOnly
+/// cookie (see <see cref="HangfireDashboardSignIn"/>); a browser that is not signed in is redirected there.
+/// </summary>
+public static class HangfireDashboardApi
+{
+    public static IEndpointRouteBuilder MapHangfireDashboardApi(this IEndpointRouteBuilder app)
+    {
+        var login = app.MapGroup(HangfireDashboardPaths.Login).WithTags("Operations").AllowAnonymous();
+        login.MapGet("", LoginForm)
+            .WithName("HangfireDashboardLoginForm")
+            .WithSummary("Sign-in form for the Hangfire job dashboard (HTML)")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html");
+        login.MapPost("", SignInAsync)
+            .WithName("HangfireDashboardSignIn")
+            .WithSummary("Sign in to the Hangfire job dashboard with an admin key (form field 'key'); sets an HttpOnly cookie")
+            .Accepts<HangfireSignInForm>("application/x-www-form-urlencoded")
+            .Produces(StatusCodes.Status302Found)
+            .Produces(StatusCodes.Status401Unauthorized, contentType: "text/html")
+            .Produces(StatusCodes.Status403Forbidden, contentType: "text/html");
+
+        app.MapHangfireDashboard(HangfireDashboardPaths.Root, new DashboardOptions
+            {
+                // Authorization is done by the endpoint policy below, with our schemes; Hangfire's default filter
+                // (local requests only) would lock out every remote admin.
+                Authorization = [],
+                AsyncAuthorization = [],
+                DashboardTitle = "IntegrationHealth jobs",
+                AppPath = "/",
+            })
+            .RequireAuthorization(ApiPolicies.HangfireDashboard)
+            .WithDisplayName("Hangfire dashboard");
+        return app;
+    }
+
+    /// <summary>Form body of <c>POST /hangfire/login</c>.</summary>
+    public sealed record HangfireSignInForm(string Key);
+
+    public static ContentHttpResult LoginForm() => Page(StatusCodes.Status200OK, null);
+
+    public static async Task<Results<RedirectHttpResult, ContentHttpResult>> SignInAsync(
+        HttpContext context, ApiKeyAuthenticator authenticator, IAuthorizationService authorization, ILoggerFactory loggerFactory)
+    {
+        // Read by hand rather than bound: binding a form turns on antiforgery, and this form has nothing to protect yet.
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
+        var key = form?["key"].ToString().Trim() ?? "";
+        var identity = key.Length == 0 ? null : await authenticator.AuthenticateAsync(key, context.RequestAborted);
+        if (identity is null)
+            return Page(StatusCodes.Status401Unauthorized, "That key is not valid (or was revoked).");
+        var principal = ApiClaims.ToPrincipal(identity, HangfireDashboardSignIn.SchemeName);
+        if (!(await authorization.AuthorizeAsync(principal, null, [new HangfireDashboardRequirement()])).Succeeded)
+            return Page(StatusCodes.Status403Forbidden, "That key is valid but may not open the dashboard (an admin key is needed).");
+
+        await HangfireDashboardSignIn.SignInAsync(context, identity);
+        WebLog.HangfireDashboardSignIn(loggerFactory.CreateLogger(typeof(HangfireDashboardApi)), identity.KeyId);
+        // Browsers follow a redirect after POST with GET, so a reload does not resubmit the key.
+        return TypedResults.Redirect(HangfireDashboardPaths.Root);
+    }
+
+    private static ContentHttpResult Page(int status, string? error) => TypedResults.Content(
+        $$"""
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>IntegrationHealth jobs: sign in</title>
+        <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto}input{width:100%;padding:.4rem;margin:.4rem 0}
+        .error{color:#b00020}</style></head>
+        <body><main><h1>Sign in</h1><p>Paste an <b>admin</b> API key (<code>ih_…</code>). It is checked once; the browser then
+        keeps a session cookie that never contains the key.</p>
+        {{(error is null ? "" : $"<p class=\"error\" role=\"alert\">{WebUtility.HtmlEncode(error)}</p>")}}
+        <form method="post" action="{{HangfireDashboardPaths.Login}}"><label for="key">Admin API key</label>
+        <input id="key" type="password" name="key" autocomplete="off" required autofocus>
+        <button type="submit">Open dashboard</button></form></main></body></html>
+        """, "text/html; charset=utf-8", statusCode: status);
+}

@@ -1,0 +1,66 @@
+using Hangfire;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using IntegrationHealth.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHealth.Web.Jobs;
+
+/// <summary>Hangfire wiring: storage chosen by <c>Database:Provider</c>, and optionally a job server in this process.</summary>
+public static class JobsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers Hangfire's client side (storage, job manager, dashboard storage) and its validated options. With SQLite
+    /// jobs live in memory (SQLite means one process anyway); with PostgreSQL they live in the store's database under
+    /// their own schema, so web and job processes on different machines share one queue.
+    /// </summary>
+    public static IServiceCollection AddJobStorage(this IServiceCollection services)
+    {
+        services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JobsOptions>>(new JobsOptionsValidator());
+
+        // Our own singleton, registered before AddHangfire (which only adds one if missing): Hangfire's default is the
+        // process-global JobStorage.Current, which two hosts in one process (tests) would fight over.
+        services.AddSingleton<JobStorage>(sp =>
+        {
+            var database = sp.GetRequiredService<DatabaseOptions>();
+            var schema = sp.GetRequiredService<IOptions<JobsOptions>>().Value.Schema;
+            return database.StoreProvider == StoreProvider.Postgres
+                ? new PostgreSqlStorage(
+                    new NpgsqlConnectionFactory(database.EffectiveConnectionString, new PostgreSqlStorageOptions { SchemaName = schema }),
+                    new PostgreSqlStorageOptions { SchemaName = schema, PrepareSchemaIfNecessary = true })
+                : new InMemoryStorage(new InMemoryStorageOptions());
+        });
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        return services;
+    }
+
+    /// <summary>Adds a Hangfire job server to this process and the registrar of every feature's recurring jobs.</summary>
+    public static IServiceCollection AddJobServer(this IServiceCollection services)
+    {
+        services.AddHostedService<RecurringJobsRegistrar>();
+        services.AddHangfireServer((sp, options) =>
+        {
+            var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+            options.WorkerCount = jobs.WorkerCount;
+            options.ShutdownTimeout = jobs.ShutdownTimeout;
+            options.StopTimeout = jobs.ShutdownTimeout;
+        });
+        return services;
+    }
+
+    /// <summary>Reports every invalid Hangfire setting by name.</summary>
+    private sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, JobsOptions options)
+        {
+            var problems = JobsOptions.Problems(options).ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}

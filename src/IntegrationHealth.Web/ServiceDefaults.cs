@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using IntegrationHealth.Data;
+using IntegrationHealth.Web.Authentication;
+using IntegrationHealth.Web.Health;
+using IntegrationHealth.Web.Http;
+using IntegrationHealth.Web.Jobs;
+using IntegrationHealth.Web.OpenApi;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using OpenTelemetry.Metrics;
+
+namespace IntegrationHealth.Web;
+
+/// <summary>
+/// The shared plumbing every process and feature builds on (the role of eShop's ServiceDefaults). A host calls
+/// <see cref="AddServiceDefaults"/> (every role), <see cref="AddWebDefaults"/> and <see cref="MapDefaultEndpoints"/>
+/// (processes that serve HTTP), then each feature's own <c>AddX</c> and <c>MapXApi</c>.
+/// </summary>
+public static class ServiceDefaults
+{
+    /// <summary>
+    /// What every role needs: the store (options validated at start), the clock, caches, API-key checking and issuing,
+    /// Hangfire's storage with its options, and the revoked-key purge job.
+    /// </summary>
+    public static IServiceCollection AddServiceDefaults(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddIntegrationHealthStore(configuration);
+        services.TryAddTimeProvider();
+        services.AddMemoryCache();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+            .Validate(o => o.KeyCacheDuration >= TimeSpan.Zero && o.KeyCacheDuration <= TimeSpan.FromMinutes(5),
+                "Auth:KeyCacheDuration must be between 0 and 5 minutes.")
+            .ValidateOnStart();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<ApiKeyIssuer>();
+        services.AddJobStorage();
+        services.AddRecurringJob<RevokedKeyPurgeJob>(RevokedKeyPurgeJob.RecurringJobId, RevokedKeyPurgeJob.Schedule);
+        return services;
+    }
+
+    /// <summary>
+    /// The HTTP side: problem details, strict JSON, API-key and Hangfire-dashboard authentication, the scope policies,
+    /// OpenAPI, OpenTelemetry metrics (features add their meters with <c>ConfigureOpenTelemetryMeterProvider</c>) and
+    /// health checks (features add theirs, tagged <see cref="HealthApi.ReadyTag"/>).
+    /// </summary>
+    public static IServiceCollection AddWebDefaults(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.Configure<JsonOptions>(options =>
+        {
+            // Typos in request bodies must fail loudly, as they do for the hand-parsed batch endpoints.
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        });
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddHangfireDashboardCookie();
+        services.AddAuthorizationBuilder().AddApiPolicies();
+        services.AddSingleton<IAuthorizationHandler, HangfireDashboardAccessHandler>();
+
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer<ApiKeyDocumentTransformer>();
+            options.AddOperationTransformer<ApiKeyOperationTransformer>();
+        });
+
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddAspNetCoreInstrumentation()
+            .AddPrometheusExporter());
+
+        services.AddHealthChecks().AddDbContextCheck<IntegrationHealthDbContext>(
+            "store", tags: [HealthApi.ReadyTag],
+            // A real round trip through the schema, not just "a socket opened": a fresh, unmigrated database is not ready.
+            customTestQuery: async (db, ct) =>
+            {
+                _ = await db.Tenants.AsNoTracking().Select(t => t.Id).FirstOrDefaultAsync(ct);
+                return true;
+            });
+        return services;
+    }
+
+    /// <summary>The request pipeline every web process runs before endpoints: errors as problems, then authentication.</summary>
+    public static WebApplication UseWebDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>The plumbing's own endpoints: probes, API keys, the Hangfire dashboard, metrics and the OpenAPI document.</summary>
+    public static IEndpointRouteBuilder MapDefaultEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthApi();
+        app.MapApiKeysApi();
+        app.MapHangfireDashboardApi();
+        app.MapPrometheusScrapingEndpoint().WithDisplayName("Prometheus metrics");
+        app.MapOpenApi();
+        return app;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
+    }
+}

@@ -1,0 +1,37 @@
+using IntegrationHealth.Data.Entities;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationHealth.Web;
+
+/// <summary>
+/// Every log message of the shared web plumbing, source-generated. EventIds 2000–2999 (ingestion has 1000–1999, the
+/// composition root 3000–3999; the engine, analytics, status page and dashboards take 4000, 5000, 6000 and 7000).
+/// Rule: no message takes an API key, secret, cookie or header value; keys are identified by their numeric id only.
+/// </summary>
+internal static partial class WebLog
+{
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Rejected an API key on {Path}")]
+    public static partial void ApiKeyRejected(ILogger logger, PathString path);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Created API key {KeyId} for tenant {TenantId} with scopes {Scopes}")]
+    public static partial void ApiKeyCreated(ILogger logger, int keyId, int tenantId, ApiKeyScopes scopes);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Revoked API key {KeyId} of tenant {TenantId}")]
+    public static partial void ApiKeyRevoked(ILogger logger, int keyId, int tenantId);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Created tenant {TenantId} ({TenantKey})")]
+    public static partial void TenantCreated(ILogger logger, int tenantId, string tenantKey);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Hangfire dashboard sign-in with API key {KeyId}")]
+    public static partial void HangfireDashboardSignIn(ILogger logger, int keyId);
+
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Purged {Count} API keys revoked before {Cutoff:O}")]
+    public static partial void RevokedKeysPurged(ILogger logger, int count, DateTime cutoff);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Removed recurring job {JobId}: no feature registers it any more")]
+    public static partial void RecurringJobRemoved(ILogger logger, string jobId);
+
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Warning, Message = "Readiness check {Check} reported {Status}")]
+    public static partial void NotReady(ILogger logger, string check, string status, Exception? exception);
+}
