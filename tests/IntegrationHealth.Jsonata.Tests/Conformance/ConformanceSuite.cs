@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 namespace IntegrationHealth.Jsonata.Tests.Conformance;
 
 /// <summary>
-/// Locates and loads the JSONata conformance suite (jsonata-js test/test-suite): <c>$JSONATA_SUITE</c>, or
-/// <c>../shared/jsonata-suite</c> next to the repository root (the folder holding IntegrationHealth.sln).
+/// Locates and loads the JSONata conformance suite (jsonata-js test/test-suite, MIT; see <c>Conformance/suite/LICENSE</c>):
+/// <c>$JSONATA_SUITE</c> when set, otherwise the copy in this repository at
+/// <c>tests/IntegrationHealth.Jsonata.Tests/Conformance/suite</c>, so a fresh clone runs every case.
 /// </summary>
 public static class ConformanceSuite
 {
@@ -21,7 +22,7 @@ public static class ConformanceSuite
     public static bool Exists => Root is not null;
 
     public static string MissingMessage =>
-        "JSONata conformance suite not found: set JSONATA_SUITE or place it at ../shared/jsonata-suite relative to the repository root.";
+        "JSONata conformance suite not found: tests/IntegrationHealth.Jsonata.Tests/Conformance/suite is missing, or JSONATA_SUITE names a folder without groups/.";
 
     public static IReadOnlyDictionary<string, ConformanceCase> Cases => AllCases.Value;
 
@@ -36,11 +37,12 @@ public static class ConformanceSuite
             return Directory.Exists(Path.Combine(fromEnvironment, "groups")) ? fromEnvironment : null;
         }
 
+        // The copy in this repository (Conformance/suite), found from the test binaries' folder upwards.
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "IntegrationHealth.sln")))
             {
-                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "jsonata-suite"));
+                var candidate = Path.Combine(dir.FullName, "tests", "IntegrationHealth.Jsonata.Tests", "Conformance", "suite");
                 return Directory.Exists(Path.Combine(candidate, "groups")) ? candidate : null;
             }
         }

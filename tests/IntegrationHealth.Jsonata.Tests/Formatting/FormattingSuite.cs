@@ -17,8 +17,8 @@ public sealed record SuiteCase(string Id, string Expression, JsonElement Definit
 }
 
 /// <summary>
-/// Locates the JSONata conformance suite (env <c>JSONATA_SUITE</c>, else <c>../shared/jsonata-suite</c> next to the
-/// folder holding <c>IntegrationHealth.sln</c>) and lists the cases whose expression mentions a formatting function.
+/// The cases of the JSONata conformance suite (located by <see cref="Conformance.ConformanceSuite"/>) whose expression
+/// mentions a formatting function.
 /// </summary>
 public static class FormattingSuite
 {
@@ -27,30 +27,10 @@ public static class FormattingSuite
     private static readonly Lazy<IReadOnlyList<SuiteCase>> AllCases = new(Load);
 
     /// <summary>The suite folder, or null when it cannot be found.</summary>
-    public static string? Directory { get; } = Locate();
+    public static string? Directory => Conformance.ConformanceSuite.Root;
 
     /// <summary>Every case (array files expanded) whose expression calls one of the formatting functions.</summary>
     public static IReadOnlyList<SuiteCase> Cases => AllCases.Value;
-
-    private static string? Locate()
-    {
-        var configured = Environment.GetEnvironmentVariable("JSONATA_SUITE");
-        if (!string.IsNullOrEmpty(configured))
-        {
-            return System.IO.Directory.Exists(Path.Combine(configured, "groups")) ? configured : null;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "IntegrationHealth.sln")))
-            {
-                var suite = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "jsonata-suite"));
-                return System.IO.Directory.Exists(Path.Combine(suite, "groups")) ? suite : null;
-            }
-        }
-
-        return null;
-    }
 
     private static IReadOnlyList<SuiteCase> Load()
     {

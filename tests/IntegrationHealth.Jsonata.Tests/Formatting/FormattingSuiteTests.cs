@@ -15,7 +15,7 @@ public sealed class FormattingSuiteTests(ITestOutputHelper output)
     // Fixed "now" for pictures that leave leading fields unspecified; no runnable case depends on it.
     private const long NowMillis = 1_700_000_000_000;
 
-    private const string SuiteMissing = "(suite not found: set JSONATA_SUITE or keep ../shared/jsonata-suite next to the solution)";
+    private const string SuiteMissing = "(suite not found: tests/IntegrationHealth.Jsonata.Tests/Conformance/suite is missing or JSONATA_SUITE is wrong)";
 
     public static TheoryData<string> RunnableCaseIds()
     {
