@@ -40,18 +40,22 @@ namespace IntegrationHealth.Data;
 /// cost is per frame more than per byte) and binds rows through SQLite's C API rather than <c>SqliteCommand</c>.</para>
 /// <para><b>Adding a migration.</b> There is one migrations assembly per provider
 /// (<c>migrations/IntegrationHealth.Migrations.Sqlite</c>, <c>migrations/IntegrationHealth.Migrations.Postgres</c>).
-/// Change the model, then run the generator, which drives EF's design-time scaffolder for both providers and writes
-/// the migration, designer and snapshot files:
+/// Each is its own startup project for the <c>dotnet-ef</c> local tool (<c>.config/dotnet-tools.json</c>, kept at the
+/// EF Core version) and holds an <c>IDesignTimeDbContextFactory</c> for its provider, so no database is contacted.
+/// Change the model, then, from the repository root:
 /// <code>
-/// dotnet run --project migrations/IntegrationHealth.Migrations.Generator -- AddSomething
+/// dotnet tool restore
+/// dotnet restore IntegrationHealth.sln
+/// dotnet ef migrations add AddSomething --project migrations/IntegrationHealth.Migrations.Sqlite
+/// dotnet ef migrations add AddSomething --project migrations/IntegrationHealth.Migrations.Postgres
 /// </code>
-/// Where the <c>dotnet-ef</c> tool is available, the equivalent commands are
-/// <code>
-/// dotnet ef migrations add AddSomething --project migrations/IntegrationHealth.Migrations.Sqlite -- --provider sqlite
-/// dotnet ef migrations add AddSomething --project migrations/IntegrationHealth.Migrations.Postgres -- --provider postgres
-/// </code>
-/// (each migrations project holds an <c>IDesignTimeDbContextFactory</c> for its provider). The tests
-/// <c>HasPendingModelChanges</c> fail while a model change has no migration.</para>
+/// The two restores are needed once per clone: dotnet-ef reads the project's metadata before it builds, and fails on a
+/// project that was never restored (NETSDK1004). Run from the root because the startup project defaults to the project
+/// in the current folder and falls back to <c>--project</c> only where there is none. Migrations run in the order of
+/// their timestamped ids; a hand-written data migration (SQLite's <c>BigEndianEventIds</c>) has no designer file and
+/// leaves the snapshot as it is. <c>dotnet ef migrations has-pending-model-changes --project …</c> checks a project
+/// (tests/run.sh runs it for both), and the tests <c>HasPendingModelChanges</c> fail while a model change has no
+/// migration.</para>
 /// </remarks>
 public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealthDbContext> options) : DbContext(options)
 {
