@@ -1,5 +1,6 @@
 using IntegrationHealth.Data.Configuration;
 using IntegrationHealth.Data.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions;
 
@@ -38,22 +39,34 @@ namespace IntegrationHealth.Data;
 /// SQLite writer also group-commits batches that queue up concurrently (one transaction, a savepoint per batch), leaves
 /// WAL checkpoints to a background thread (<see cref="Sqlite.SqliteWalCheckpointer"/>), uses 16 KB pages for new files (<see cref="Sqlite.SqliteDatabase.PageSize"/>: the
 /// cost is per frame more than per byte) and binds rows through SQLite's C API rather than <c>SqliteCommand</c>.</para>
+/// <para><b>Data Protection keys.</b> The context is an <c>IDataProtectionKeyContext</c>: with
+/// <c>services.AddDataProtection().PersistKeysToDbContext&lt;IntegrationHealthDbContext&gt;()</c> the key ring lives in
+/// <c>data_protection_keys</c>, so web and job processes on one database (several machines on PostgreSQL) protect and
+/// unprotect with the same keys. Two things stay with the host: the processes must also share an application name
+/// (<c>SetApplicationName</c>; the default derives from each host's content root, and payloads protected under another
+/// name do not unprotect), and without an XML encryptor (e.g. <c>ProtectKeysWithCertificate</c>) the keys are stored
+/// in clear, so anyone who can read the table can unprotect the payloads.</para>
 /// <para><b>Adding a migration.</b> There is one migrations assembly per provider
 /// (<c>migrations/IntegrationHealth.Migrations.Sqlite</c>, <c>migrations/IntegrationHealth.Migrations.Postgres</c>).
-/// Change the model, then run the generator, which drives EF's design-time scaffolder for both providers and writes
-/// the migration, designer and snapshot files:
+/// Each is its own startup project for the <c>dotnet-ef</c> local tool (<c>.config/dotnet-tools.json</c>, kept at the
+/// EF Core version) and holds an <c>IDesignTimeDbContextFactory</c> for its provider, so no database is contacted.
+/// Change the model, then, from the repository root:
 /// <code>
-/// dotnet run --project migrations/IntegrationHealth.Migrations.Generator -- AddSomething
+/// dotnet tool restore
+/// dotnet restore IntegrationHealth.sln
+/// dotnet ef migrations add AddSomething --project migrations/IntegrationHealth.Migrations.Sqlite
+/// dotnet ef migrations add AddSomething --project migrations/IntegrationHealth.Migrations.Postgres
 /// </code>
-/// Where the <c>dotnet-ef</c> tool is available, the equivalent commands are
-/// <code>
-/// dotnet ef migrations add AddSomething --project migrations/IntegrationHealth.Migrations.Sqlite -- --provider sqlite
-/// dotnet ef migrations add AddSomething --project migrations/IntegrationHealth.Migrations.Postgres -- --provider postgres
-/// </code>
-/// (each migrations project holds an <c>IDesignTimeDbContextFactory</c> for its provider). The tests
-/// <c>HasPendingModelChanges</c> fail while a model change has no migration.</para>
+/// The two restores are needed once per clone: dotnet-ef reads the project's metadata before it builds, and fails on a
+/// project that was never restored (NETSDK1004). Run from the root because the startup project defaults to the project
+/// in the current folder and falls back to <c>--project</c> only where there is none. Migrations run in the order of
+/// their timestamped ids; a hand-written data migration (SQLite's <c>BigEndianEventIds</c>) has no designer file and
+/// leaves the snapshot as it is. <c>dotnet ef migrations has-pending-model-changes --project …</c> checks a project
+/// (tests/run.sh runs it for both), and the tests <c>HasPendingModelChanges</c> fail while a model change has no
+/// migration.</para>
 /// </remarks>
-public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealthDbContext> options) : DbContext(options)
+public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealthDbContext> options)
+    : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
@@ -74,6 +87,11 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
     public DbSet<AccountGroundTruth> GroundTruths => Set<AccountGroundTruth>();
 
     public DbSet<TelemetryEvent> TelemetryEvents => Set<TelemetryEvent>();
+
+    /// <summary>The ASP.NET Core Data Protection key ring shared by every process on this store (table
+    /// <c>data_protection_keys</c>); read and written by Data Protection through <c>PersistKeysToDbContext</c>, not by
+    /// application code.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>The engine this context runs on.</summary>
     public StoreProvider StoreProvider => StoreProviders.FromEfProviderName(Database.ProviderName);
@@ -98,6 +116,7 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
         modelBuilder.ApplyConfiguration(new SurveyResponseConfiguration());
         modelBuilder.ApplyConfiguration(new AccountGroundTruthConfiguration());
         modelBuilder.ApplyConfiguration(new TelemetryEventConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new DataProtectionKeyConfiguration());
         SnakeCaseNaming.Apply(modelBuilder);
     }
 }

@@ -46,7 +46,7 @@ public abstract partial class StoreComplianceTests(StoreFixture store, ITestOutp
     {
         await using var db = Store.CreateContext();
 
-        // Fails when the model changed without a migration: run the generator (see the DbContext remarks).
+        // Fails when the model changed without a migration: add one with dotnet ef (see the DbContext remarks).
         Assert.False(db.Database.HasPendingModelChanges(), "The model has changes that no migration captures.");
     }
 
