@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using IntegrationHealth.Data;
 using IntegrationHealth.Web.Authentication;
+using IntegrationHealth.Web.DataProtection;
 using IntegrationHealth.Web.Health;
 using IntegrationHealth.Web.Http;
 using IntegrationHealth.Web.Jobs;
@@ -23,7 +24,7 @@ public static class ServiceDefaults
 {
     /// <summary>
     /// What every role needs: the store (options validated at start), the clock, caches, API-key checking and issuing,
-    /// Hangfire's storage with its options, and the revoked-key purge job.
+    /// Data Protection on the store's shared key ring, Hangfire's storage with its options, and the revoked-key purge job.
     /// </summary>
     public static IServiceCollection AddServiceDefaults(this IServiceCollection services, IConfiguration configuration)
     {
@@ -36,6 +37,7 @@ public static class ServiceDefaults
             .ValidateOnStart();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<ApiKeyIssuer>();
+        services.AddStoreDataProtection(configuration);
         services.AddJobStorage();
         services.AddRecurringJob<RevokedKeyPurgeJob>(RevokedKeyPurgeJob.RecurringJobId, RevokedKeyPurgeJob.Schedule);
         return services;
