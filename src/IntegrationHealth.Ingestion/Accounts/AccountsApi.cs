@@ -17,14 +17,7 @@ public static class AccountsApi
         var api = app.MapGroup("/v1/accounts").WithTags("Accounts");
 
         api.MapPost("", UpsertAccounts)
-            .RequireAuthorization(ApiPolicies.Ingest)
-            .WithName("UpsertAccounts")
-            .WithSummary("Insert or update accounts by external id")
-            .WithDescription("All-or-nothing: any invalid item rejects the batch with 400 listing every error by index and field.")
-            .Accepts<AccountInput[]>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AsBulkUpsert<AccountInput>("UpsertAccounts", "Insert or update accounts by external id");
 
         api.MapGet("", ListAccounts)
             .RequireAuthorization(ApiPolicies.Read)

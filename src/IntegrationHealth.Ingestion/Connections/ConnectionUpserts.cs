@@ -42,13 +42,7 @@ public static class ConnectionUpserts
     public static async Task<UpsertOutcome> ApplyAsync(UpsertScope scope, IReadOnlyList<ConnectionItem> items, CancellationToken cancellationToken)
     {
         var accounts = await BulkUpsert.ResolveAccountsAsync(scope, items, cancellationToken);
-        // Reloads the catalogue first if an item names a provider it lacks, so one added meanwhile is not called unknown.
-        var catalogue = await scope.Providers.GetAsync(items.Select(i => i.Provider), cancellationToken);
-        foreach (var item in items)
-        {
-            if (!catalogue.IdsByKey.ContainsKey(item.Provider))
-                scope.Errors.Add(item.Index, "provider", $"Unknown provider '{item.Provider}'; see GET /v1/providers.");
-        }
+        var catalogue = await BulkUpsert.ResolveProvidersAsync(scope, items, i => i.Provider, cancellationToken);
         if (scope.Errors.Any) return new UpsertOutcome(null, scope.Errors);
 
         return await BulkUpsert.SaveAsync(scope, items,

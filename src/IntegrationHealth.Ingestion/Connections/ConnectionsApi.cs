@@ -16,21 +16,10 @@ public static class ConnectionsApi
         var api = app.MapGroup("/v1/connections").WithTags("Connections");
 
         api.MapPost("", UpsertConnections)
-            .RequireAuthorization(ApiPolicies.Ingest)
-            .WithName("UpsertConnections")
-            .WithSummary("Insert or update connections by external id")
-            .WithDescription("The account must exist for this tenant and the provider in the catalogue. All-or-nothing.")
-            .Accepts<ConnectionInput[]>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-
+            .AsBulkUpsert<ConnectionInput>("UpsertConnections",
+                "Insert or update connections by external id (the account must exist for this tenant, the provider in the catalogue)");
         api.MapGet("", ListConnections)
-            .RequireAuthorization(ApiPolicies.Read)
-            .WithName("ListConnections")
-            .WithSummary("List the tenant's connections, optionally of one account, paged by cursor")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .AsAccountOwnedList("ListConnections", "List the tenant's connections, optionally of one account, paged by cursor");
 
         return app;
     }

@@ -33,12 +33,7 @@ public static class SupportTicketUpserts
     public static async Task<UpsertOutcome> ApplyAsync(UpsertScope scope, IReadOnlyList<SupportTicketItem> items, CancellationToken cancellationToken)
     {
         var accounts = await BulkUpsert.ResolveAccountsAsync(scope, items, cancellationToken);
-        var catalogue = await scope.Providers.GetAsync(items.Where(i => i.Provider is not null).Select(i => i.Provider!), cancellationToken);
-        foreach (var item in items)
-        {
-            if (item.Provider is { } p && !catalogue.IdsByKey.ContainsKey(p))
-                scope.Errors.Add(item.Index, "provider", $"Unknown provider '{p}'; see GET /v1/providers.");
-        }
+        var catalogue = await BulkUpsert.ResolveProvidersAsync(scope, items, i => i.Provider, cancellationToken);
         if (scope.Errors.Any) return new UpsertOutcome(null, scope.Errors);
 
         return await BulkUpsert.SaveAsync(scope, items,

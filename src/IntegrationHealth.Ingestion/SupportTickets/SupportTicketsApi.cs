@@ -14,20 +14,9 @@ public static class SupportTicketsApi
         var api = app.MapGroup("/v1/support-tickets").WithTags("Support tickets");
 
         api.MapPost("", UpsertSupportTickets)
-            .RequireAuthorization(ApiPolicies.Ingest)
-            .WithName("UpsertSupportTickets")
-            .WithSummary("Insert or update support tickets by external id")
-            .Accepts<SupportTicketInput[]>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-
+            .AsBulkUpsert<SupportTicketInput>("UpsertSupportTickets", "Insert or update support tickets by external id");
         api.MapGet("", ListSupportTickets)
-            .RequireAuthorization(ApiPolicies.Read)
-            .WithName("ListSupportTickets")
-            .WithSummary("List the tenant's support tickets, optionally of one account, paged by cursor")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .AsAccountOwnedList("ListSupportTickets", "List the tenant's support tickets, optionally of one account, paged by cursor");
 
         return app;
     }

@@ -14,20 +14,9 @@ public static class SurveyResponsesApi
         var api = app.MapGroup("/v1/survey-responses").WithTags("Survey responses");
 
         api.MapPost("", UpsertSurveyResponses)
-            .RequireAuthorization(ApiPolicies.Ingest)
-            .WithName("UpsertSurveyResponses")
-            .WithSummary("Insert or update NPS survey responses by external id")
-            .Accepts<SurveyResponseInput[]>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-
+            .AsBulkUpsert<SurveyResponseInput>("UpsertSurveyResponses", "Insert or update NPS survey responses by external id");
         api.MapGet("", ListSurveyResponses)
-            .RequireAuthorization(ApiPolicies.Read)
-            .WithName("ListSurveyResponses")
-            .WithSummary("List the tenant's survey responses, optionally of one account, paged by cursor")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .AsAccountOwnedList("ListSurveyResponses", "List the tenant's survey responses, optionally of one account, paged by cursor");
 
         return app;
     }

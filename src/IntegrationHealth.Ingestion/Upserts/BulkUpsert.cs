@@ -93,6 +93,24 @@ public static class BulkUpsert
     }
 
     /// <summary>
+    /// The provider catalogue, reloaded first if an item names a provider it lacks (so one added meanwhile is not called
+    /// unknown); records "Unknown provider" for each item whose provider (from <paramref name="providerOf"/>; null means
+    /// none given) the catalogue still lacks.
+    /// </summary>
+    public static async Task<ProviderCatalog.Snapshot> ResolveProvidersAsync<TItem>(
+        UpsertScope scope, IReadOnlyList<TItem> items, Func<TItem, string?> providerOf, CancellationToken cancellationToken)
+        where TItem : IUpsertItem
+    {
+        var catalogue = await scope.Providers.GetAsync(items.Select(providerOf).OfType<string>(), cancellationToken);
+        foreach (var item in items)
+        {
+            if (providerOf(item) is { } key && !catalogue.IdsByKey.ContainsKey(key))
+                scope.Errors.Add(item.Index, "provider", $"Unknown provider '{key}'; see GET /v1/providers.");
+        }
+        return catalogue;
+    }
+
+    /// <summary>
     /// Inserts the items whose external id the tenant does not have yet (made by <paramref name="create"/>), updates the
     /// others, applying <paramref name="apply"/> to both, and saves: one query to find the existing rows, one save.
     /// </summary>
