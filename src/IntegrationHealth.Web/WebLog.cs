@@ -1,5 +1,4 @@
 using IntegrationHealth.Data.Entities;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHealth.Web;

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using IntegrationHealth.Web.Http;
-using IntegrationHealth.Ingestion;
-using IntegrationHealth.Data;
 using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Web.Http;
 
 namespace IntegrationHealth.Ingestion.Events;
 

@@ -1,7 +1,6 @@
-using IntegrationHealth.Web.Http;
-using IntegrationHealth.Ingestion;
 using IntegrationHealth.Data;
 using IntegrationHealth.Ingestion.Providers;
+using IntegrationHealth.Web.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHealth.Ingestion.Events;

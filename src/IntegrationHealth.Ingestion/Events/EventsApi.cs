@@ -1,15 +1,11 @@
 using System.Diagnostics;
 using System.Text.Unicode;
+using IntegrationHealth.Data.Telemetry;
+using IntegrationHealth.Ingestion.Providers;
 using IntegrationHealth.Web.Authentication;
 using IntegrationHealth.Web.Http;
-using IntegrationHealth.Ingestion;
-using IntegrationHealth.Data;
-using IntegrationHealth.Ingestion.Providers;
-using IntegrationHealth.Data.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace IntegrationHealth.Ingestion.Events;
 

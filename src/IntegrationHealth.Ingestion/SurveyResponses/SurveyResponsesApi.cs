@@ -1,6 +1,5 @@
 using IntegrationHealth.Ingestion.Accounts;
 using IntegrationHealth.Ingestion.Upserts;
-using IntegrationHealth.Web.Authentication;
 using IntegrationHealth.Web.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 

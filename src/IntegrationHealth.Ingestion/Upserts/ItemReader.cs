@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using IntegrationHealth.Web.Http;
-using IntegrationHealth.Ingestion;
 using IntegrationHealth.Data;
+using IntegrationHealth.Web.Http;
 
 namespace IntegrationHealth.Ingestion.Upserts;
 

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Unicode;
-using IntegrationHealth.Web.Http;
-using IntegrationHealth.Ingestion.Events;
 using IntegrationHealth.Ingestion;
-using IntegrationHealth.Data;
+using IntegrationHealth.Ingestion.Events;
 using IntegrationHealth.Ingestion.Providers;
+using IntegrationHealth.Web.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IntegrationHealth.Ingestion.Upserts;

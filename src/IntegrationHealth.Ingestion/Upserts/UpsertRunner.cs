@@ -1,6 +1,5 @@
-using IntegrationHealth.Web.Http;
-using IntegrationHealth.Ingestion;
 using IntegrationHealth.Data;
+using IntegrationHealth.Web.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHealth.Ingestion.Upserts;

@@ -1,8 +1,6 @@
 using System.Text.Encodings.Web;
 using IntegrationHealth.Web.Jobs;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
-using IntegrationHealth.Web.Http;
 using IntegrationHealth.Data;
 using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Web.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,7 +1,6 @@
 using IntegrationHealth.Data;
-using Microsoft.EntityFrameworkCore;
 using IntegrationHealth.Web.Jobs;
-using Microsoft.Extensions.Logging;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHealth.Web.Authentication;

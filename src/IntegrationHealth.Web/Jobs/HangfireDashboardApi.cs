@@ -2,10 +2,8 @@ using System.Net;
 using Hangfire;
 using IntegrationHealth.Web.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHealth.Web.Jobs;
@@ -33,14 +31,14 @@ public static class HangfireDashboardApi
             .Produces(StatusCodes.Status403Forbidden, contentType: "text/html");
 
         app.MapHangfireDashboard(HangfireDashboardPaths.Root, new DashboardOptions
-            {
-                // Authorization is done by the endpoint policy below, with our schemes; Hangfire's default filter
-                // (local requests only) would lock out every remote admin.
-                Authorization = [],
-                AsyncAuthorization = [],
-                DashboardTitle = "IntegrationHealth jobs",
-                AppPath = "/",
-            })
+        {
+            // Authorization is done by the endpoint policy below, with our schemes; Hangfire's default filter
+            // (local requests only) would lock out every remote admin.
+            Authorization = [],
+            AsyncAuthorization = [],
+            DashboardTitle = "IntegrationHealth jobs",
+            AppPath = "/",
+        })
             .RequireAuthorization(ApiPolicies.HangfireDashboard)
             .WithDisplayName("Hangfire dashboard");
         return app;

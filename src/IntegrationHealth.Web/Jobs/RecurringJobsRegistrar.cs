@@ -1,6 +1,5 @@
 using Hangfire;
 using Hangfire.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHealth.Web.Jobs;
