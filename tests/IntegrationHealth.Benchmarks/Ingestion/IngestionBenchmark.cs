@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Demo.World;
+using IntegrationHealth.Testing;
 using Npgsql;
 
 namespace IntegrationHealth.Benchmarks.Ingestion;
@@ -144,8 +145,7 @@ internal static class IngestionBenchmark
 
     private static async Task<(string ConnectionString, string Version)?> PostgresAdminAsync()
     {
-        var connectionString = Environment.GetEnvironmentVariable("INTEGRATIONHEALTH_TEST_PG");
-        if (string.IsNullOrWhiteSpace(connectionString))
+        if (TestServers.PostgresAdmin is not { } connectionString)
         {
             return null;
         }
