@@ -19,6 +19,15 @@ internal static class IngestionBenchmark
     private const double HttpToCopyTarget = 0.5;
     private const double SqliteWriterTarget = 100_000;
 
+    /// <summary>The API process of the HTTP runs: web role only (no job server competing for the cores), warnings-only
+    /// logging, server GC.</summary>
+    private static readonly Dictionary<string, string?> ApiEnvironment = new()
+    {
+        ["Roles"] = "Web",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["DOTNET_gcServer"] = "1",
+    };
+
     public static async Task<int> RunAsync(string[] args)
     {
         IngestionSettings settings;
@@ -221,18 +230,21 @@ internal static class IngestionBenchmark
         IngestionSettings settings)
     {
         await using var store = await createStore();
-        await using var server = await ApiServer.StartAsync(store.Options, "bench");
+        // The real API over the same database; an ingest key is issued first with the `keys create` verb.
+        var api = new ApiProcessOptions { Database = store.Options, Environment = ApiEnvironment };
+        var key = await ApiProcess.CreateKeyAsync(api, "bench", "ingest", "bench", TimeSpan.FromMinutes(1));
+        await using var server = await ApiProcess.StartReadyAsync(api, TimeSpan.FromSeconds(90), "serve");
         var warming = Stopwatch.StartNew();
         do
         {
             // First round stores the warm-up events; later rounds are all duplicates (the table does not grow).
-            await HttpLoad.RunAsync(server, warmup, settings.Clients);
+            await HttpLoad.RunAsync(server, key, warmup, settings.Clients);
         }
         while (warming.Elapsed < settings.WarmupTime);
         var before = await store.CountEventsAsync();
         var serverCpu = server.CpuTime;
         var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var (accepted, _, elapsed) = await HttpLoad.RunAsync(server, bodies, settings.Clients);
+        var (accepted, _, elapsed) = await HttpLoad.RunAsync(server, key, bodies, settings.Clients);
         serverCpu = server.CpuTime - serverCpu;
         clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
         var after = await store.CountEventsAsync();
