@@ -3,7 +3,6 @@ using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Demo.World;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace IntegrationHealth.Demo.Tests;
 
@@ -13,16 +12,9 @@ public sealed class DemoSeederPostgresTests
     [PostgresFact]
     public async Task SeedIfEmptyAsync_Postgres_WritesWorldOnceAndMatchesGeneration()
     {
-        var admin = PostgresFactAttribute.Admin;
-        var name = "ih_demo_test_" + Guid.NewGuid().ToString("N")[..12];
-        await ExecuteAsync(admin, $"CREATE DATABASE {name}");
-        try
+        await using (var store = await TestDatabase.MigratedPostgresAsync("ih_demo_test"))
         {
-            var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
-            await using var services = new ServiceCollection()
-                .AddIntegrationHealthStore(new DatabaseOptions { Provider = "postgres", ConnectionString = connectionString })
-                .BuildServiceProvider();
-            await StoreMigrator.MigrateAsync(services);
+            var services = store.Services;
             var options = new DemoWorldOptions { Accounts = 25, Days = 4, EndUtc = new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc) };
             var world = DemoWorld.Generate(options);
 
@@ -41,18 +33,5 @@ public sealed class DemoSeederPostgresTests
             Assert.Equal(world.Connections.Count(c => c.FinalStatus == ConnectionStatus.NeedsReauth),
                 await db.Connections.CountAsync(c => c.Status == ConnectionStatus.NeedsReauth));
         }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        }
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

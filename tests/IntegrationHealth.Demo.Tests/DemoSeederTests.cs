@@ -16,7 +16,7 @@ public sealed class DemoSeederTests
         BatchSize = 1_000,
     };
 
-    private static IntegrationHealthDbContext Context(TempSqliteStore store) =>
+    private static IntegrationHealthDbContext Context(SqliteTestDatabase store) =>
         store.Services.GetRequiredService<IDbContextFactory<IntegrationHealthDbContext>>().CreateDbContext();
 
     /// <summary>Collects progress synchronously (<see cref="Progress{T}"/> would post to the thread pool).</summary>
@@ -37,7 +37,7 @@ public sealed class DemoSeederTests
     [Fact]
     public async Task SeedIfEmptyAsync_EmptyStore_WritesTheWholeWorld()
     {
-        await using var store = await TempSqliteStore.CreateAsync();
+        await using var store = await TestDatabase.MigratedSqliteAsync();
         var world = DemoWorld.Generate(Small);
 
         Assert.True(await DemoSeeder.SeedIfEmptyAsync(store.Services, Small));
@@ -70,7 +70,7 @@ public sealed class DemoSeederTests
     [Fact]
     public async Task SeedIfEmptyAsync_AlreadySeeded_ReturnsFalseAndWritesNothing()
     {
-        await using var store = await TempSqliteStore.CreateAsync();
+        await using var store = await TestDatabase.MigratedSqliteAsync();
         Assert.True(await DemoSeeder.SeedIfEmptyAsync(store.Services, Small));
         var before = store.Dump();
 
@@ -83,8 +83,8 @@ public sealed class DemoSeederTests
     [Fact]
     public async Task SeedIfEmptyAsync_SameOptionsInTwoStores_IdenticalRows()
     {
-        await using var a = await TempSqliteStore.CreateAsync();
-        await using var b = await TempSqliteStore.CreateAsync();
+        await using var a = await TestDatabase.MigratedSqliteAsync();
+        await using var b = await TestDatabase.MigratedSqliteAsync();
         await DemoSeeder.SeedIfEmptyAsync(a.Services, Small);
         await DemoSeeder.SeedIfEmptyAsync(b.Services, Small);
 
@@ -96,8 +96,8 @@ public sealed class DemoSeederTests
     [Fact]
     public async Task SeedIfEmptyAsync_DifferentSeed_DifferentRows()
     {
-        await using var a = await TempSqliteStore.CreateAsync();
-        await using var b = await TempSqliteStore.CreateAsync();
+        await using var a = await TestDatabase.MigratedSqliteAsync();
+        await using var b = await TestDatabase.MigratedSqliteAsync();
         await DemoSeeder.SeedIfEmptyAsync(a.Services, Small with { Days = 2 });
         await DemoSeeder.SeedIfEmptyAsync(b.Services, Small with { Days = 2, Seed = 43 });
 
@@ -107,7 +107,7 @@ public sealed class DemoSeederTests
     [Fact]
     public async Task SeedIfEmptyAsync_WithProgress_ReportsEveryStageAndExactEventTotal()
     {
-        await using var store = await TempSqliteStore.CreateAsync();
+        await using var store = await TestDatabase.MigratedSqliteAsync();
         var log = new ProgressLog();
 
         await DemoSeeder.SeedIfEmptyAsync(store.Services, Small with { Days = 3 }, log);
@@ -123,7 +123,7 @@ public sealed class DemoSeederTests
     [Fact]
     public async Task SeedIfEmptyAsync_CancelledDuringTelemetry_RemovesPartialWorldSoNextRunSeeds()
     {
-        await using var store = await TempSqliteStore.CreateAsync();
+        await using var store = await TestDatabase.MigratedSqliteAsync();
         using var cts = new CancellationTokenSource();
         var log = new ProgressLog(p =>
         {
@@ -146,7 +146,7 @@ public sealed class DemoSeederTests
     [Fact]
     public async Task SeedIfEmptyAsync_BadOptions_ArgumentExceptionBeforeTouchingTheStore()
     {
-        await using var store = await TempSqliteStore.CreateAsync();
+        await using var store = await TestDatabase.MigratedSqliteAsync();
         await Assert.ThrowsAsync<ArgumentException>(() => DemoSeeder.SeedIfEmptyAsync(store.Services, Small with { BatchSize = 0 }));
         await using var db = Context(store);
         Assert.Equal(0, await db.Tenants.CountAsync(t => t.Key == "demo"));

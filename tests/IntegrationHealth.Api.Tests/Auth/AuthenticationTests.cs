@@ -195,7 +195,7 @@ public sealed class KeyLoggingTests : IAsyncLifetime
         await client.DeleteAsync($"/v1/keys/{made.GetProperty("id").GetInt32()}");
         await reader.GetAsync("/v1/accounts"); // revoked: 401
 
-        var logs = _host.Logs.Entries.ToList();
+        var logs = _host.LogLines.ToList();
         Assert.NotEmpty(logs);
         foreach (var secret in secrets)
         {

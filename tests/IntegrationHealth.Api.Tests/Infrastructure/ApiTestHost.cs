@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace IntegrationHealth.Api.Tests.Infrastructure;
 
@@ -23,7 +24,7 @@ public sealed class ApiTestHost : IAsyncDisposable
     private readonly TestDatabase _database;
     private readonly bool _ownsDatabase;
 
-    private ApiTestHost(WebApplication app, TestDatabase database, bool ownsDatabase, CapturedLogs logs)
+    private ApiTestHost(WebApplication app, TestDatabase database, bool ownsDatabase, FakeLogCollector logs)
     {
         _app = app;
         _database = database;
@@ -38,7 +39,15 @@ public sealed class ApiTestHost : IAsyncDisposable
 
     public WebApplication App => _app;
 
-    public CapturedLogs Logs { get; }
+    /// <summary>Every message the app logged at or above the start-up log level.</summary>
+    public FakeLogCollector Logs { get; }
+
+    /// <summary>Each of <see cref="Logs"/> as one line with all a log sink could write: level, category, event id,
+    /// formatted message, structured values, scopes and exception.</summary>
+    public IReadOnlyList<string> LogLines => [.. Logs.GetSnapshot().Select(r =>
+        $"{r.Level} {r.Category}[{r.Id.Id}] {r.Message} | " +
+        $"{(r.State is IEnumerable<KeyValuePair<string, string?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : r.State)} | " +
+        $"scopes: {string.Join(" ; ", r.Scopes)} | {r.Exception}")];
 
     public TestDatabase Database => _database;
 
@@ -46,7 +55,7 @@ public sealed class ApiTestHost : IAsyncDisposable
     public static async Task<ApiTestHost> StartAsync(TestDatabase database, IDictionary<string, string?>? settings = null,
         bool ownsDatabase = true, LogLevel logLevel = LogLevel.Information)
     {
-        var logs = new CapturedLogs();
+        var logs = new FakeLogCollector();
         var app = ApiHost.BuildWeb([], builder =>
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -60,7 +69,7 @@ public sealed class ApiTestHost : IAsyncDisposable
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
             builder.Configuration.AddInMemoryCollection(values);
             builder.Logging.ClearProviders();
-            builder.Logging.AddProvider(logs);
+            builder.Logging.AddProvider(new FakeLoggerProvider(logs));
             builder.Services.Configure<LoggerFilterOptions>(options =>
             {
                 options.Rules.Clear();

@@ -31,5 +31,5 @@ public sealed class SqliteServerFixture : ServerHostFixture
 public sealed class PostgresServerFixture : ServerHostFixture
 {
     protected override async Task<TestDatabase?> CreateDatabaseAsync() =>
-        TestServers.PostgresSkipReason is null ? await TestDatabase.PostgresAsync() : null;
+        TestServers.PostgresSkipReason is null ? await TestDatabase.PostgresAsync("ih_api") : null;
 }

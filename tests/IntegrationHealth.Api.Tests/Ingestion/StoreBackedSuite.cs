@@ -31,7 +31,7 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
     private Task<int> CountTenantEventsAsync(string tenant) =>
         Host.QueryAsync(db => db.TelemetryEvents.CountAsync(e => db.Tenants.Any(t => t.Id == e.TenantId && t.Key == tenant)));
 
-    [ServerFact]
+    [StoreFact]
     public async Task Startup_EmptyDatabase_IsMigratedAndReady()
     {
         var migrations = await Host.QueryAsync(db => db.Database.GetAppliedMigrationsAsync());
@@ -42,7 +42,7 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
     }
 
-    [ServerFact]
+    [StoreFact]
     public async Task PostEvents_ConcurrentOverlappingBatches_StoresEachIdExactlyOnce()
     {
         const string tenant = "overlap";
@@ -76,7 +76,7 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
         Assert.Equal(ids.Length, await CountTenantEventsAsync(tenant));
     }
 
-    [ServerFact]
+    [StoreFact]
     public async Task PostEvents_RetriedBatch_ReportsEveryEventAsDuplicate()
     {
         using var client = await TenantClientAsync("retry");
@@ -92,7 +92,7 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
         Assert.Equal(50, await CountTenantEventsAsync("retry"));
     }
 
-    [ServerFact]
+    [StoreFact]
     public async Task PostEvents_SameIdTwiceInOneBatch_StoresItOnce()
     {
         using var client = await TenantClientAsync("twice");
@@ -107,7 +107,7 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
         Assert.Equal(2, await CountTenantEventsAsync("twice"));
     }
 
-    [ServerFact]
+    [StoreFact]
     public async Task PostEvents_Ndjson_IsStoredAndReadBackInWireFormat()
     {
         using var client = await TenantClientAsync("ndjson");
@@ -131,7 +131,7 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
         Assert.Equal(503, e0["status"]!.GetValue<int>());
     }
 
-    [ServerFact]
+    [StoreFact]
     public async Task PostEvents_ConnectionCreatedByAnotherProcessAfterCaching_IsFound()
     {
         using var client = await TenantClientAsync("stale-cache", accounts: 1);
@@ -156,7 +156,7 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
         Assert.Equal(2, await CountTenantEventsAsync("stale-cache"));
     }
 
-    [ServerFact]
+    [StoreFact]
     public async Task UpsertAccounts_InsertThenUpdate_CountsAndStoresLatest()
     {
         var key = await Host.CreateKeyAsync("upserts", ApiKeyScopes.Admin);
@@ -180,7 +180,7 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
         Assert.Equal(20m, a2["arr"]!.GetValue<decimal>());
     }
 
-    [ServerFact]
+    [StoreFact]
     public async Task UpsertAccounts_ConcurrentOverlappingBatches_AllSucceedWithoutDuplicates()
     {
         var key = await Host.CreateKeyAsync("upsert-race", ApiKeyScopes.Ingest);
@@ -204,7 +204,7 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
         Assert.Equal(distinct, await Host.QueryAsync(db => db.Accounts.CountAsync(a => a.ExternalId.StartsWith("race-"))));
     }
 
-    [ServerFact]
+    [StoreFact]
     public async Task Hangfire_RecurringPurgeJob_IsRegisteredAndDeletesOldRevokedKeys()
     {
         var storage = Host.Services.GetRequiredService<JobStorage>();

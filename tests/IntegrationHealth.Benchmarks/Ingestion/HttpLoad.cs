@@ -1,19 +1,20 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using IntegrationHealth.Testing;
 
 namespace IntegrationHealth.Benchmarks.Ingestion;
 
 /// <summary>Several concurrent clients posting pre-serialised event batches to <c>POST /v1/events</c>.</summary>
 internal static class HttpLoad
 {
-    /// <summary>Posts every body once, <paramref name="clients"/> at a time; returns the events accepted and the
-    /// wall time. Any non-200 answer aborts the run with its problem text.</summary>
-    public static async Task<(long Accepted, long Duplicates, TimeSpan Elapsed)> RunAsync(ApiServer server, byte[][] bodies, int clients)
+    /// <summary>Posts every body once with <paramref name="key"/>, <paramref name="clients"/> at a time; returns the
+    /// events accepted and the wall time. Any non-200 answer aborts the run with its problem text.</summary>
+    public static async Task<(long Accepted, long Duplicates, TimeSpan Elapsed)> RunAsync(ApiProcess server, string key, byte[][] bodies, int clients)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.Key);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         var media = new MediaTypeHeaderValue("application/json");
         long accepted = 0, duplicates = 0;
         var next = -1;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Demo.World;
+using IntegrationHealth.Testing;
 using Npgsql;
 
 namespace IntegrationHealth.Benchmarks.Ingestion;
@@ -17,6 +18,15 @@ internal static class IngestionBenchmark
 {
     private const double HttpToCopyTarget = 0.5;
     private const double SqliteWriterTarget = 100_000;
+
+    /// <summary>The API process of the HTTP runs: web role only (no job server competing for the cores), warnings-only
+    /// logging, server GC.</summary>
+    private static readonly Dictionary<string, string?> ApiEnvironment = new()
+    {
+        ["Roles"] = "Web",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["DOTNET_gcServer"] = "1",
+    };
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -144,8 +154,7 @@ internal static class IngestionBenchmark
 
     private static async Task<(string ConnectionString, string Version)?> PostgresAdminAsync()
     {
-        var connectionString = Environment.GetEnvironmentVariable("INTEGRATIONHEALTH_TEST_PG");
-        if (string.IsNullOrWhiteSpace(connectionString))
+        if (TestServers.PostgresAdmin is not { } connectionString)
         {
             return null;
         }
@@ -221,18 +230,21 @@ internal static class IngestionBenchmark
         IngestionSettings settings)
     {
         await using var store = await createStore();
-        await using var server = await ApiServer.StartAsync(store.Options, "bench");
+        // The real API over the same database; an ingest key is issued first with the `keys create` verb.
+        var api = new ApiProcessOptions { Database = store.Options, Environment = ApiEnvironment };
+        var key = await ApiProcess.CreateKeyAsync(api, "bench", "ingest", "bench", TimeSpan.FromMinutes(1));
+        await using var server = await ApiProcess.StartReadyAsync(api, TimeSpan.FromSeconds(90), "serve");
         var warming = Stopwatch.StartNew();
         do
         {
             // First round stores the warm-up events; later rounds are all duplicates (the table does not grow).
-            await HttpLoad.RunAsync(server, warmup, settings.Clients);
+            await HttpLoad.RunAsync(server, key, warmup, settings.Clients);
         }
         while (warming.Elapsed < settings.WarmupTime);
         var before = await store.CountEventsAsync();
         var serverCpu = server.CpuTime;
         var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var (accepted, _, elapsed) = await HttpLoad.RunAsync(server, bodies, settings.Clients);
+        var (accepted, _, elapsed) = await HttpLoad.RunAsync(server, key, bodies, settings.Clients);
         serverCpu = server.CpuTime - serverCpu;
         clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
         var after = await store.CountEventsAsync();

@@ -4,16 +4,17 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHealth.Data.Tests.Infrastructure;
 
-/// <summary>One migrated, empty database per test class, wired through the real <c>AddIntegrationHealthStore</c>.</summary>
+/// <summary>One migrated, empty database per test class (a shared <see cref="TestDatabase"/>), wired through the real
+/// <c>AddIntegrationHealthStore</c>.</summary>
 public abstract class StoreFixture : IAsyncLifetime
 {
-    private ServiceProvider? _services;
+    private TestDatabase? _database;
 
     /// <summary>The engine under test.</summary>
     public abstract StoreProvider Provider { get; }
 
     /// <summary>The container built by <see cref="StoreServiceCollectionExtensions.AddIntegrationHealthStore(IServiceCollection, DatabaseOptions)"/>.</summary>
-    public IServiceProvider Services => _services ?? throw new InvalidOperationException("The store fixture is not initialised.");
+    public IServiceProvider Services => (_database ?? throw new InvalidOperationException("The store fixture is not initialised.")).Services;
 
     /// <summary>The options the store was registered with.</summary>
     public DatabaseOptions Options { get; private set; } = new();
@@ -23,32 +24,23 @@ public abstract class StoreFixture : IAsyncLifetime
     public IntegrationHealthDbContext CreateContext()
         => Services.GetRequiredService<IDbContextFactory<IntegrationHealthDbContext>>().CreateDbContext();
 
-    /// <summary>Creates an empty database and returns the store options pointing at it; null when the suite is skipped.</summary>
-    protected abstract Task<DatabaseOptions?> CreateEmptyDatabaseAsync();
-
-    /// <summary>Drops the database created by <see cref="CreateEmptyDatabaseAsync"/>.</summary>
-    protected abstract Task DropDatabaseAsync();
+    /// <summary>Creates and migrates the database; null when the suite is skipped.</summary>
+    protected abstract Task<TestDatabase?> CreateDatabaseAsync();
 
     public async Task InitializeAsync()
     {
-        var options = await CreateEmptyDatabaseAsync();
-        if (options is null)
+        _database = await CreateDatabaseAsync();
+        if (_database is not null)
         {
-            return;
+            Options = _database.Options;
         }
-
-        Options = options;
-        _services = new ServiceCollection().AddIntegrationHealthStore(options).BuildServiceProvider();
-        await StoreMigrator.MigrateAsync(_services);
     }
 
     public async Task DisposeAsync()
     {
-        if (_services is not null)
+        if (_database is not null)
         {
-            await _services.DisposeAsync();
+            await _database.DisposeAsync();
         }
-
-        await DropDatabaseAsync();
     }
 }

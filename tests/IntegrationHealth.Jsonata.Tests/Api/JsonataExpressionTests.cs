@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IntegrationHealth.Jsonata.Tests.Api;
 
@@ -89,7 +90,7 @@ public sealed class JsonataExpressionTests
     [Fact]
     public void Evaluate_NowAndMillis_UseTheConfiguredClockForTheWholeEvaluation()
     {
-        var clock = new FixedClock(DateTimeOffset.Parse("2024-03-01T12:34:56.789Z", System.Globalization.CultureInfo.InvariantCulture));
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2024-03-01T12:34:56.789Z", System.Globalization.CultureInfo.InvariantCulture));
         var result = JsonataExpression.Compile("[$now(), $millis(), $millis() = $millis()]")
             .EvaluateWithoutInput(null, new JsonataOptions { TimeProvider = clock });
         Assert.Equal("""["2024-03-01T12:34:56.789Z",1709296496789,true]""", result.ToJsonString());
@@ -103,10 +104,5 @@ public sealed class JsonataExpressionTests
         Assert.Equal("+", ex.Token);
         Assert.Equal(5, ex.Position);
         Assert.Equal("The left side of the \"+\" operator must evaluate to a number", ex.Message);
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }
