@@ -35,7 +35,7 @@ public sealed class DataProtectionTests
         var keys = await first.QueryAsync(db => db.DataProtectionKeys.Select(k => k.Xml).ToListAsync());
         var key = Assert.Single(keys);
         Assert.Contains("unencryptedKey", key); // the documented default: stored unencrypted, and marked so
-        Assert.DoesNotContain(first.Logs.Entries.Concat(second.Logs.Entries), e => e.Contains("No XML encryptor", StringComparison.Ordinal));
+        Assert.DoesNotContain(first.LogLines.Concat(second.LogLines), e => e.Contains("No XML encryptor", StringComparison.Ordinal));
     }
 
     [Fact]
