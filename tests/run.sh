@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian machine: installs what the tests need (PostgreSQL, node + the reference
-# jsonata), starts a throwaway PostgreSQL cluster on loopback, runs every test project, stops the cluster, and prints
+# jsonata and the OpenAPI validators), starts a throwaway PostgreSQL cluster on loopback, runs every test project, stops the cluster, and prints
 # one closing line "tests: N passed, M failed, K skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,14 +23,17 @@ need_apt node nodejs
 need_apt npm npm
 need_apt fc-list fontconfig fonts-dejavu-core
 
-if [ -f tests/reference/package.json ]; then
-    log "installing the reference JSONata (npm) for differential tests and benchmarks"
-    if [ -f tests/reference/package-lock.json ]; then
-        npm ci --prefix tests/reference --no-audit --no-fund --loglevel=error
+# npm packages of the independent peers the tests compare against: the reference JSONata (differential tests,
+# benchmarks) and the OpenAPI validators (tests/openapi/check.mjs).
+for folder in tests/reference tests/openapi; do
+    [ -f "$folder/package.json" ] || continue
+    log "installing the npm packages of $folder"
+    if [ -f "$folder/package-lock.json" ]; then
+        npm ci --prefix "$folder" --no-audit --no-fund --loglevel=error
     else
-        npm install --prefix tests/reference --no-audit --no-fund --loglevel=error
+        npm install --prefix "$folder" --no-audit --no-fund --loglevel=error
     fi
-fi
+done
 
 log "starting a throwaway PostgreSQL on loopback"
 bash tests/postgres.sh start

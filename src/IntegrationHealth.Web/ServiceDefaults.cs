@@ -58,6 +58,9 @@ public static class ServiceDefaults
             // Typos in request bodies must fail loudly, as they do for the hand-parsed batch endpoints.
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            // Numbers are numbers: the web default also reads "42" as 42, which the hand-parsed endpoints refuse and the
+            // OpenAPI document would then have to type as integer-or-string.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -70,6 +73,7 @@ public static class ServiceDefaults
         {
             options.AddDocumentTransformer<ApiKeyDocumentTransformer>();
             options.AddOperationTransformer<ApiKeyOperationTransformer>();
+            options.AddSchemaTransformer<ProblemDetailsSchemaTransformer>();
         });
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

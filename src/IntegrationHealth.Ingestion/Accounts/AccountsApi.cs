@@ -28,14 +28,16 @@ public static class AccountsApi
         api.MapGet("/{externalId}", GetAccount)
             .RequireAuthorization(ApiPolicies.Read)
             .WithName("GetAccount")
-            .WithSummary("Get one account by external id");
+            .WithSummary("Get one account by external id")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/{externalId}/events", ListAccountEvents)
             .RequireAuthorization(ApiPolicies.Read)
             .WithName("ListAccountEvents")
             .WithSummary("List an account's telemetry events, newest first")
             .WithDescription("Filters: from (inclusive) and to (exclusive) as ISO 8601 instants, kind, limit (1-1000, default 100).")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return app;
     }

@@ -5,9 +5,10 @@ namespace IntegrationHealth.Ingestion.Events;
 
 /// <summary>One telemetry event as sent to <c>POST /v1/events</c>.</summary>
 public sealed record EventInput(
-    Guid Id, string Kind, DateTimeOffset OccurredAt, string Account, string Provider, string? Connection,
-    string? Resource, string? Method, int? Status, int? LatencyMs, string? Outcome, string? ErrorClass, int? Records,
-    int? RateLimitRemaining, int? RateLimitLimit, string? UserId);
+    Guid Id, string Kind, DateTimeOffset OccurredAt, string Account, string Provider, string? Connection = null,
+    string? Resource = null, string? Method = null, int? Status = null, int? LatencyMs = null,
+    string? Outcome = null, string? ErrorClass = null, int? Records = null, int? RateLimitRemaining = null,
+    int? RateLimitLimit = null, string? UserId = null);
 
 /// <summary>Answer of <c>POST /v1/events</c>: events stored, and events skipped because their id was already stored.</summary>
 public sealed record IngestResult(int Accepted, int Duplicates);

@@ -1,7 +1,8 @@
 namespace IntegrationHealth.Web.Authentication;
 
-/// <summary>Body of <c>POST /v1/keys</c>.</summary>
-public sealed record CreateApiKeyRequest(IReadOnlyList<string> Scopes, string? Name);
+/// <summary>Body of <c>POST /v1/keys</c>; optional members may be omitted (their defaults are what the API applies).</summary>
+public sealed record CreateApiKeyRequest(
+    IReadOnlyList<string> Scopes, string? Name = null);
 
 /// <summary>An API key without its secret.</summary>
 public sealed record ApiKeyView(int Id, string Prefix, string? Name, IReadOnlyList<string> Scopes, DateTime CreatedAt, DateTime? RevokedAt);

@@ -24,7 +24,8 @@ public static class ApiKeysApi
 
         api.MapDelete("/{id:int}", RevokeKey)
             .WithName("RevokeApiKey")
-            .WithSummary("Revoke an API key; it stops working within seconds everywhere, at once on this instance");
+            .WithSummary("Revoke an API key; it stops working within seconds everywhere, at once on this instance")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return app;
     }

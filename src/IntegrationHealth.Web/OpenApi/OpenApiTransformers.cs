@@ -51,32 +51,55 @@ public sealed class ApiKeyDocumentTransformer : IOpenApiDocumentTransformer
                 },
             },
         };
-        document.Paths[HangfireDashboardPaths.Root + "/{path}"] = new OpenApiPathItem
+        // The dashboard answers at its root and below it (Hangfire's own route is /hangfire/{**path}).
+        foreach (var (path, id) in new[] { (HangfireDashboardPaths.Root, "HangfireDashboard"), (HangfireDashboardPaths.Root + "/{path}", "HangfireDashboardPage") })
         {
-            Operations = new Dictionary<HttpMethod, OpenApiOperation>
+            document.Paths[path] = new OpenApiPathItem
             {
-                [HttpMethod.Get] = new()
+                Operations = new Dictionary<HttpMethod, OpenApiOperation>
                 {
-                    OperationId = "HangfireDashboard",
-                    Summary = "Hangfire dashboard (HTML; admin key or dashboard sign-in cookie). {path} may be empty.",
-                    Tags = new HashSet<OpenApiTagReference> { new("Operations", document) },
-                    Security = [Requirement(document)],
-                    Responses = new OpenApiResponses
+                    [HttpMethod.Get] = new()
                     {
-                        ["200"] = new OpenApiResponse { Description = "Dashboard page." },
-                        ["401"] = new OpenApiResponse { Description = "No or invalid key (browsers are redirected to the sign-in form)." },
-                        ["403"] = new OpenApiResponse { Description = "The key is not an admin key." },
+                        OperationId = id,
+                        Summary = "Hangfire job dashboard (HTML; admin key or dashboard sign-in cookie)",
+                        Tags = new HashSet<OpenApiTagReference> { new("Operations", document) },
+                        Parameters = path.EndsWith("{path}", StringComparison.Ordinal)
+                            ? [new OpenApiParameter { Name = "path", In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String } }]
+                            : null,
+                        Security = Requirements(document),
+                        Responses = new OpenApiResponses
+                        {
+                            ["200"] = new OpenApiResponse
+                            {
+                                Description = "Dashboard page.",
+                                Content = new Dictionary<string, OpenApiMediaType> { ["text/html"] = new() },
+                            },
+                            ["302"] = new OpenApiResponse { Description = "A browser (Accept: text/html) without a session is sent to /hangfire/login." },
+                            ["401"] = ProblemResponse(document, "No or invalid key."),
+                            ["403"] = ProblemResponse(document, "The key may not open the dashboard."),
+                        },
                     },
                 },
-            },
-        };
+            };
+        }
         return Task.CompletedTask;
     }
 
-    internal static OpenApiSecurityRequirement Requirement(OpenApiDocument document) => new()
+    /// <summary>Either scheme authenticates: two requirement objects are alternatives (one object would demand both).</summary>
+    internal static List<OpenApiSecurityRequirement> Requirements(OpenApiDocument document) =>
+    [
+        new() { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] },
+        new() { [new OpenApiSecuritySchemeReference(HeaderScheme, document)] = [] },
+    ];
+
+    /// <summary>A response whose body is a problem details document.</summary>
+    internal static OpenApiResponse ProblemResponse(OpenApiDocument document, string description) => new()
     {
-        [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [],
-        [new OpenApiSecuritySchemeReference(HeaderScheme, document)] = [],
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(nameof(Microsoft.AspNetCore.Mvc.ProblemDetails), document) },
+        },
     };
 }
 
@@ -90,12 +113,49 @@ public sealed class ApiKeyOperationTransformer : IOpenApiOperationTransformer
         var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).Where(p => p is not null).ToList();
         if (policies.Count == 0) return Task.CompletedTask;
 
-        operation.Security = [ApiKeyDocumentTransformer.Requirement(context.Document!)];
+        operation.Security = ApiKeyDocumentTransformer.Requirements(context.Document!);
         var scopes = string.Join(", ", policies.Select(p => p!.Replace("scope:", "", StringComparison.Ordinal)));
         operation.Description = $"{operation.Description}{(string.IsNullOrEmpty(operation.Description) ? "" : " ")}Requires scope: {scopes}.".Trim();
         operation.Responses ??= new OpenApiResponses();
-        operation.Responses.TryAdd("401", new OpenApiResponse { Description = "Missing, invalid or revoked API key (problem details)." });
-        operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The key lacks the required scope (problem details)." });
+        operation.Responses.TryAdd("401", ApiKeyDocumentTransformer.ProblemResponse(context.Document!, "Missing, invalid, revoked or ambiguous API key."));
+        operation.Responses.TryAdd("403", ApiKeyDocumentTransformer.ProblemResponse(context.Document!, "The key lacks the required scope."));
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Describes our problem details as they are sent: the RFC 9457 members plus the extensions every problem may carry
+/// (<c>traceId</c>; for a rejected batch <c>errors</c>, <c>errorCount</c>, <c>errorsTruncated</c>), and open to further
+/// extension members as RFC 9457 allows, where the generated schema forbade any.
+/// </summary>
+public sealed class ProblemDetailsSchemaTransformer : IOpenApiSchemaTransformer
+{
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonTypeInfo.Type != typeof(Microsoft.AspNetCore.Mvc.ProblemDetails)) return Task.CompletedTask;
+        schema.AdditionalPropertiesAllowed = true;
+        schema.AdditionalProperties = null;
+        schema.Description = "RFC 9457 problem details.";
+        schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+        schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Identifies the request in our logs." };
+        schema.Properties["errors"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Array,
+            Description = "Every error of a rejected request or batch (up to Ingestion:MaxReportedErrors): the item's 0-based index (-1 for the body or request as a whole), the field, and why.",
+            Items = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Required = new HashSet<string> { "index", "field", "message" },
+                Properties = new Dictionary<string, IOpenApiSchema>
+                {
+                    ["index"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+                    ["field"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    ["message"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                },
+            },
+        };
+        schema.Properties["errorCount"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "How many errors were found in all." };
+        schema.Properties["errorsTruncated"] = new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "Whether 'errors' lists fewer than were found." };
         return Task.CompletedTask;
     }
 }
