@@ -266,7 +266,8 @@ public sealed class CommandLineTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = await CommandLine.RunAsync(args, stdout, stderr);
+        // A deadline, so that a regression that lets a bad command line through fails the test instead of serving forever.
+        var code = await CommandLine.RunAsync(args, stdout, stderr).WaitAsync(TimeSpan.FromMinutes(1));
         return (code, stdout.ToString(), stderr.ToString());
     }
 }
