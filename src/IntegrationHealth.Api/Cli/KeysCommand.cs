@@ -91,6 +91,7 @@ internal static class KeysCommand
         return builder.Build();
     }
 
+    /// <summary>Whether <paramref name="text"/> is a tenant slug: lower-case ASCII letters, digits and '-', 1 to 100 characters.</summary>
     internal static bool IsSlug(string text) =>
         text.Length is > 0 and <= 100 && text.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 }
