@@ -1,234 +1,149 @@
-using IntegrationHealth.Web.Authentication;
-using IntegrationHealth.Web.Http;
-using IntegrationHealth.Ingestion;
-using IntegrationHealth.Data;
-using IntegrationHealth.Api.Hosting;
-using IntegrationHealth.Data.Entities;
-using IntegrationHealth.Demo;
-using Microsoft.EntityFrameworkCore;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 
 namespace IntegrationHealth.Api.Cli;
 
 /// <summary>
-/// The program's verbs. <c>serve</c> (default) and <c>jobs</c> run the service; <c>demo</c> seeds a demo world and
-/// serves it; <c>simulate</c> sends live traffic to a running instance; <c>keys create</c> issues an API key.
-/// Exit codes: 0 success, 1 failure, 2 bad arguments.
+/// The program's command line, parsed by System.CommandLine. <c>serve</c> (default) and <c>jobs</c> run the service;
+/// <c>demo</c> seeds a demo world and serves it; <c>simulate</c> sends live traffic to a running instance;
+/// <c>keys create</c> issues an API key. Host settings (ASP.NET configuration) may follow a verb's options; see
+/// <see cref="HostSettings"/>. Exit codes: <see cref="Success"/>, <see cref="Failure"/> (including configuration
+/// errors, shown as <c>error: message</c>), <see cref="BadArguments"/>.
 /// </summary>
 public static class CommandLine
 {
-    public const string DemoAdminKeyName = "demo admin (created by 'demo')";
+    /// <summary>Exit code: the command succeeded.</summary>
+    public const int Success = 0;
 
-    private static readonly Dictionary<string, IReadOnlySet<string>> VerbOptions = new()
-    {
-        ["serve"] = new HashSet<string>(),
-        ["jobs"] = new HashSet<string>(),
-        ["help"] = new HashSet<string>(),
-        ["keys create"] = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "tenant", "scope", "name" },
-        ["demo"] = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "accounts", "seed", "days" },
-        ["simulate"] = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "target", "key", "rate", "duration", "batch", "accounts", "workers", "seed" },
-    };
+    /// <summary>Exit code: the command failed, e.g. a configuration error or failed requests.</summary>
+    public const int Failure = 1;
 
-    public const string Usage = """
-        Usage: IntegrationHealth.Api [command] [command options] [host settings]
+    /// <summary>Exit code: bad arguments (unknown command or option, missing or out-of-range value).</summary>
+    public const int BadArguments = 2;
 
-        Commands:
-          serve                     Run the service (default). Roles from configuration 'Roles' (Web,Jobs).
-          jobs                      Run only the Hangfire job server (no HTTP); pair with 'serve --Roles Web'.
-          demo [--accounts N] [--seed S] [--days D]
-                                    Migrate, seed a demo world if empty (progress on stderr), print an admin key
-                                    for tenant 'demo' the first time, then serve.
-          simulate --target URL --key KEY [--rate N/s] [--duration S] [--batch N] [--accounts N] [--workers N] [--seed S]
-                                    Send live demo traffic to a running instance and print a report.
-          keys create --tenant SLUG --scope ingest|read|admin[,...] [--name NAME]
-                                    Create an API key (and the tenant if missing); the key is printed once.
+    private const string ExitCodesHelp = "Exit codes: 0 success, 1 failure (including configuration errors), 2 bad arguments.";
 
-        Host settings follow the command options, e.g. --urls http://127.0.0.1:5080 --Database:Provider postgres
-          --Database:ConnectionString "Host=...;Database=...". See CONFIGURATION.md for every setting.
-        """;
+    // No response files (a value such as '@home' stays a value) and no bundling of single-letter options (there are none).
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null, EnablePosixBundling = false };
 
     /// <summary>Runs the command line; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
-        CommandLineArguments parsed;
+        var result = Parse(args);
+
+        var errors = result.Errors.Select(e => e.Message).ToList();
+        // Host settings matter only when the command itself runs (not for --help, --version or a directive).
+        if (result.Action is ParseErrorAction || result.Action == result.CommandResult.Command.Action)
+        {
+            if (HostSettings.Validate(result) is { } hostError) errors.Add(hostError);
+        }
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
+            {
+                await stderr.WriteLineAsync($"error: {error}");
+            }
+            await stderr.WriteLineAsync();
+            // The failing command's help, on stderr: stdout stays for results.
+            Parse([.. CommandWords(result.CommandResult), "--help"]).Invoke(new InvocationConfiguration { Output = stderr, Error = stderr });
+            return BadArguments;
+        }
+
         try
         {
-            parsed = CommandLineArguments.Parse(args, verb => VerbOptions.GetValueOrDefault(verb));
-            if (parsed.Verb == "help")
+            return await result.InvokeAsync(new InvocationConfiguration
             {
-                await stdout.WriteLineAsync(Usage);
-                return 0;
-            }
-            return parsed.Verb switch
-            {
-                "serve" => await ServeAsync(parsed),
-                "jobs" => await JobsAsync(parsed),
-                "keys create" => await CreateKeyAsync(parsed, stdout, stderr),
-                "demo" => await DemoAsync(parsed, stdout, stderr),
-                "simulate" => await SimulateAsync(parsed, stdout, stderr),
-                _ => throw new UsageException($"Unknown command '{parsed.Verb}'."),
-            };
-        }
-        catch (UsageException ex)
-        {
-            await stderr.WriteLineAsync($"error: {ex.Message}");
-            await stderr.WriteLineAsync();
-            await stderr.WriteLineAsync(Usage);
-            return 2;
+                Output = stdout,
+                Error = stderr,
+                // Failures below are reported here; the hosts handle Ctrl+C and SIGTERM themselves.
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            });
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             // Configuration mistakes (unknown provider, missing connection string, bad Roles): a message, not a stack trace.
             await stderr.WriteLineAsync($"error: {ex.Message}");
-            return 1;
+            return Failure;
         }
     }
 
-    private static async Task<int> ServeAsync(CommandLineArguments args)
-    {
-        // The same sources, in the same order, as the host will read: so Roles set in any of them decides here too.
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine(args.HostArgs)
-            .Build();
-        var roles = HostRolesParser.From(configuration);
-        if (!roles.HasFlag(HostRoles.Web)) return await JobsAsync(args);
-        await using var app = ApiHost.BuildWeb(args.HostArgs);
-        HostLog.Starting(app.Logger, roles.ToString());
-        await app.RunAsync();
-        return 0;
-    }
+    /// <summary>Parses <paramref name="args"/> against <see cref="CreateRootCommand"/>, without running anything.</summary>
+    internal static ParseResult Parse(string[] args) => CreateRootCommand().Parse(args, Parsing);
 
-    private static async Task<int> JobsAsync(CommandLineArguments args)
+    /// <summary>The root command: <c>serve</c> when no verb is given, and every verb as a sub-command.</summary>
+    internal static RootCommand CreateRootCommand()
     {
-        using var host = ApiHost.BuildJobs(args.HostArgs);
-        await host.RunAsync();
-        return 0;
-    }
-
-    private static async Task<int> CreateKeyAsync(CommandLineArguments args, TextWriter stdout, TextWriter stderr)
-    {
-        var tenant = args.Require("tenant").Trim();
-        if (!IsSlug(tenant)) throw new UsageException("--tenant must be a slug: lower-case letters, digits and '-', up to 100 characters.");
-        var scopes = WireNames.ParseScopeList(args.Require("scope"))
-            ?? throw new UsageException("--scope must list ingest, read and/or admin, comma-separated.");
-        var name = args.Get("name");
-
-        using var host = BuildToolHost(args.HostArgs);
-        await StoreMigrator.MigrateAsync(host.Services);
-        var issuer = host.Services.GetRequiredService<ApiKeyIssuer>();
-        var tenantRow = await issuer.EnsureTenantAsync(tenant);
-        var issued = await issuer.CreateAsync(tenantRow.Id, scopes, name);
-        await stderr.WriteLineAsync($"Created API key {issued.Entity.Id} for tenant '{tenant}' with scopes {string.Join(",", WireNames.Of(scopes))}. " +
-            "It is shown once; store it now:");
-        await stdout.WriteLineAsync(issued.Key);
-        return 0;
-    }
-
-    private static async Task<int> DemoAsync(CommandLineArguments args, TextWriter stdout, TextWriter stderr)
-    {
-        var world = new DemoWorldOptions
+        var root = new RootCommand("IntegrationHealth: per-account integration telemetry and the decisions built on it. With no command: serve.")
         {
-            Accounts = args.GetInt("accounts", 500, 1, 1_000_000),
-            Seed = args.GetInt("seed", 42, int.MinValue, int.MaxValue),
-            Days = args.GetInt("days", 60, 1, 365),
+            ServeCommand.Create(),
+            JobsCommand.Create(),
+            DemoCommand.Create(),
+            SimulateCommand.Create(),
+            KeysCommand.Create(),
+            HelpCommand(),
         };
-        await using var app = ApiHost.BuildWeb(args.HostArgs);
-        await StoreMigrator.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
-
-        await stderr.WriteLineAsync($"Seeding the demo world ({world.Accounts} accounts, seed {world.Seed}, {world.Days} days) unless it exists…");
-        using (var bar = ConsoleProgressBar.ForStandardError())
-        {
-            var seeded = await DemoSeeder.SeedIfEmptyAsync(app.Services, world, bar, app.Lifetime.ApplicationStopping);
-            bar.Dispose(); // finish the bar's line before the next message (disposing twice is harmless)
-            await stderr.WriteLineAsync(seeded ? "Demo world seeded." : "Demo world already present; not seeded again.");
-        }
-
-        var key = await EnsureDemoAdminKeyAsync(app.Services, world.TenantKey);
-        if (key is not null)
-        {
-            await stdout.WriteLineAsync($"Admin API key for tenant '{world.TenantKey}' (shown once, store it now): {key}");
-        }
-        else
-        {
-            await stdout.WriteLineAsync($"The demo admin key was printed on the first run; create another with: keys create --tenant {world.TenantKey} --scope admin");
-        }
-        await app.RunAsync();
-        return 0;
+        root.TreatUnmatchedTokensAsErrors = false; // host settings for the default 'serve'; see HostSettings
+        root.SetAction((result, _) => ServeCommand.RunAsync(HostSettings.Of(result)));
+        var help = root.Options.OfType<HelpOption>().Single(); // recursive: the same option serves every sub-command
+        help.Action = new HelpWithHostSettings((HelpAction)help.Action!);
+        return root;
     }
 
-    /// <summary>Creates the demo tenant's admin key unless one was created before; returns the secret or null.</summary>
-    internal static async Task<string?> EnsureDemoAdminKeyAsync(IServiceProvider services, string tenantKey)
+    /// <summary>The words naming the command of <paramref name="result"/>, without the program's name, e.g. <c>keys create</c>.</summary>
+    internal static List<string> CommandWords(CommandResult result)
     {
-        var issuer = services.GetRequiredService<ApiKeyIssuer>();
-        var tenant = await issuer.EnsureTenantAsync(tenantKey);
-        var dbFactory = services.GetRequiredService<IDbContextFactory<IntegrationHealthDbContext>>();
-        await using (var db = await dbFactory.CreateDbContextAsync())
+        var words = new List<string>();
+        for (var r = result; r.Parent is CommandResult parent; r = parent)
         {
-            if (await db.ApiKeys.AnyAsync(k => k.TenantId == tenant.Id && k.Name == DemoAdminKeyName)) return null;
+            words.Insert(0, r.Command.Name);
         }
-        return (await issuer.CreateAsync(tenant.Id, ApiKeyScopes.Admin, DemoAdminKeyName)).Key;
+        return words;
     }
 
-    private static async Task<int> SimulateAsync(CommandLineArguments args, TextWriter stdout, TextWriter stderr)
+    /// <summary>The words naming the command of <paramref name="result"/>, e.g. <c>keys create</c>, or the program's name.</summary>
+    internal static string CommandPath(CommandResult result) =>
+        CommandWords(result) is { Count: > 0 } words ? string.Join(' ', words) : result.Command.Name;
+
+    /// <summary><c>help [command]</c>: the help of the root or of the named command, as the old parser accepted it
+    /// (hidden: <c>--help</c> is the documented way).</summary>
+    private static Command HelpCommand()
     {
-        var targetText = args.Require("target");
-        if (!Uri.TryCreate(targetText, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
-            throw new UsageException($"--target must be an absolute http(s) URL (was '{targetText}').");
-        if (args.HostArgs.Length > 0) throw new UsageException($"Unknown option '{args.HostArgs[0]}' for simulate.");
-        var options = new SimulationOptions
+        var words = new Argument<string[]>("command") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("help", "Show help and usage information.") { words };
+        command.Hidden = true;
+        command.SetAction(result => Parse([.. result.GetValue(words) ?? [], "--help"]).Invoke(new InvocationConfiguration
         {
-            Target = target,
-            ApiKey = args.Require("key"),
-            Rate = args.GetRate("rate", 1000),
-            Duration = args.GetDuration("duration", TimeSpan.FromSeconds(30)),
-            BatchSize = args.GetInt("batch", 1000, 1, 10_000),
-            Accounts = args.GetInt("accounts", 50, 1, 100_000),
-            Workers = args.GetInt("workers", 4, 1, 64),
-            Seed = args.GetInt("seed", 42, int.MinValue, int.MaxValue),
-        };
-        try
-        {
-            options.Validate();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new UsageException(ex.Message);
-        }
-
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-        SimulationReport report;
-        using (var bar = ConsoleProgressBar.ForStandardError())
-        {
-            report = await TrafficSimulator.RunAsync(options, bar, stop.Token);
-        }
-        await stdout.WriteLineAsync(
-            $"Sent {report.EventsSent:N0} events in {report.Elapsed.TotalSeconds:N1} s: {report.Accepted:N0} accepted " +
-            $"({report.AcceptedPerSecond:N0}/s), {report.Duplicates:N0} duplicates, {report.FailedRequests:N0} failed requests.");
-        if (report.FirstError is { } error) await stdout.WriteLineAsync($"First error: {error}");
-        return report.FailedRequests == 0 ? 0 : 1;
+            Output = result.InvocationConfiguration.Output,
+            Error = result.InvocationConfiguration.Error,
+        }));
+        return command;
     }
 
-    /// <summary>A host with the store and key issuing only, logging warnings to stderr (stdout carries the result).</summary>
-    private static IHost BuildToolHost(string[] hostArgs)
+    /// <summary>System.CommandLine's help, then a note on host settings for the commands that take them.</summary>
+    private sealed class HelpWithHostSettings(HelpAction help) : SynchronousCommandLineAction
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddIntegrationHealthStore(builder.Configuration);
-        builder.Services.AddMemoryCache();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
-        builder.Services.AddSingleton<ApiKeyAuthenticator>();
-        builder.Services.AddSingleton<ApiKeyIssuer>();
-        return builder.Build();
-    }
+        public override bool ClearsParseErrors => help.ClearsParseErrors;
 
-    internal static bool IsSlug(string text) =>
-        text.Length is > 0 and <= 100 && text.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+        public override int Invoke(ParseResult parseResult)
+        {
+            var code = help.Invoke(parseResult);
+            var command = parseResult.CommandResult.Command;
+            var output = parseResult.InvocationConfiguration.Output;
+            if (command is RootCommand || (HostSettings.AreAcceptedBy(command) && command.Subcommands.Count == 0))
+            {
+                output.WriteLine(HostSettings.HelpText);
+            }
+            if (command is RootCommand)
+            {
+                output.WriteLine(ExitCodesHelp);
+                output.WriteLine();
+            }
+            return code;
+        }
+    }
 }

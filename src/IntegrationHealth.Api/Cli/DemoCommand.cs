@@ -1,0 +1,78 @@
+using System.CommandLine;
+using IntegrationHealth.Web.Authentication;
+using IntegrationHealth.Api.Hosting;
+using IntegrationHealth.Data;
+using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Demo;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHealth.Api.Cli;
+
+/// <summary>
+/// <c>demo [--accounts N] [--seed S] [--days D]</c>: migrates, seeds a demo world unless present (progress on stderr),
+/// prints an admin key for tenant <c>demo</c> the first time, then serves.
+/// </summary>
+internal static class DemoCommand
+{
+    /// <summary>The name of the admin key <c>demo</c> creates, so later runs know it exists.</summary>
+    public const string DemoAdminKeyName = "demo admin (created by 'demo')";
+
+    /// <summary>The <c>demo</c> command; host settings may follow its options.</summary>
+    public static Command Create()
+    {
+        var accounts = OptionValues.Integer("--accounts", "Accounts in the demo world.", 500, 1, 1_000_000);
+        var seed = OptionValues.Integer("--seed", "Random seed of the demo world.", 42);
+        var days = OptionValues.Integer("--days", "Days of history to simulate.", 60, 1, 365);
+        var command = new Command("demo",
+            "Migrate, seed a demo world if empty (progress on stderr), print an admin key for tenant 'demo' the first time, then serve.")
+        {
+            accounts,
+            seed,
+            days,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((result, _) => RunAsync(
+            new DemoWorldOptions { Accounts = result.GetValue(accounts), Seed = result.GetValue(seed), Days = result.GetValue(days) },
+            HostSettings.Of(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(DemoWorldOptions world, string[] hostArgs, TextWriter stdout, TextWriter stderr)
+    {
+        await using var app = ApiHost.BuildWeb(hostArgs);
+        await StoreMigrator.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
+
+        await stderr.WriteLineAsync($"Seeding the demo world ({world.Accounts} accounts, seed {world.Seed}, {world.Days} days) unless it exists…");
+        using (var bar = ConsoleProgressBar.ForStandardError())
+        {
+            var seeded = await DemoSeeder.SeedIfEmptyAsync(app.Services, world, bar, app.Lifetime.ApplicationStopping);
+            bar.Dispose(); // finish the bar's line before the next message (disposing twice is harmless)
+            await stderr.WriteLineAsync(seeded ? "Demo world seeded." : "Demo world already present; not seeded again.");
+        }
+
+        var key = await EnsureDemoAdminKeyAsync(app.Services, world.TenantKey);
+        if (key is not null)
+        {
+            await stdout.WriteLineAsync($"Admin API key for tenant '{world.TenantKey}' (shown once, store it now): {key}");
+        }
+        else
+        {
+            await stdout.WriteLineAsync($"The demo admin key was printed on the first run; create another with: keys create --tenant {world.TenantKey} --scope admin");
+        }
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>Creates the demo tenant's admin key unless one was created before; returns the secret or null.</summary>
+    internal static async Task<string?> EnsureDemoAdminKeyAsync(IServiceProvider services, string tenantKey)
+    {
+        var issuer = services.GetRequiredService<ApiKeyIssuer>();
+        var tenant = await issuer.EnsureTenantAsync(tenantKey);
+        var dbFactory = services.GetRequiredService<IDbContextFactory<IntegrationHealthDbContext>>();
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            if (await db.ApiKeys.AnyAsync(k => k.TenantId == tenant.Id && k.Name == DemoAdminKeyName)) return null;
+        }
+        return (await issuer.CreateAsync(tenant.Id, ApiKeyScopes.Admin, DemoAdminKeyName)).Key;
+    }
+}
