@@ -13,16 +13,18 @@ public static class StoreMigrator
     /// connection open, so a file this call creates gets 16 KB pages before WAL fixes its page size.
     /// On PostgreSQL it afterwards moves identity sequences past seeded rows.
     /// </summary>
-    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    /// <returns>The ids of the migrations applied, oldest first; empty when the schema was current.</returns>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(services);
         var factory = services.GetRequiredService<IDbContextFactory<IntegrationHealthDbContext>>();
         await using var context = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await MigrateAsync(context, cancellationToken).ConfigureAwait(false);
+        return await MigrateAsync(context, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Applies pending migrations through <paramref name="context"/> (see the other overload).</summary>
-    public static async Task MigrateAsync(IntegrationHealthDbContext context, CancellationToken cancellationToken = default)
+    /// <returns>The ids of the migrations applied, oldest first; empty when the schema was current.</returns>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(IntegrationHealthDbContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         var provider = context.StoreProvider;
@@ -31,6 +33,9 @@ public static class StoreMigrator
             await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
         }
 
+        // Read before migrating, for the caller's log; with several processes starting at once another may apply some of
+        // these first (EF's migration lock serialises them), which only makes the list an upper bound.
+        var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
         await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
 
         if (provider == StoreProvider.Postgres)
@@ -41,5 +46,7 @@ public static class StoreMigrator
                 "SELECT setval(pg_get_serial_sequence('providers', 'id'), GREATEST((SELECT MAX(id) FROM providers), 1))",
                 cancellationToken).ConfigureAwait(false);
         }
+
+        return pending;
     }
 }

@@ -40,7 +40,9 @@ internal static class DemoCommand
     private static async Task<int> RunAsync(DemoWorldOptions world, string[] hostArgs, TextWriter stdout, TextWriter stderr)
     {
         await using var app = ApiHost.BuildWeb(hostArgs);
-        await StoreMigrator.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
+        // Migrated here, before seeding, so the log says so in that order (the start-up migration then finds nothing to do).
+        await DatabaseMigrationService.MigrateAndLogAsync(app.Services, app.Services.GetRequiredService<ILogger<DatabaseMigrationService>>(),
+            app.Lifetime.ApplicationStopping);
 
         await stderr.WriteLineAsync($"Seeding the demo world ({world.Accounts} accounts, seed {world.Seed}, {world.Days} days) unless it exists…");
         using (var bar = ConsoleProgressBar.ForStandardError())
@@ -57,7 +59,9 @@ internal static class DemoCommand
         }
         else
         {
-            await stdout.WriteLineAsync($"The demo admin key was printed on the first run; create another with: keys create --tenant {world.TenantKey} --scope admin");
+            await stdout.WriteLineAsync("The demo admin key was printed on the first run; create another with:");
+            await stdout.WriteLineAsync("  " + HostSettings.SelfInvocation(
+                ["keys", "create", "--tenant", world.TenantKey, "--scope", "admin", .. HostSettings.StoreSettings(hostArgs)]));
         }
         await app.RunAsync();
         return 0;

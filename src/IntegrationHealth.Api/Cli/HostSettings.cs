@@ -61,4 +61,37 @@ internal static class HostSettings
         }
         return null;
     }
+
+    /// <summary>
+    /// The host settings of <paramref name="hostArgs"/> that choose the store (<c>--Database:…</c>, in either
+    /// <c>--key value</c> or <c>--key=value</c> form), so a printed follow-up command acts on the same database.
+    /// </summary>
+    public static IEnumerable<string> StoreSettings(string[] hostArgs)
+    {
+        for (var i = 0; i < hostArgs.Length; i++)
+        {
+            if (!hostArgs[i].StartsWith("--Database:", StringComparison.OrdinalIgnoreCase)) continue;
+            yield return hostArgs[i];
+            if (!hostArgs[i].Contains('=', StringComparison.Ordinal) && i + 1 < hostArgs.Length && !hostArgs[i + 1].StartsWith("--", StringComparison.Ordinal))
+                yield return hostArgs[++i];
+        }
+    }
+
+    /// <summary>
+    /// How to run this program again from a shell: the apphost's path, or <c>dotnet</c> with the entry assembly when the
+    /// process is the dotnet host (as under <c>dotnet IntegrationHealth.Api.dll</c>), each argument quoted for sh.
+    /// </summary>
+    public static string SelfInvocation(params IEnumerable<string> arguments)
+    {
+        var process = Environment.ProcessPath ?? "IntegrationHealth.Api";
+        IEnumerable<string> command = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
+            ? [process, System.Reflection.Assembly.GetEntryAssembly()?.Location ?? "IntegrationHealth.Api.dll"]
+            : [process];
+        return string.Join(' ', command.Concat(arguments).Select(Quote));
+    }
+
+    private static string Quote(string argument) =>
+        argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=,@+".Contains(c))
+            ? argument
+            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -14,8 +14,16 @@ public sealed class DatabaseMigrationService(IServiceProvider services, IOptions
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.MigrateOnStartup) return;
-        await StoreMigrator.MigrateAsync(services, cancellationToken);
-        HostLog.DatabaseMigrated(logger, options.Value.StoreProvider.ToString());
+        await MigrateAndLogAsync(services, logger, cancellationToken);
+    }
+
+    /// <summary>Applies pending migrations and logs what was applied (or that the schema was current).</summary>
+    public static async Task MigrateAndLogAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
+    {
+        var applied = await StoreMigrator.MigrateAsync(services, cancellationToken);
+        var provider = services.GetRequiredService<DatabaseOptions>().StoreProvider.ToString();
+        if (applied.Count > 0) HostLog.DatabaseMigrated(logger, provider, applied.Count, applied[^1]);
+        else HostLog.DatabaseUpToDate(logger, provider);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -209,14 +209,19 @@ public static class DemoSeeder
         return DemoCatalog.Providers.Select(p => existing[p.Key].Id).ToArray();
     }
 
+    /// <summary>Progress stage of the telemetry, counted in simulated days: the number of days is known exactly up
+    /// front, the number of events only once they are generated, and a total that grows mid-run is no progress bar.</summary>
+    public const string TelemetryStage = "telemetry (days)";
+
     private static async Task WriteTelemetryAsync(ITelemetryWriter writer, DemoWorld world, DemoStoreIds ids,
         IProgress<DemoProgress>? progress, CancellationToken ct)
     {
-        var estimate = DemoEventStream.EstimateCount(world);
-        progress?.Report(new DemoProgress("telemetry", 0, estimate));
+        progress?.Report(new DemoProgress(TelemetryStage, 0, world.Days));
         var batchSize = world.Options.BatchSize;
         // Generation runs one batch-queue ahead of the writer: the two overlap on two cores, memory stays bounded.
-        var channel = Channel.CreateBounded<List<TelemetryEvent>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        // Each batch carries how many days were complete when it was cut, which is what the writer reports once stored.
+        var channel = Channel.CreateBounded<(List<TelemetryEvent> Events, int DaysComplete)>(
+            new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = Task.Run(async () =>
         {
@@ -230,15 +235,12 @@ public static class DemoSeeder
                         batch.Add(ids.ToTelemetryEvent(e));
                         if (batch.Count == batchSize)
                         {
-                            await channel.Writer.WriteAsync(batch, cts.Token).ConfigureAwait(false);
+                            await channel.Writer.WriteAsync((batch, day), cts.Token).ConfigureAwait(false);
                             batch = new List<TelemetryEvent>(batchSize);
                         }
                     }
                 }
-                if (batch.Count > 0)
-                {
-                    await channel.Writer.WriteAsync(batch, cts.Token).ConfigureAwait(false);
-                }
+                await channel.Writer.WriteAsync((batch, world.Days), cts.Token).ConfigureAwait(false);
                 channel.Writer.Complete();
             }
             catch (Exception ex)
@@ -247,17 +249,15 @@ public static class DemoSeeder
             }
         }, cts.Token);
 
-        long written = 0;
         var sinceReport = Stopwatch.StartNew();
         try
         {
-            await foreach (var batch in channel.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
+            await foreach (var (batch, daysComplete) in channel.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
             {
-                await writer.WriteAsync(batch, cts.Token).ConfigureAwait(false);
-                written += batch.Count;
-                if (sinceReport.ElapsedMilliseconds >= 250)
+                if (batch.Count > 0) await writer.WriteAsync(batch, cts.Token).ConfigureAwait(false);
+                if (sinceReport.ElapsedMilliseconds >= 250 || daysComplete == world.Days)
                 {
-                    progress?.Report(new DemoProgress("telemetry", written, Math.Max(estimate, written)));
+                    progress?.Report(new DemoProgress(TelemetryStage, daysComplete, world.Days));
                     sinceReport.Restart();
                 }
             }
@@ -267,7 +267,6 @@ public static class DemoSeeder
             await cts.CancelAsync().ConfigureAwait(false);
             await producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        progress?.Report(new DemoProgress("telemetry", written, written));
     }
 
     /// <summary>Best-effort undo of a failed or cancelled seeding: removes the tenant's accounts, which cascades to

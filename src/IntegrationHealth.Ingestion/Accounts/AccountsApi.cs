@@ -34,8 +34,9 @@ public static class AccountsApi
         api.MapGet("/{externalId}/events", ListAccountEvents)
             .RequireAuthorization(ApiPolicies.Read)
             .WithName("ListAccountEvents")
-            .WithSummary("List an account's telemetry events, newest first")
-            .WithDescription("Filters: from (inclusive) and to (exclusive) as ISO 8601 instants, kind, limit (1-1000, default 100).")
+            .WithSummary("List an account's telemetry events, newest first, paged by cursor")
+            .WithDescription("Filters: from (inclusive) and to (exclusive) as ISO 8601 instants, kind, limit (1-1000, default 100). " +
+                "Pass nextCursor as ?cursor= (with the same filters) for the next page; null on the last.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -65,12 +66,14 @@ public static class AccountsApi
         return account is null ? Problems.NotFound($"No account '{externalId}'.") : TypedResults.Ok(ToView(account));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<EventView>>, ProblemHttpResult>> ListAccountEvents(
+    public static async Task<Results<Ok<Page<EventView>>, ProblemHttpResult>> ListAccountEvents(
         HttpContext context, [AsParameters] IngestionServices services, string externalId,
-        DateTimeOffset? from, DateTimeOffset? to, string? kind, int? limit)
+        DateTimeOffset? from, DateTimeOffset? to, string? kind, int? limit, string? cursor)
     {
         var take = limit ?? Paging.DefaultLimit;
         if (take is < 1 or > Paging.MaxLimit) return Problems.BadRequest($"'limit' must be from 1 to {Paging.MaxLimit}.");
+        EventCursor? after = null;
+        if (cursor is not null && (after = EventCursor.Parse(cursor)) is null) return Problems.BadRequest("'cursor' is not a cursor this API returned.");
         TelemetryKind? kindFilter = null;
         if (kind is not null && (kindFilter = WireNames.ParseKind(kind)) is null)
             return Problems.BadRequest($"'kind' must be one of {WireNames.Describe(WireNames.Kinds)}.");
@@ -97,7 +100,17 @@ public static class AccountsApi
             query = query.Where(e => e.OccurredAt < toUtc);
         }
         if (kindFilter is { } k) query = query.Where(e => e.Kind == k);
-        var events = await query.OrderByDescending(e => e.OccurredAt).ThenBy(e => e.Id).Take(take).ToListAsync(ct);
+        if (after is { } c)
+        {
+            var before = c.OccurredAt;
+            query = query.Where(e => e.OccurredAt <= before);
+        }
+        // Newest first; rows at the cursor's instant come first under "<=", so skipping the ones already returned there
+        // continues exactly where the previous page stopped (ids order the rows within one instant).
+        var events = await query.OrderByDescending(e => e.OccurredAt).ThenBy(e => e.Id)
+            .Skip(after?.SeenAtInstant ?? 0).Take(take + 1).ToListAsync(ct);
+        var more = events.Count > take;
+        if (more) events.RemoveAt(events.Count - 1);
 
         var catalogue = await services.Providers.GetAsync(cancellationToken: ct);
         var connectionIds = events.Where(e => e.ConnectionId != null).Select(e => e.ConnectionId!.Value).Distinct().ToList();
@@ -107,13 +120,13 @@ public static class AccountsApi
                 .Where(c => c.TenantId == tenantId && connectionIds.Contains(c.Id))
                 .ToDictionaryAsync(c => c.Id, c => c.ExternalId, ct);
 
-        IReadOnlyList<EventView> views = [.. events.Select(e => new EventView(
+        List<EventView> views = [.. events.Select(e => new EventView(
             e.Id, WireNames.Of(e.Kind), StoredInstant.Utc(e.OccurredAt), externalId,
             catalogue.KeysById.GetValueOrDefault(e.ProviderId, "?"),
             e.ConnectionId is { } cid ? connections.GetValueOrDefault(cid) : null,
             e.Resource, WireNames.Of(e.Method), e.HttpStatus, e.LatencyMs, WireNames.Of(e.Outcome), WireNames.Of(e.ErrorClass),
             e.Records, e.RateLimitRemaining, e.RateLimitLimit, e.UserId))];
-        return TypedResults.Ok(views);
+        return TypedResults.Ok(new Page<EventView>(views, more ? EventCursor.After(after, events).ToString() : null));
     }
 
     private static AccountView ToView(Account a) =>

@@ -34,7 +34,7 @@ public sealed partial class DemoVerbTests
         // An account's telemetry: real events of several kinds.
         using (var events = await GetJsonAsync(http, "v1/accounts/acct-0001/events?limit=500", api))
         {
-            var list = events.RootElement.EnumerateArray().ToList();
+            var list = events.RootElement.GetProperty("items").EnumerateArray().ToList();
             Assert.NotEmpty(list);
             Assert.All(list, e =>
             {

@@ -96,6 +96,21 @@ public sealed class CompositionTests
     }
 
     [Fact]
+    public async Task MigrateAndLog_SecondRun_LogsUpToDateInsteadOfMigrated()
+    {
+        // Regression: demo migrated, seeded, then the start-up migration logged "Database migrated" after the seeding.
+        await using var database = TestDatabase.Sqlite();
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger<DatabaseMigrationService>();
+
+        await DatabaseMigrationService.MigrateAndLogAsync(database.Services, logger, CancellationToken.None);
+        await DatabaseMigrationService.MigrateAndLogAsync(database.Services, logger, CancellationToken.None);
+
+        var records = logger.Collector.GetSnapshot();
+        Assert.Equal([3001, 3003], records.Select(r => r.Id.Id));
+        Assert.Contains("migrations applied", records[0].Message);
+    }
+
+    [Fact]
     public async Task RecurringJobsRegistrar_AddsRegisteredJobsAndRemovesOnesNoFeatureRegisters()
     {
         var storage = NewStorage();

@@ -121,14 +121,48 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
 
         using var response = await client.PostAsync("/v1/events", TestHttp.Ndjson(events));
         await TestHttp.EnsureSuccessAsync(response);
-        var stored = await client.GetFromJsonAsync<JsonArray>("/v1/accounts/acct-1/events");
+        var stored = (await client.GetFromJsonAsync<JsonObject>("/v1/accounts/acct-1/events"))!["items"]!.AsArray();
 
-        var e0 = Assert.Single(stored!)!.AsObject();
+        var e0 = Assert.Single(stored)!.AsObject();
         Assert.Equal(id.ToString(), e0["id"]!.GetValue<string>());
         Assert.Equal("2025-06-01T10:00:00.25Z", e0["occurredAt"]!.GetValue<string>());
         Assert.Equal("conn-1", e0["connection"]!.GetValue<string>()); // implied: the account's only salesforce connection
         Assert.Equal("failure", e0["outcome"]!.GetValue<string>()); // defaulted from errorClass/status
         Assert.Equal(503, e0["status"]!.GetValue<int>());
+    }
+
+    [StoreFact]
+    public async Task ListAccountEvents_PagedByCursor_ReturnsEveryEventOnceNewestFirstAcrossTiesAtOneInstant()
+    {
+        using var client = await TenantClientAsync("paging");
+        var tie = DateTimeOffset.UtcNow.AddMinutes(-30);
+        var instants = new[] { tie.AddMinutes(5), tie, tie, tie, tie.AddMinutes(-5), tie.AddMinutes(-6), tie.AddMinutes(-7) };
+        var ids = instants.Select(_ => Guid.NewGuid()).ToArray();
+        var batch = TestEvents.Array([.. instants.Select((at, i) => (JsonNode)TestEvents.Valid("acct-2", id: ids[i], occurredAt: at)
+            .With(e => e["resource"] = "paging-test"))]);
+        await TestHttp.EnsureSuccessAsync(await client.PostAsync("/v1/events", TestHttp.Json(batch)));
+
+        var from = Uri.EscapeDataString(tie.AddMinutes(-8).ToString("O"));
+        var seen = new List<(Guid Id, DateTime At)>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = (await client.GetFromJsonAsync<JsonObject>(
+                $"/v1/accounts/acct-2/events?limit=2&from={from}{(cursor is null ? "" : "&cursor=" + cursor)}"))!;
+            var items = page["items"]!.AsArray().Where(e => e!["resource"]?.GetValue<string>() == "paging-test").ToList();
+            Assert.InRange(page["items"]!.AsArray().Count, 1, 2);
+            seen.AddRange(items.Select(e => (Guid.Parse(e!["id"]!.GetValue<string>()), e!["occurredAt"]!.GetValue<DateTime>().ToUniversalTime())));
+            cursor = page["nextCursor"]?.GetValue<string>();
+            pages++;
+        }
+        while (cursor is not null && pages < 20);
+
+        Assert.Null(cursor);
+        Assert.Equal(ids.Order(), seen.Select(s => s.Id).Order()); // every event once: none skipped or repeated at the tie
+        Assert.Equal(seen.Select(s => s.At).OrderDescending(), seen.Select(s => s.At)); // newest first
+        using var bad = await client.GetAsync("/v1/accounts/acct-2/events?cursor=bm90LWEtY3Vyc29y");
+        await TestHttp.AssertProblemAsync(bad, System.Net.HttpStatusCode.BadRequest);
     }
 
     [StoreFact]
