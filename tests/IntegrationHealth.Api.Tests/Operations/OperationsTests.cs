@@ -25,6 +25,8 @@ public sealed partial class OperationsTests(SeededHostFixture fixture) : IClassF
     {
         using var client = fixture.Host.Client();
         Assert.Equal("{\"status\":\"ready\"}", await client.GetStringAsync("/readyz"));
+        // Probes run every few seconds: the store check must not log a warning each time (it did: an unordered First).
+        Assert.DoesNotContain(fixture.Host.LogLines, l => l.Contains("[10103]", StringComparison.Ordinal) || l.Contains("'First'/'FirstOrDefault'", StringComparison.Ordinal));
     }
 
     [Fact]
