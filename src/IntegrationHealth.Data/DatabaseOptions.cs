@@ -19,7 +19,7 @@ public enum PostgresWriteMode
     /// stored already is written again as in <see cref="Unnest"/>, which skips the stored ids.</summary>
     Copy = 0,
 
-    /// <summary>Always one <c>INSERT … SELECT … FROM unnest(…) … ON CONFLICT (id) DO NOTHING</c> statement with one
+    /// <summary>Always one <c>INSERT … SELECT … FROM unnest(…) … ON CONFLICT (tenant_id, id) DO NOTHING</c> statement with one
     /// binary array parameter per column: one round trip per batch, whether or not it holds stored ids.</summary>
     Unnest = 1,
 }

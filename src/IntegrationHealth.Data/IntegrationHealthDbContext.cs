@@ -15,23 +15,26 @@ namespace IntegrationHealth.Data;
 /// (<c>.Date</c>, <c>.Hour</c>); bucket on the client or compare against bucket bounds. On PostgreSQL they are
 /// <c>uuid</c> and <c>timestamptz</c>. Enums are stored as small integers everywhere. Every table and column name is
 /// snake_case.</para>
-/// <para><b>Telemetry keys, and why not time partitions.</b> The telemetry primary key is the event id alone, on both
-/// providers. The write contract is "exactly once per id, across retries and concurrent writers" (see
+/// <para><b>Telemetry keys, and why not time partitions.</b> The telemetry primary key is <c>(tenant_id, id)</c> on both
+/// providers: event ids are chosen by each tenant's senders, so they are unique per tenant, not globally (with a global
+/// key, tenant B's event was dropped as a "duplicate" of tenant A's, and B learnt that A had used the id). The write
+/// contract is "exactly once per (tenant, id), across retries and concurrent writers" (see
 /// <see cref="Telemetry.ITelemetryWriter"/>). A time-partitioned PostgreSQL table must carry the partition key in every
-/// unique index, i.e. a key of <c>(occurred_at, id)</c>; it would dedup a retry only when the client resends the very
-/// same timestamp, and would silently store a second copy of an id sent with a corrected timestamp. A global
-/// <c>id</c> key is the only design that makes the contract a database guarantee (two writers racing on one id: the
-/// second waits on the first's uncommitted index entry, then skips it). The measured numbers in DESIGN.md show the
-/// cost is acceptable at our batch sizes: COPY with a uuid key alone runs at ~210k rows/s and the set-based
-/// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c> at ~46k new rows/s, so the uuid key is not the bottleneck until its
-/// index outgrows memory (roughly 36 bytes per event: ~30 M events per GB of cache). Secondary indexes are kept to the
+/// unique index, i.e. a key of <c>(tenant_id, occurred_at, id)</c>; it would dedup a retry only when the client resends
+/// the very same timestamp, and would silently store a second copy of an id sent with a corrected timestamp. A
+/// <c>(tenant_id, id)</c> key is the only design that makes the contract a database guarantee (two writers racing on one
+/// id: the second waits on the first's uncommitted index entry, then skips it). The measured numbers in DESIGN.md show
+/// the cost is acceptable at our batch sizes: COPY with a uuid key alone runs at ~210k rows/s and the set-based
+/// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c> at ~46k new rows/s, so the key is not the bottleneck until its
+/// index outgrows memory (roughly 40 bytes per event with the tenant id: ~27 M events per GB of cache). Within one
+/// tenant the key orders by id, so time-ordered ids still append. Secondary indexes are kept to the
 /// two the reads need, <c>(tenant_id, account_id, occurred_at)</c> and <c>(tenant_id, provider_id, occurred_at)</c>
 /// (the EF foreign-key index convention is switched off for the whole model; indexes are declared explicitly). The
 /// telemetry table has no foreign keys: ingestion resolves every id from the tenant's own rows first, and on
 /// PostgreSQL three foreign-key triggers nearly doubled the set-based insert (200k rows: 3.9 s vs 2.1 s). CHECK
 /// constraints (HTTP status range, non-negative latency and records, text lengths) still make a malformed row fail
-/// its batch. Batches are written sorted by id so each batch walks the key index in order. When volume outgrows
-/// memory, the step is a time-partitioned table plus a small per-day dedup key table, not a different ORM.</para>
+/// its batch. Batches are written sorted by (tenant, id) so each batch walks the key index in order. When volume
+/// outgrows memory, the step is a time-partitioned table plus a small per-day dedup key table, not a different ORM.</para>
 /// <para><b>SQLite write cost.</b> What a commit costs is the pages it dirties (one WAL frame each). Ids are stored in
 /// RFC 9562 byte order (<see cref="Sqlite.SqliteGuidBytesConverter"/>), so time-ordered UUIDv7 ids append at the right
 /// edge of the key index; random UUIDv4 ids dirty about one key-index page per event. Measured in 1,000-event commits

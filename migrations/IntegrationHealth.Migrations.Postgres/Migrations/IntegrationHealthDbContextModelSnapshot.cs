@@ -468,6 +468,10 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.TelemetryEvent", b =>
                 {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
                         .HasColumnName("id");
@@ -529,16 +533,12 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("resource");
 
-                    b.Property<int>("TenantId")
-                        .HasColumnType("integer")
-                        .HasColumnName("tenant_id");
-
                     b.Property<string>("UserId")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("user_id");
 
-                    b.HasKey("Id")
+                    b.HasKey("TenantId", "Id")
                         .HasName("pk_telemetry_events");
 
                     b.HasIndex("TenantId", "AccountId", "OccurredAt")

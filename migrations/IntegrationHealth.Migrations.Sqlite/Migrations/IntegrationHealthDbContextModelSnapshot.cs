@@ -451,6 +451,10 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.TelemetryEvent", b =>
                 {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
                     b.Property<byte[]>("Id")
                         .HasColumnType("BLOB")
                         .HasColumnName("id");
@@ -512,16 +516,12 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("resource");
 
-                    b.Property<int>("TenantId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("tenant_id");
-
                     b.Property<string>("UserId")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("user_id");
 
-                    b.HasKey("Id")
+                    b.HasKey("TenantId", "Id")
                         .HasName("pk_telemetry_events");
 
                     b.HasIndex("TenantId", "AccountId", "OccurredAt")

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace IntegrationHealth.Data.Configuration;
 
-/// <summary>The write-heavy telemetry table: narrow rows, key on the event id, two read indexes (see the
+/// <summary>The write-heavy telemetry table: narrow rows, key on (tenant, event id), two read indexes (see the
 /// DbContext remarks for the reasoning).</summary>
 internal sealed class TelemetryEventConfiguration(StoreProvider provider) : IEntityTypeConfiguration<TelemetryEvent>
 {
@@ -25,7 +25,8 @@ internal sealed class TelemetryEventConfiguration(StoreProvider provider) : IEnt
             t.HasCheckConstraint("ck_telemetry_events_resource", $"resource IS NULL OR length(resource) <= {StoreLengths.TelemetryText}");
             t.HasCheckConstraint("ck_telemetry_events_user_id", $"user_id IS NULL OR length(user_id) <= {StoreLengths.TelemetryText}");
         });
-        builder.HasKey(e => e.Id);
+        // Event ids are the tenant's own: two tenants may use one id, and neither may learn that the other did.
+        builder.HasKey(e => new { e.TenantId, e.Id });
         builder.Property(e => e.Id).ValueGeneratedNever();
         builder.Property(e => e.Resource).HasMaxLength(StoreLengths.TelemetryText);
         builder.Property(e => e.UserId).HasMaxLength(StoreLengths.TelemetryText);

@@ -47,7 +47,8 @@ public enum HttpMethodCode : byte
 /// </summary>
 public sealed class TelemetryEvent
 {
-    /// <summary>Client-supplied event id; a second event with the same id is a duplicate and is ignored.</summary>
+    /// <summary>Client-supplied event id, unique within the tenant: a second event of the tenant with the same id is a
+    /// duplicate and is ignored (another tenant's event with that id is not).</summary>
     public Guid Id { get; set; }
     /// <summary>UTC instant the event happened.</summary>
     public DateTime OccurredAt { get; set; }

@@ -7,8 +7,9 @@ public readonly record struct TelemetryWriteResult(int Accepted, int Duplicates)
 
 /// <summary>
 /// Writes batches of telemetry events in bulk (on PostgreSQL by binary COPY, or one <c>INSERT … FROM unnest(…)</c>
-/// statement, chosen by <c>Database:PostgresWriteMode</c>; by one prepared insert in one transaction on SQLite). A batch is atomic. An event whose id is already stored, or repeated earlier in the same batch, is a
-/// duplicate: it is skipped and counted, exactly once per id, also under concurrent writers.
+/// statement, chosen by <c>Database:PostgresWriteMode</c>; by one prepared insert in one transaction on SQLite). A batch is atomic. An event whose id is already stored for its tenant, or repeated for that tenant earlier in the same
+/// batch, is a duplicate: it is skipped and counted, exactly once per (tenant, id), also under concurrent writers. Ids
+/// are per tenant: another tenant's event with the same id is a different event.
 /// </summary>
 public interface ITelemetryWriter
 {

@@ -7,14 +7,14 @@ namespace IntegrationHealth.Data.Telemetry;
 /// <summary>
 /// PostgreSQL bulk writer, in one of two modes (<see cref="PostgresWriteMode"/>, <c>Database:PostgresWriteMode</c>):
 /// <list type="bullet">
-/// <item><see cref="PostgresWriteMode.Copy"/> (default): Npgsql binary COPY of the batch, sorted by id and without its
-/// in-batch repeats, straight into <c>telemetry_events</c>. A COPY is all-or-nothing, so when one of its ids is already
+/// <item><see cref="PostgresWriteMode.Copy"/> (default): Npgsql binary COPY of the batch, sorted by (tenant, id) and
+/// without its in-batch repeats, straight into <c>telemetry_events</c>. A COPY is all-or-nothing, so when one of its ids is already
 /// stored (the primary key reports a unique violation) nothing of it is kept, and the batch is written again by the
 /// <see cref="PostgresWriteMode.Unnest"/> statement, which skips the stored ids. New events, the normal case, cost
 /// exactly what a raw COPY costs; a retried batch costs one wasted COPY more.</item>
 /// <item><see cref="PostgresWriteMode.Unnest"/>: the batch travels as one binary array per column in a single statement
-/// <c>INSERT … SELECT DISTINCT ON (id) … FROM unnest(…) WITH ORDINALITY … ORDER BY id, ordinal ON CONFLICT (id) DO
-/// NOTHING</c>, one round trip per batch whatever it holds.</item>
+/// <c>INSERT … SELECT DISTINCT ON (tenant_id, id) … FROM unnest(…) WITH ORDINALITY … ORDER BY tenant_id, id, ordinal
+/// ON CONFLICT (tenant_id, id) DO NOTHING</c>, one round trip per batch whatever it holds.</item>
 /// </list>
 /// Either way the rows stored are the batch's accepted events, the rest are duplicates.
 /// </summary>
@@ -24,7 +24,7 @@ namespace IntegrationHealth.Data.Telemetry;
 /// Exactly-once under concurrency comes from the primary key: a writer inserting an id another open transaction has
 /// just inserted waits for that transaction, then (COPY) fails with a unique violation and falls back, or (INSERT)
 /// skips the row; if the other transaction rolled back, the row is written. Both paths write in id order
-/// (the COPY sorted by <see cref="TelemetryBatch.SortById"/>, the INSERT by its <c>ORDER BY id</c>), so two batches sharing ids take their key locks in the same order and can
+/// (the COPY sorted by <see cref="TelemetryBatch.SortByKey"/>, the INSERT by its <c>ORDER BY tenant_id, id</c>), so two batches sharing ids take their key locks in the same order and can
 /// wait for each other but never deadlock. The first of several events with one id in a batch wins, as on SQLite.
 /// </remarks>
 public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
@@ -38,11 +38,11 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
 
     private const string InsertSql =
         "INSERT INTO telemetry_events (" + Columns + ") " +
-        "SELECT DISTINCT ON (id) " + Columns + " FROM unnest(" +
+        "SELECT DISTINCT ON (tenant_id, id) " + Columns + " FROM unnest(" +
         "$1::uuid[], $2::timestamptz[], $3::integer[], $4::integer[], $5::integer[], $6::integer[], $7::smallint[], " +
         "$8::smallint[], $9::smallint[], $10::smallint[], $11::smallint[], $12::integer[], $13::integer[], $14::integer[], " +
         "$15::integer[], $16::text[], $17::text[]) WITH ORDINALITY AS b (" + Columns + ", ordinal) " +
-        "ORDER BY id, ordinal ON CONFLICT (id) DO NOTHING";
+        "ORDER BY tenant_id, id, ordinal ON CONFLICT (tenant_id, id) DO NOTHING";
 
     /// <summary>Npgsql write buffer of the writer's connections (see the constructor).</summary>
     internal const int CopyWriteBufferBytes = 256 * 1024;
@@ -112,7 +112,7 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
         {
             try
             {
-                var copied = await CopyAsync(connection, TelemetryBatch.SortById(events), cancellationToken).ConfigureAwait(false);
+                var copied = await CopyAsync(connection, TelemetryBatch.SortByKey(events), cancellationToken).ConfigureAwait(false);
                 return new TelemetryWriteResult(copied, events.Count - copied);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -145,7 +145,7 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
                 }
 
                 var e = sorted[i];
-                if (i > 0 && e.Id == sorted[i - 1].Id)
+                if (i > 0 && TelemetryBatch.SameKey(e, sorted[i - 1]))
                 {
                     continue;
                 }

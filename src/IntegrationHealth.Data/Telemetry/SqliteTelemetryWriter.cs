@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace IntegrationHealth.Data.Telemetry;
 
 /// <summary>
-/// SQLite bulk writer: one transaction and one prepared <c>INSERT … ON CONFLICT (id) DO NOTHING</c> whose parameters
+/// SQLite bulk writer: one transaction and one prepared <c>INSERT … ON CONFLICT (tenant_id, id) DO NOTHING</c> whose parameters
 /// are rebound for every row; the statement's change count tells accepted from duplicate.
 /// </summary>
 /// <remarks>
@@ -17,8 +17,8 @@ namespace IntegrationHealth.Data.Telemetry;
 /// its savepoint alone, so every batch stays atomic and its counts are its own, while the commit cost (roughly one
 /// WAL page per event for the random-key index) is paid once per group instead of once per batch.</para>
 /// <para>WAL checkpoints run on a background thread (<see cref="SqliteWalCheckpointer"/>), not inside a commit.</para>
-/// <para>Rows are written in key order (the id's RFC 9562 bytes) so each batch walks the key index once, in order;
-/// time-ordered (UUIDv7) ids then append at the index's right edge.</para>
+/// <para>Rows are written in key order (tenant, then the id's RFC 9562 bytes) so each batch walks the key index once,
+/// in order; time-ordered (UUIDv7) ids then append at the right edge of the tenant's part of the index.</para>
 /// </remarks>
 public sealed class SqliteTelemetryWriter : ITelemetryWriter
 {
@@ -29,7 +29,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         "INSERT INTO telemetry_events (id, occurred_at, tenant_id, account_id, provider_id, connection_id, kind, outcome, " +
         "error_class, method, http_status, latency_ms, records, rate_limit_remaining, rate_limit_limit, resource, user_id) " +
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) " +
-        "ON CONFLICT (id) DO NOTHING";
+        "ON CONFLICT (tenant_id, id) DO NOTHING";
 
     // One lock and one queue per database file, shared by every writer instance in the process.
     private static readonly ConcurrentDictionary<string, FileWriteQueue> Queues = new(StringComparer.Ordinal);
@@ -69,7 +69,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             return new TelemetryWriteResult(0, 0);
         }
 
-        var batch = new PendingBatch(TelemetryBatch.SortById(events), cancellationToken);
+        var batch = new PendingBatch(TelemetryBatch.SortByKey(events), cancellationToken);
         _queue.Pending.Enqueue(batch);
         Interlocked.Increment(ref _queue.Enqueued);
         while (!batch.Done.Task.IsCompleted)

@@ -27,18 +27,18 @@ internal static class TelemetryBatch
         _ => DateTime.SpecifyKind(value, DateTimeKind.Utc),
     };
 
-    /// <summary>The batch ordered by id in RFC 9562 byte order (the order of PostgreSQL's <c>uuid</c> and of the SQLite
-    /// key, see <see cref="SqliteGuidBytesConverter"/>); events with equal ids keep their batch order, so the first
-    /// occurrence comes first.</summary>
-    /// <remarks>Writing in key order walks each key index once, and two writers whose batches share ids take their key
+    /// <summary>The batch ordered by its key, (tenant, id), ids in RFC 9562 byte order (the order of PostgreSQL's
+    /// <c>uuid</c> and of the SQLite key, see <see cref="SqliteGuidBytesConverter"/>); events with equal keys keep their
+    /// batch order, so the first occurrence comes first.</summary>
+    /// <remarks>Writing in key order walks each key index once, and two writers whose batches share keys take their key
     /// locks in the same order, so they can wait for each other but never deadlock.</remarks>
-    public static TelemetryEvent[] SortById(IReadOnlyList<TelemetryEvent> events)
+    public static TelemetryEvent[] SortByKey(IReadOnlyList<TelemetryEvent> events)
     {
-        var keys = new (ulong High, ulong Low, int Index)[events.Count];
+        var keys = new (int Tenant, ulong High, ulong Low, int Index)[events.Count];
         for (var i = 0; i < keys.Length; i++)
         {
             var (high, low) = SqliteGuidBytesConverter.SortKey(events[i].Id);
-            keys[i] = (high, low, i);
+            keys[i] = (events[i].TenantId, high, low, i);
         }
 
         Array.Sort(keys);
@@ -50,4 +50,8 @@ internal static class TelemetryBatch
 
         return sorted;
     }
+
+    /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> have the same key (tenant and id), i.e. the later
+    /// of the two is a duplicate.</summary>
+    public static bool SameKey(TelemetryEvent a, TelemetryEvent b) => a.Id == b.Id && a.TenantId == b.TenantId;
 }

@@ -10,7 +10,7 @@ public sealed record EventInput(
     string? Outcome = null, string? ErrorClass = null, int? Records = null, int? RateLimitRemaining = null,
     int? RateLimitLimit = null, string? UserId = null);
 
-/// <summary>Answer of <c>POST /v1/events</c>: events stored, and events skipped because their id was already stored.</summary>
+/// <summary>Answer of <c>POST /v1/events</c>: events stored, and events skipped because their id was already stored for the tenant.</summary>
 public sealed record IngestResult(int Accepted, int Duplicates);
 
 /// <summary>A stored telemetry event, in the ingestion wire format.</summary>

@@ -37,7 +37,8 @@ public static class EventsApi
             .WithSummary("Ingest a batch of telemetry events")
             .WithDescription("Body: a JSON array of events, or NDJSON (Content-Type: application/x-ndjson) with one event per line. " +
                 "All-or-nothing: any invalid event rejects the whole batch with 400 listing every error by index and field. " +
-                "Events whose id is already stored are counted as duplicates and skipped, so retries are safe. " +
+                "Events whose id is already stored for this tenant are counted as duplicates and skipped, so retries are safe " +
+                "(ids are per tenant: another tenant's use of an id does not matter). " +
                 "Ids are client-chosen UUIDs; time-ordered UUIDv7 ids (RFC 9562) are recommended: they keep the id index append-only " +
                 "and ingest markedly faster than random ones.")
             .Accepts<EventInput[]>("application/json", "application/x-ndjson")

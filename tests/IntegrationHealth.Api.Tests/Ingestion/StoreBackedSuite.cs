@@ -93,6 +93,32 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
     }
 
     [StoreFact]
+    public async Task PostEvents_IdsAnotherTenantUsed_AreAcceptedAndEachTenantsReplayIsDuplicate()
+    {
+        // Issue 13 item 4: B's events with ids A had used were answered "duplicates" and dropped.
+        using var a = await TenantClientAsync("ids-a", accounts: 1);
+        using var b = await TenantClientAsync("ids-b", accounts: 1);
+        var body = new JsonArray([.. Enumerable.Range(0, 20).Select(_ => (JsonNode)TestEvents.Valid("acct-1"))]).ToJsonString();
+
+        async Task<(int, int)> PostAsync(HttpClient client)
+        {
+            using var response = await client.PostAsync("/v1/events", TestHttp.Json(body));
+            await TestHttp.EnsureSuccessAsync(response);
+            var json = await TestHttp.ReadJsonAsync(response);
+            return (json.GetProperty("accepted").GetInt32(), json.GetProperty("duplicates").GetInt32());
+        }
+
+        Assert.Equal((20, 0), await PostAsync(a));
+        Assert.Equal((20, 0), await PostAsync(b));
+        Assert.Equal((0, 20), await PostAsync(b));
+        Assert.Equal((0, 20), await PostAsync(a));
+        Assert.Equal(20, await CountTenantEventsAsync("ids-a"));
+        Assert.Equal(20, await CountTenantEventsAsync("ids-b"));
+        var read = (await b.GetFromJsonAsync<JsonObject>("/v1/accounts/acct-1/events?limit=100"))!["items"]!.AsArray();
+        Assert.Equal(20, read.Count);
+    }
+
+    [StoreFact]
     public async Task PostEvents_SameIdTwiceInOneBatch_StoresItOnce()
     {
         using var client = await TenantClientAsync("twice");

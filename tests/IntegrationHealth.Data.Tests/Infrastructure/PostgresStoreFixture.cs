@@ -23,6 +23,9 @@ public class PostgresStoreFixture : StoreFixture
 
         return _database = await TestDatabase.MigratedPostgresAsync(writeMode: WriteMode);
     }
+
+    /// <inheritdoc />
+    public override async Task<TestDatabase> CreateEmptyDatabaseAsync() => await TestDatabase.PostgresAsync(writeMode: WriteMode);
 }
 
 /// <summary>A <see cref="PostgresStoreFixture"/> whose telemetry writer uses the single-statement unnest mode.</summary>

@@ -11,4 +11,7 @@ public sealed class SqliteStoreFixture : StoreFixture
     public string DatabasePath => (_database ?? throw new InvalidOperationException("The store fixture is not initialised.")).FilePath;
 
     protected override async Task<TestDatabase?> CreateDatabaseAsync() => _database = await TestDatabase.MigratedSqliteAsync("ih-sqlite-tests");
+
+    /// <inheritdoc />
+    public override Task<TestDatabase> CreateEmptyDatabaseAsync() => Task.FromResult<TestDatabase>(TestDatabase.Sqlite("ih-sqlite-tests"));
 }

@@ -27,6 +27,10 @@ public abstract class StoreFixture : IAsyncLifetime
     /// <summary>Creates and migrates the database; null when the suite is skipped.</summary>
     protected abstract Task<TestDatabase?> CreateDatabaseAsync();
 
+    /// <summary>Another database of the same engine, empty and not migrated, for tests that migrate step by step; the
+    /// caller disposes it.</summary>
+    public abstract Task<TestDatabase> CreateEmptyDatabaseAsync();
+
     public async Task InitializeAsync()
     {
         _database = await CreateDatabaseAsync();

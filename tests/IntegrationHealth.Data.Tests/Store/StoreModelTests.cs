@@ -31,13 +31,13 @@ public sealed class StoreModelTests
 
     [Theory]
     [MemberData(nameof(Providers))]
-    public void Model_TelemetryTable_HasIdKeyTwoReadIndexesAndNoForeignKeys(StoreProvider provider)
+    public void Model_TelemetryTable_HasTenantAndIdKeyTwoReadIndexesAndNoForeignKeys(StoreProvider provider)
     {
         using var db = Context(provider);
         var telemetry = db.Model.FindEntityType(typeof(TelemetryEvent))!;
 
         Assert.Equal("telemetry_events", telemetry.GetTableName());
-        Assert.Equal(["id"], telemetry.FindPrimaryKey()!.Properties.Select(p => p.GetColumnName()));
+        Assert.Equal(["tenant_id", "id"], telemetry.FindPrimaryKey()!.Properties.Select(p => p.GetColumnName()));
         Assert.Empty(telemetry.GetForeignKeys());
         var indexes = telemetry.GetIndexes().Select(i => string.Join(",", i.Properties.Select(p => p.GetColumnName()))).Order().ToList();
         Assert.Equal(["tenant_id,account_id,occurred_at", "tenant_id,provider_id,occurred_at"], indexes);
