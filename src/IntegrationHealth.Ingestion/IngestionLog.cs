@@ -20,4 +20,7 @@ internal static partial class IngestionLog
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Upsert of {What} conflicted with a concurrent writer; attempt {Attempt}")]
     public static partial void UpsertConflict(ILogger logger, string what, int attempt, Exception exception);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Tenant {TenantId}: registered {Count} providers on first sight ({What})")]
+    public static partial void ProvidersRegistered(ILogger logger, int tenantId, int count, string what);
 }

@@ -24,6 +24,8 @@ public static class IngestionServiceCollectionExtensions
             .Validate(o => o.MaxBodyBytes < Array.MaxLength, $"Ingestion:MaxBodyBytes must be below {Array.MaxLength}.")
             .Validate(o => o.MaxFutureSkew >= TimeSpan.Zero && o.MaxFutureSkew <= TimeSpan.FromDays(1),
                 "Ingestion:MaxFutureSkew must be between 0 and 1 day.")
+            .Validate(o => Enum.IsDefined(o.UnknownProviders), "Ingestion:UnknownProviders must be 'reject' or 'register'.")
+            .Validate(o => o.MaxProvidersPerTenant is >= 0 and <= 100_000, "Ingestion:MaxProvidersPerTenant must be from 0 to 100000.")
             .ValidateOnStart();
         services.AddSingleton<ProviderCatalog>();
         services.AddSingleton<ReferenceCache>();

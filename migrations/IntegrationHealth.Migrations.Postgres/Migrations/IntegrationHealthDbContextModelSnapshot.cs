@@ -281,12 +281,21 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(300)")
                         .HasColumnName("name");
 
+                    b.Property<int?>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
                     b.HasKey("Id")
                         .HasName("pk_providers");
 
                     b.HasIndex("Key")
                         .IsUnique()
-                        .HasDatabaseName("ux_providers_key");
+                        .HasDatabaseName("ux_providers_key")
+                        .HasFilter("tenant_id IS NULL");
+
+                    b.HasIndex("TenantId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ux_providers_tenant_id_key");
 
                     b.ToTable("providers", (string)null);
 
@@ -713,6 +722,15 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_connections_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.Provider", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_providers_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SupportTicket", b =>

@@ -268,12 +268,21 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<int?>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
                     b.HasKey("Id")
                         .HasName("pk_providers");
 
                     b.HasIndex("Key")
                         .IsUnique()
-                        .HasDatabaseName("ux_providers_key");
+                        .HasDatabaseName("ux_providers_key")
+                        .HasFilter("tenant_id IS NULL");
+
+                    b.HasIndex("TenantId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ux_providers_tenant_id_key");
 
                     b.ToTable("providers", (string)null);
 
@@ -690,6 +699,15 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_connections_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.Provider", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_providers_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SupportTicket", b =>

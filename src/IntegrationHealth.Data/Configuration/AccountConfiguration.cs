@@ -43,7 +43,12 @@ internal sealed class ProviderConfiguration : IEntityTypeConfiguration<Provider>
         builder.Property(p => p.Key).HasMaxLength(StoreLengths.Key);
         builder.Property(p => p.Name).HasMaxLength(StoreLengths.Name);
         builder.Property(p => p.Category).HasMaxLength(StoreLengths.Code);
-        builder.HasIndex(p => p.Key).IsUnique();
+        builder.HasOne<Tenant>().WithMany().HasForeignKey(p => p.TenantId).OnDelete(DeleteBehavior.Cascade);
+        // A tenant's keys are its own (one tenant's "acme-erp" is not another's). Platform rows have no tenant, and
+        // NULLs are distinct in a unique index on both engines, so their keys get a unique index of their own. That a
+        // tenant key must not shadow a platform key is checked by ingestion (it spans the two indexes).
+        builder.HasIndex(p => new { p.TenantId, p.Key }).IsUnique();
+        builder.HasIndex(p => p.Key).IsUnique().HasFilter("tenant_id IS NULL");
         builder.HasData(Catalogue);
     }
 }

@@ -25,11 +25,16 @@ public sealed class Account : ITenantKeyed
     public DateTime? ChurnedAt { get; set; }
 }
 
-/// <summary>A third-party API IntegrationHealth can integrate with (platform catalogue, not tenant-owned).</summary>
+/// <summary>
+/// A third-party API IntegrationHealth can integrate with: a row of the platform catalogue (seeded, visible to every
+/// tenant) or one a tenant registered for itself (visible to that tenant only).
+/// </summary>
 public sealed class Provider
 {
     public int Id { get; set; }
-    /// <summary>Unique slug, e.g. <c>salesforce</c>.</summary>
+    /// <summary>The tenant that registered the provider; null for the platform catalogue.</summary>
+    public int? TenantId { get; set; }
+    /// <summary>Slug, e.g. <c>salesforce</c>: unique among platform rows, and unique within a tenant's own rows.</summary>
     public required string Key { get; set; }
     public required string Name { get; set; }
     /// <summary>e.g. crm, hris, marketing.</summary>

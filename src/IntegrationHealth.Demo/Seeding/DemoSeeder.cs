@@ -190,10 +190,12 @@ public static class DemoSeeder
         return new DemoStoreIds(tenantId, accountIds, providerIds, connections.Select(c => c.Id).ToArray());
     }
 
-    /// <summary>Store ids of the demo catalogue's providers; any the catalogue lacks are added.</summary>
+    /// <summary>Store ids of the demo catalogue's providers; any the platform catalogue lacks are added to it.</summary>
     private static async Task<int[]> EnsureProvidersAsync(IntegrationHealthDbContext db, CancellationToken ct)
     {
-        var existing = await db.Providers.ToDictionaryAsync(p => p.Key, StringComparer.Ordinal, ct).ConfigureAwait(false);
+        // Platform rows only: tenants' own providers may reuse a key once per tenant.
+        var existing = await db.Providers.Where(p => p.TenantId == null)
+            .ToDictionaryAsync(p => p.Key, StringComparer.Ordinal, ct).ConfigureAwait(false);
         var missing = DemoCatalog.Providers.Where(p => !existing.ContainsKey(p.Key))
             .Select(p => new Provider { Key = p.Key, Name = p.Name, Category = p.Category })
             .ToList();

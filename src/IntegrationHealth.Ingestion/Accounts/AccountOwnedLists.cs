@@ -18,15 +18,17 @@ public sealed class AccountOwnedRow<TEntity>
 /// <summary>
 /// The list endpoints of rows that belong to an account (connections, support tickets, survey responses, and every
 /// such list to come): the caller's tenant only, optionally one account (<c>?account=</c>), keyset-paged by row id,
-/// each row with its account's external id. One query per page plus the account lookup.
+/// each row with its account's external id. One query per page plus the account lookup; provider keys come from the
+/// tenant's cached catalogue, reloaded when the page names a provider it lacks (one another process just registered).
 /// </summary>
 public static class AccountOwnedLists
 {
-    /// <summary>Answers one page of <paramref name="rows"/> as views made by <paramref name="view"/>.</summary>
+    /// <summary>Answers one page of <paramref name="rows"/> as views made by <paramref name="view"/>;
+    /// <paramref name="providerOf"/> names the provider row id of a row that has one.</summary>
     public static async Task<Results<Ok<Page<TView>>, ProblemHttpResult>> ListAsync<TEntity, TView>(
         HttpContext context, IngestionServices services, string? account, int? limit, string? cursor,
         Func<IntegrationHealthDbContext, IQueryable<TEntity>> rows,
-        Func<AccountOwnedRow<TEntity>, ProviderCatalog.Snapshot, TView> view)
+        Func<AccountOwnedRow<TEntity>, ProviderCatalog.Snapshot, TView> view, Func<TEntity, int?>? providerOf = null)
         where TEntity : class, IAccountOwned
     {
         if (Paging.TryParse(limit, cursor, out var page) is { } problem) return problem;
@@ -40,8 +42,10 @@ public static class AccountOwnedLists
                     join a in db.Accounts.AsNoTracking() on r.AccountId equals a.Id
                     where r.TenantId == tenantId && (accountId == null || r.AccountId == accountId)
                     select new AccountOwnedRow<TEntity> { Row = r, Account = a.ExternalId };
-        var catalogue = await services.Providers.GetAsync(cancellationToken: ct);
-        return TypedResults.Ok(await query.ToPageAsync(page, r => r.Row.Id, r => view(r, catalogue), ct));
+        var found = await query.ToPageAsync(page, r => r.Row.Id, r => r, ct);
+        var providerIds = providerOf is null ? [] : found.Items.Select(r => providerOf(r.Row)).OfType<int>().Distinct().ToList();
+        var catalogue = await services.Providers.GetWithIdsAsync(tenantId, providerIds, ct);
+        return TypedResults.Ok(new Page<TView>([.. found.Items.Select(r => view(r, catalogue))], found.NextCursor));
     }
 }
 

@@ -112,7 +112,7 @@ public static class AccountsApi
         var more = events.Count > take;
         if (more) events.RemoveAt(events.Count - 1);
 
-        var catalogue = await services.Providers.GetAsync(cancellationToken: ct);
+        var catalogue = await services.Providers.GetWithIdsAsync(tenantId, events.Select(e => e.ProviderId).Distinct(), ct);
         var connectionIds = events.Where(e => e.ConnectionId != null).Select(e => e.ConnectionId!.Value).Distinct().ToList();
         var connections = connectionIds.Count == 0
             ? new Dictionary<int, string>()

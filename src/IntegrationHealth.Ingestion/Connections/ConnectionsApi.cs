@@ -40,5 +40,6 @@ public static class ConnectionsApi
                 r.Row.ExternalId, r.Account, catalogue.KeysById.GetValueOrDefault(r.Row.ProviderId, "?"),
                 WireNames.Of(r.Row.Status), WireNames.Of(r.Row.AuthKind), r.Row.Scopes, r.Row.InstanceUrl,
                 r.Row.ApiVersion, StoredInstant.Utc(r.Row.LastSyncAt), r.Row.SyncCursor,
-                StoredInstant.Utc(r.Row.CreatedAt), StoredInstant.Utc(r.Row.UpdatedAt)));
+                StoredInstant.Utc(r.Row.CreatedAt), StoredInstant.Utc(r.Row.UpdatedAt)),
+            c => c.ProviderId);
 }

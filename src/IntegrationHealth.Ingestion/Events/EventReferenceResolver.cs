@@ -1,18 +1,23 @@
 using IntegrationHealth.Data;
+using IntegrationHealth.Data.Catalogue;
 using IntegrationHealth.Ingestion.Providers;
 using IntegrationHealth.Web.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHealth.Ingestion.Events;
 
 /// <summary>
 /// Turns the external ids of a parsed batch (account, provider key, connection) into row ids, in bulk: the batch's
 /// distinct accounts and their connections come from <see cref="ReferenceCache"/> or, for what it lacks, from one query
-/// each; providers from the cached catalogue. Every lookup is filtered by the caller's tenant, so another tenant's
-/// external id behaves exactly like an unknown one.
+/// each; providers from the tenant's cached catalogue, where a key it lacks is refused or, under
+/// <c>Ingestion:UnknownProviders=register</c>, registered for the tenant (only when the batch is otherwise valid, so a
+/// rejected batch registers nothing). Every lookup is filtered by the caller's tenant, so another tenant's external id
+/// or provider key behaves exactly like an unknown one.
 /// </summary>
 public sealed class EventReferenceResolver(
-    IDbContextFactory<IntegrationHealthDbContext> dbFactory, ProviderCatalog providers, ReferenceCache cache)
+    IDbContextFactory<IntegrationHealthDbContext> dbFactory, ProviderCatalog providers, ReferenceCache cache,
+    IOptions<IngestionOptions> options, ILogger<EventReferenceResolver> logger)
 {
     /// <summary>Fills tenant, account, provider and connection ids on every event; records an error per unresolved reference.</summary>
     public async Task ResolveAsync(int tenantId, ParsedBatch batch, BatchErrors errors, CancellationToken cancellationToken)
@@ -30,7 +35,7 @@ public sealed class EventReferenceResolver(
             if (cache.TryGetAccount(tenantId, r.Account, out var id)) accountIds[r.Account] = id;
             else (missing ??= new HashSet<string>(StringComparer.Ordinal)).Add(r.Account);
         }
-        var catalogue = await providers.GetAsync(providerKeys, cancellationToken);
+        var catalogue = await providers.GetAsync(tenantId, providerKeys, cancellationToken);
 
         IntegrationHealthDbContext? db = null;
         try
@@ -50,6 +55,23 @@ public sealed class EventReferenceResolver(
                 }
             }
 
+            // Keys the catalogue lacks: refused, or registered for the tenant on first sight.
+            var plan = UnknownProviderPlan.For(providerKeys.Where(k => !catalogue.IdsByKey.ContainsKey(k)), catalogue, options.Value);
+            var deferred = false;
+            if (plan.ToRegister.Count > 0)
+            {
+                deferred = errors.Any || plan.Refusals.Count > 0 || refs.Any(r => !accountIds.ContainsKey(r.Account));
+                if (!deferred)
+                {
+                    db ??= await dbFactory.CreateDbContextAsync(cancellationToken);
+                    var registered = await ProviderRegistration.RegisterAsync(db, tenantId, plan.ToRegister, cancellationToken);
+                    catalogue = providers.Remember(tenantId, catalogue, registered);
+                    IngestionLog.ProvidersRegistered(logger, tenantId, registered.Count, "events");
+                }
+            }
+            // A key left for registration in a batch rejected anyway is not reported: it would have been registered.
+            string? ProviderError(string key) => deferred && plan.ToRegister.Contains(key) ? null : plan.MessageFor(key);
+
             var connections = new Dictionary<int, ConnectionRef[]>();
             List<int>? uncached = null;
             foreach (var id in accountIds.Values)
@@ -64,12 +86,12 @@ public sealed class EventReferenceResolver(
             }
 
             // First pass; connections named but not in a (possibly stale) cached list are re-read once, then checked again.
-            var unresolved = Assign(tenantId, refs, accountIds, catalogue, connections, errors, final: false);
+            var unresolved = Assign(tenantId, refs, accountIds, catalogue, ProviderError, connections, errors, final: false);
             if (unresolved is not null)
             {
                 db ??= await dbFactory.CreateDbContextAsync(cancellationToken);
                 await LoadConnectionsAsync(db, tenantId, [.. unresolved], connections, cancellationToken);
-                Assign(tenantId, refs, accountIds, catalogue, connections, errors, final: true);
+                Assign(tenantId, refs, accountIds, catalogue, ProviderError, connections, errors, final: true);
             }
         }
         finally
@@ -96,7 +118,8 @@ public sealed class EventReferenceResolver(
 
     /// <summary>Sets ids on the events. Returns the accounts whose named connection was not found (first pass only).</summary>
     private static HashSet<int>? Assign(int tenantId, List<EventReferences> refs, Dictionary<string, int> accountIds,
-        ProviderCatalog.Snapshot catalogue, Dictionary<int, ConnectionRef[]> connections, BatchErrors errors, bool final)
+        ProviderCatalog.Snapshot catalogue, Func<string, string?> providerError, Dictionary<int, ConnectionRef[]> connections,
+        BatchErrors errors, bool final)
     {
         HashSet<int>? unresolved = null;
         foreach (var r in refs)
@@ -108,7 +131,7 @@ public sealed class EventReferenceResolver(
             if (!final)
             {
                 if (!known) errors.Add(r.Index, "account", $"Unknown account '{r.Account}'; create it first with POST /v1/accounts.");
-                if (!provided) errors.Add(r.Index, "provider", $"Unknown provider '{r.Provider}'; see GET /v1/providers.");
+                if (!provided && providerError(r.Provider) is { } message) errors.Add(r.Index, "provider", message);
             }
             if (!known || !provided) continue;
             ev.AccountId = accountId;

@@ -29,5 +29,6 @@ public static class SupportTicketsApi
         AccountOwnedLists.ListAsync(context, services, account, limit, cursor, db => db.SupportTickets, (r, catalogue) =>
             new SupportTicketView(
                 r.Row.ExternalId, r.Account, r.Row.ProviderId is { } p ? catalogue.KeysById.GetValueOrDefault(p, "?") : null,
-                r.Row.Subject, r.Row.Priority, StoredInstant.Utc(r.Row.OpenedAt), StoredInstant.Utc(r.Row.ClosedAt)));
+                r.Row.Subject, r.Row.Priority, StoredInstant.Utc(r.Row.OpenedAt), StoredInstant.Utc(r.Row.ClosedAt)),
+            t => t.ProviderId);
 }

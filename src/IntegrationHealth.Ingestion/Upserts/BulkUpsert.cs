@@ -1,4 +1,5 @@
 using IntegrationHealth.Data;
+using IntegrationHealth.Data.Catalogue;
 using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Ingestion.Providers;
 using IntegrationHealth.Web.Authentication;
@@ -25,16 +26,23 @@ public interface IAccountItem : IUpsertItem
 }
 
 /// <summary>What an upsert's apply step works with, inside the batch's one transaction.</summary>
-public sealed record UpsertScope(IntegrationHealthDbContext Db, int TenantId, BatchErrors Errors, DateTime NowUtc, ProviderCatalog Providers);
+public sealed record UpsertScope(
+    IntegrationHealthDbContext Db, int TenantId, BatchErrors Errors, DateTime NowUtc, ProviderCatalog Providers, IngestionOptions Options)
+{
+    /// <summary>Set when the apply step registered providers for the tenant (in the batch's transaction), so the cached
+    /// catalogue is refreshed once the batch commits.</summary>
+    public bool RegisteredProviders { get; set; }
+}
 
 /// <summary>
 /// One kind of bulk upsert, as data: what it is called in messages, the properties an item may have, how an item is
 /// read (strictly, recording errors by index and field) and how the valid items are applied. The request handling
-/// around it (<see cref="BulkUpsert.HandleAsync{TItem}"/>) is the same for every kind.
+/// around it (<see cref="BulkUpsert.HandleAsync{TItem}"/>) is the same for every kind. <see cref="IdField"/> is the
+/// property the items are upserted by (<see cref="IUpsertItem.ExternalId"/>), named in duplicate-id errors.
 /// </summary>
 public sealed record UpsertDefinition<TItem>(
     string What, string[] Fields, Func<ItemReader, DateTime, TItem?> Read,
-    Func<UpsertScope, IReadOnlyList<TItem>, CancellationToken, Task<UpsertOutcome>> Apply)
+    Func<UpsertScope, IReadOnlyList<TItem>, CancellationToken, Task<UpsertOutcome>> Apply, string IdField = "externalId")
     where TItem : class, IUpsertItem;
 
 /// <summary>The shared halves of every bulk upsert: the endpoint handler, account resolution, and insert-or-update by external id.</summary>
@@ -48,7 +56,7 @@ public static class BulkUpsert
         var tenantId = context.User.GetTenantId();
         var latest = services.LatestAcceptedUtc;
         var request = await UpsertRequest.ReadAsync(context, services.Limits, definition.What, definition.Fields,
-            r => definition.Read(r, latest), i => i.ExternalId);
+            r => definition.Read(r, latest), i => i.ExternalId, definition.IdField);
         if (request.Problem is { } problem)
         {
             IngestionLog.BatchRejected(services.Logger, tenantId, 0, definition.What + "s", 1);
@@ -58,9 +66,18 @@ public static class BulkUpsert
         if (items.Count == 0) return TypedResults.Ok(new UpsertResult(0, 0));
 
         var now = services.Time.GetUtcNow().UtcDateTime;
+        var registered = false;
         var outcome = await UpsertRunner.RunAsync(services.DbFactory, services.Logger, definition.What,
-            (db, ct) => definition.Apply(new UpsertScope(db, tenantId, new BatchErrors(services.Limits.MaxReportedErrors), now, services.Providers), items, ct),
+            async (db, ct) =>
+            {
+                var scope = new UpsertScope(db, tenantId, new BatchErrors(services.Limits.MaxReportedErrors), now, services.Providers, services.Limits);
+                var attempt = await definition.Apply(scope, items, ct);
+                registered = scope.RegisteredProviders;
+                return attempt;
+            },
             context.RequestAborted);
+        // After the commit (or the rollback): the cached catalogue must not hold rows of a batch that may not commit.
+        if (registered) services.Providers.Invalidate(tenantId);
         if (outcome.Errors is { Any: true } errors)
         {
             IngestionLog.BatchRejected(services.Logger, tenantId, items.Count, definition.What + "s", errors.Count);
@@ -93,19 +110,33 @@ public static class BulkUpsert
     }
 
     /// <summary>
-    /// The provider catalogue, reloaded first if an item names a provider it lacks (so one added meanwhile is not called
-    /// unknown); records "Unknown provider" for each item whose provider (from <paramref name="providerOf"/>; null means
-    /// none given) the catalogue still lacks.
+    /// The tenant's provider catalogue, reloaded first if an item names a provider it lacks (so one added meanwhile is
+    /// not called unknown). Keys it still lacks are refused, or, under <c>Ingestion:UnknownProviders=register</c> and
+    /// when the batch has no other error so far, registered for the tenant inside the batch's transaction (so they
+    /// commit or roll back with it); records a "provider" error for each item whose provider (from
+    /// <paramref name="providerOf"/>; null means none given) is refused. Call it after the checks whose errors should
+    /// keep a batch from registering anything (e.g. <see cref="ResolveAccountsAsync{TItem}"/>).
     /// </summary>
     public static async Task<ProviderCatalog.Snapshot> ResolveProvidersAsync<TItem>(
         UpsertScope scope, IReadOnlyList<TItem> items, Func<TItem, string?> providerOf, CancellationToken cancellationToken)
         where TItem : IUpsertItem
     {
-        var catalogue = await scope.Providers.GetAsync(items.Select(providerOf).OfType<string>(), cancellationToken);
+        var keys = items.Select(providerOf).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var catalogue = await scope.Providers.GetAsync(scope.TenantId, keys, cancellationToken);
+        var plan = UnknownProviderPlan.For(keys.Where(k => !catalogue.IdsByKey.ContainsKey(k)), catalogue, scope.Options);
+        if (plan.ToRegister.Count > 0 && !scope.Errors.Any && plan.Refusals.Count == 0)
+        {
+            var registered = await ProviderRegistration.RegisterAsync(scope.Db, scope.TenantId, plan.ToRegister, cancellationToken);
+            catalogue = catalogue.With(registered);
+            scope.RegisteredProviders = true;
+        }
+        var deferred = scope.Errors.Any || plan.Refusals.Count > 0;
         foreach (var item in items)
         {
-            if (providerOf(item) is { } key && !catalogue.IdsByKey.ContainsKey(key))
-                scope.Errors.Add(item.Index, "provider", $"Unknown provider '{key}'; see GET /v1/providers.");
+            if (providerOf(item) is not { } key || catalogue.IdsByKey.ContainsKey(key)) continue;
+            // A key left for registration in a batch rejected anyway is not reported: it would have been registered.
+            if (deferred && plan.ToRegister.Contains(key)) continue;
+            scope.Errors.Add(item.Index, "provider", plan.MessageFor(key));
         }
         return catalogue;
     }

@@ -21,7 +21,7 @@ public static class UpsertRequest
 
     public static async Task<UpsertItems<T>> ReadAsync<T>(
         HttpContext context, IngestionOptions options, string what, IReadOnlyCollection<string> allowed,
-        Func<ItemReader, T?> readItem, Func<T, string> externalId)
+        Func<ItemReader, T?> readItem, Func<T, string> externalId, string idField = "externalId")
         where T : class
     {
         if (BodyFormat.Of(context.Request.ContentType) != BodyFormat.Kind.Json)
@@ -80,7 +80,7 @@ public static class UpsertRequest
                 {
                     var id = externalId(item);
                     if (firstIndexById.TryGetValue(id, out var first))
-                        errors.Add(index, "externalId", $"Duplicate externalId '{id}' in this batch (also at index {first}).");
+                        errors.Add(index, idField, $"Duplicate {idField} '{id}' in this batch (also at index {first}).");
                     else
                     {
                         firstIndexById[id] = index;

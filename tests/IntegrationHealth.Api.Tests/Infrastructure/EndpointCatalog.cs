@@ -26,6 +26,7 @@ public static class EndpointCatalog
         new("UpsertAccounts", HttpMethod.Post, "/v1/accounts", "ingest", () => Json(new JsonArray(new JsonObject { ["externalId"] = "acct-1", ["name"] = "Account acct-1" }))),
         new("UpsertConnections", HttpMethod.Post, "/v1/connections", "ingest", () => Json(new JsonArray(new JsonObject { ["externalId"] = "conn-1", ["account"] = "acct-1", ["provider"] = "salesforce" }))),
         new("UpsertSupportTickets", HttpMethod.Post, "/v1/support-tickets", "ingest", () => Json(new JsonArray(new JsonObject { ["externalId"] = "t-1", ["account"] = "acct-1", ["subject"] = "Sync broken", ["openedAt"] = "2025-06-01T10:00:00Z" }))),
+        new("UpsertProviders", HttpMethod.Post, "/v1/providers", "ingest", () => Json(new JsonArray(new JsonObject { ["key"] = "acme-erp", ["name"] = "Acme ERP", ["category"] = "erp" }))),
         new("UpsertSurveyResponses", HttpMethod.Post, "/v1/survey-responses", "ingest", () => Json(new JsonArray(new JsonObject { ["externalId"] = "s-1", ["account"] = "acct-1", ["score"] = 9, ["respondedAt"] = "2025-06-01T10:00:00Z" }))),
         new("ListAccounts", HttpMethod.Get, "/v1/accounts", "read", () => null),
         new("GetAccount", HttpMethod.Get, "/v1/accounts/acct-1", "read", () => null),

@@ -1,6 +1,7 @@
 namespace IntegrationHealth.Api.Tests.Infrastructure;
 
-/// <summary>One running app per test class over a fresh database of a given provider.</summary>
+/// <summary>One running app per test class over a fresh database of a given provider, registering unknown provider
+/// keys on first sight (<c>Ingestion:UnknownProviders=register</c>), so that path runs on every engine too.</summary>
 public abstract class ServerHostFixture : IAsyncLifetime
 {
     private ApiTestHost? _host;
@@ -13,7 +14,8 @@ public abstract class ServerHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var database = await CreateDatabaseAsync();
-        if (database is not null) _host = await ApiTestHost.StartAsync(database);
+        if (database is not null)
+            _host = await ApiTestHost.StartAsync(database, new Dictionary<string, string?> { ["Ingestion:UnknownProviders"] = "register" });
     }
 
     public async Task DisposeAsync()

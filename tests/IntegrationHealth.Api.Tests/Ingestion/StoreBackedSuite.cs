@@ -15,7 +15,7 @@ namespace IntegrationHealth.Api.Tests.Ingestion;
 /// <summary>
 /// Behaviour that depends on the database engine, run against SQLite and PostgreSQL alike: start-up migration of an
 /// empty database, exactly-once ingestion under concurrent overlapping batches and retries, upserts, and Hangfire's
-/// storage and recurring job.
+/// storage and recurring job. The hosts register unknown provider keys on first sight (see <see cref="ServerHostFixture"/>).
 /// </summary>
 public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixture : ServerHostFixture
 {
@@ -90,6 +90,54 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
         Assert.Equal((50, 0), (a.GetProperty("accepted").GetInt32(), a.GetProperty("duplicates").GetInt32()));
         Assert.Equal((0, 50), (b.GetProperty("accepted").GetInt32(), b.GetProperty("duplicates").GetInt32()));
         Assert.Equal(50, await CountTenantEventsAsync("retry"));
+    }
+
+    [StoreFact]
+    public async Task PostEvents_ConcurrentBatchesNamingNewProviders_RegisterEachOnceAndStoreEveryEvent()
+    {
+        const string tenant = "first-sight-race";
+        using var setup = await TenantClientAsync(tenant);
+        string[] keys = ["new-crm", "new-erp", "new-hris", "new-ats"];
+        using var start = new SemaphoreSlim(0);
+        var posts = Enumerable.Range(0, 8).Select(async c =>
+        {
+            using var client = Host.Client(setup.DefaultRequestHeaders.Authorization!.Parameter);
+            var random = new Random(c);
+            await start.WaitAsync();
+            for (var b = 0; b < 3; b++)
+            {
+                var body = new JsonArray([.. Enumerable.Range(0, 40).Select(i => (JsonNode)TestEvents.Valid($"acct-{(i % 3) + 1}", keys[random.Next(keys.Length)]))]);
+                using var response = await client.PostAsync("/v1/events", TestHttp.Json(body));
+                await TestHttp.EnsureSuccessAsync(response);
+            }
+        }).ToList();
+        start.Release(8);
+        await Task.WhenAll(posts);
+
+        Assert.Equal(8 * 3 * 40, await CountTenantEventsAsync(tenant));
+        var own = await Host.QueryAsync(db => db.Providers.Where(p => db.Tenants.Any(t => t.Id == p.TenantId && t.Key == tenant)).Select(p => p.Key).ToListAsync());
+        Assert.Equal(keys.Order(), own.Order());
+    }
+
+    [StoreFact]
+    public async Task UpsertConnections_ConcurrentBatchesNamingANewProvider_AllSucceedWithOneProviderRow()
+    {
+        const string tenant = "first-sight-upserts";
+        using var setup = await TenantClientAsync(tenant, accounts: 1);
+        using var start = new SemaphoreSlim(0);
+        var posts = Enumerable.Range(0, 6).Select(async c =>
+        {
+            using var client = Host.Client(setup.DefaultRequestHeaders.Authorization!.Parameter);
+            await start.WaitAsync();
+            using var response = await client.PostAsJsonAsync("/v1/connections", new[] { new { externalId = $"conn-new-{c}", account = "acct-1", provider = "brand-new" } });
+            await TestHttp.EnsureSuccessAsync(response);
+        }).ToList();
+        start.Release(6);
+        await Task.WhenAll(posts);
+
+        var rows = await Host.QueryAsync(db => db.Providers.Where(p => p.Key == "brand-new" && db.Tenants.Any(t => t.Id == p.TenantId && t.Key == tenant)).Select(p => p.Id).ToListAsync());
+        var id = Assert.Single(rows);
+        Assert.Equal(6, await Host.QueryAsync(db => db.Connections.CountAsync(c => c.ProviderId == id)));
     }
 
     [StoreFact]

@@ -26,6 +26,11 @@ public sealed class IsolationHostFixture : SqliteHostFixture
         await Host.SeedAsync(KeyA, ("acct-a", [("conn-a", "salesforce")]), ("shared-name", []));
         await Host.SeedAsync(KeyB, ("acct-b", [("conn-b", "salesforce")]));
         using var a = Host.Client(KeyA);
+        await TestHttp.EnsureSuccessAsync(await a.PostAsJsonAsync("/v1/providers", new[]
+        {
+            new { key = "tenant-a-erp", name = "ERP of tenant A" },
+            new { key = "tenant-a-crm", name = "CRM of tenant A" },
+        }));
         await TestHttp.EnsureSuccessAsync(await a.PostAsync("/v1/events", TestHttp.Json(TestEvents.Array(TestEvents.Valid("acct-a"), TestEvents.Valid("acct-a")))));
         await TestHttp.EnsureSuccessAsync(await a.PostAsJsonAsync("/v1/support-tickets", new[] { new { externalId = "ticket-a", account = "acct-a", subject = "Problem of tenant A", openedAt = "2025-06-01T10:00:00Z" } }));
         await TestHttp.EnsureSuccessAsync(await a.PostAsJsonAsync("/v1/survey-responses", new[] { new { externalId = "nps-a", account = "acct-a", score = 3, respondedAt = "2025-06-01T10:00:00Z" } }));
@@ -141,11 +146,49 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task ListProviders_IsTheSameCatalogueForBothTenants()
+    public async Task ListProviders_BothTenants_SeeThePlatformCatalogueButNotTheOthersOwn()
     {
         using var a = fixture.Host.Client(fixture.KeyA);
         using var b = B();
-        Assert.Equal(await a.GetStringAsync("/v1/providers"), await b.GetStringAsync("/v1/providers"));
+        var ofA = (await a.GetFromJsonAsync<JsonArray>("/v1/providers"))!;
+        var ofB = (await b.GetFromJsonAsync<JsonArray>("/v1/providers"))!;
+
+        var platformOfA = ofA.Where(p => p!["platform"]!.GetValue<bool>()).Select(p => p!.ToJsonString()).ToList();
+        Assert.Equal(8, platformOfA.Count);
+        Assert.Equal(platformOfA, ofB.Where(p => p!["platform"]!.GetValue<bool>()).Select(p => p!.ToJsonString()));
+        Assert.Contains(ofA, p => p!["key"]!.GetValue<string>() == "tenant-a-erp");
+        Assert.DoesNotContain(ofB, p => p!["key"]!.GetValue<string>() == "tenant-a-erp" || p["name"]!.GetValue<string>().Contains("tenant A"));
+    }
+
+    [Fact]
+    public async Task Writes_NamingOtherTenantsProvider_Answer400AsForAnUnknownKey()
+    {
+        using var client = B();
+        using var events = await client.PostAsync("/v1/events", TestHttp.Json(TestEvents.Array(TestEvents.Valid("acct-b", "tenant-a-erp"))));
+        using var connection = await client.PostAsync("/v1/connections",
+            TestHttp.Json("[{\"externalId\":\"conn-x\",\"account\":\"acct-b\",\"provider\":\"tenant-a-erp\"}]"));
+        using var unknown = await client.PostAsync("/v1/events", TestHttp.Json(TestEvents.Array(TestEvents.Valid("acct-b", "never-registered"))));
+
+        var p1 = await TestHttp.AssertProblemAsync(events, HttpStatusCode.BadRequest);
+        var p2 = await TestHttp.AssertProblemAsync(connection, HttpStatusCode.BadRequest);
+        var p3 = await TestHttp.AssertProblemAsync(unknown, HttpStatusCode.BadRequest);
+        Assert.Equal("provider", p1.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal("provider", p2.GetProperty("errors")[0].GetProperty("field").GetString());
+        // Nothing tells B that A has such a provider: the answer is the one for a key nobody registered.
+        Assert.Equal(p3.GetProperty("errors")[0].GetProperty("message").GetString()!.Replace("never-registered", "tenant-a-erp"),
+            p1.GetProperty("errors")[0].GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task UpsertProviders_SameKeyAsOtherTenant_CreatesOwnAndLeavesTheirsAlone()
+    {
+        using var client = B();
+        using var response = await client.PostAsJsonAsync("/v1/providers", new[] { new { key = "tenant-a-crm", name = "B's own" } });
+
+        Assert.Equal("{\"inserted\":1,\"updated\":0}", await response.Content.ReadAsStringAsync());
+        using var a = fixture.Host.Client(fixture.KeyA);
+        var theirs = (await a.GetFromJsonAsync<JsonArray>("/v1/providers"))!.Single(p => p!["key"]!.GetValue<string>() == "tenant-a-crm");
+        Assert.Equal("CRM of tenant A", theirs!["name"]!.GetValue<string>());
     }
 
     [Fact]
@@ -154,7 +197,7 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
         // Guard: if an endpoint is added to the catalogue, this class must say how it is isolated.
         var covered = new[]
         {
-            "PostEvents", "UpsertAccounts", "UpsertConnections", "UpsertSupportTickets", "UpsertSurveyResponses", "ListAccounts",
+            "PostEvents", "UpsertAccounts", "UpsertConnections", "UpsertProviders", "UpsertSupportTickets", "UpsertSurveyResponses", "ListAccounts",
             "GetAccount", "ListAccountEvents", "ListConnections", "ListProviders", "ListSupportTickets", "ListSurveyResponses",
             "CreateApiKey", "ListApiKeys", "RevokeApiKey", "HangfireDashboard",
         };

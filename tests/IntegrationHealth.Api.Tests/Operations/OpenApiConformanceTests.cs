@@ -36,6 +36,7 @@ public sealed class OpenApiConformanceTests(SeededHostFixture fixture) : IClassF
             new(HttpMethod.Post, "/v1/events") { Content = TestHttp.Json("[]", "text/plain") },
             Post("/v1/accounts", new JsonArray(new JsonObject { ["externalId"] = "x" })),
             Post("/v1/connections", new JsonArray(new JsonObject { ["externalId"] = "c", ["account"] = "nobody", ["provider"] = "salesforce" })),
+            Post("/v1/providers", new JsonArray(new JsonObject { ["key"] = "salesforce", ["name"] = "Not the platform's" })),
             Post("/v1/keys", new JsonObject { ["scopes"] = new JsonArray("root") }),
             new(HttpMethod.Get, "/v1/accounts?limit=0"),
             new(HttpMethod.Get, "/v1/accounts/no-such-account"),
@@ -140,6 +141,7 @@ public sealed class OpenApiConformanceTests(SeededHostFixture fixture) : IClassF
                 ["externalId"] = "s-schema", ["account"] = "acct-1", ["userId"] = "user-1", ["score"] = 7, ["comment"] = "ok",
                 ["respondedAt"] = Instant(TimeSpan.Zero),
             },
+            "ProviderInput" => new JsonObject { ["key"] = "schema-provider", ["name"] = "Schema Provider", ["category"] = "erp" },
             "CreateApiKeyRequest" => new JsonObject { ["scopes"] = new JsonArray("read"), ["name"] = "schema test" },
             _ => throw new ArgumentOutOfRangeException(nameof(schema), schema, null),
         };
@@ -151,6 +153,7 @@ public sealed class OpenApiConformanceTests(SeededHostFixture fixture) : IClassF
     [InlineData("ConnectionInput", "/v1/connections", true)]
     [InlineData("SupportTicketInput", "/v1/support-tickets", true)]
     [InlineData("SurveyResponseInput", "/v1/survey-responses", true)]
+    [InlineData("ProviderInput", "/v1/providers", true)]
     [InlineData("CreateApiKeyRequest", "/v1/keys", false)]
     public async Task InputSchema_RequiredProperties_AreExactlyTheOnesTheApiRequires(string schema, string path, bool batch)
     {

@@ -89,6 +89,7 @@ public sealed partial class OperationsTests(SeededHostFixture fixture) : IClassF
         Assert.Equal(IntegrationHealth.Ingestion.Connections.ConnectionUpserts.Fields.Order(), Properties("ConnectionInput"));
         Assert.Equal(IntegrationHealth.Ingestion.SupportTickets.SupportTicketUpserts.Fields.Order(), Properties("SupportTicketInput"));
         Assert.Equal(IntegrationHealth.Ingestion.SurveyResponses.SurveyResponseUpserts.Fields.Order(), Properties("SurveyResponseInput"));
+        Assert.Equal(IntegrationHealth.Ingestion.Providers.ProviderUpserts.Fields.Order(), Properties("ProviderInput"));
     }
 
     /// <summary><c>/v1/keys/{id:int}</c> → <c>/v1/keys/{id}</c>; <c>/hangfire/{**path}</c> → <c>/hangfire/{path}</c>.</summary>

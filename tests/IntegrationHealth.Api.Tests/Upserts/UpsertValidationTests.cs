@@ -67,6 +67,7 @@ public sealed class UpsertValidationTests(SeededHostFixture fixture) : IClassFix
     [InlineData("/v1/connections", "")]
     [InlineData("/v1/support-tickets", "[")]
     [InlineData("/v1/survey-responses", "{}")]
+    [InlineData("/v1/providers", "{\"key\":\"acme\",\"name\":\"Acme\"}")]
     public async Task Upsert_NotAJsonArray_Answers400(string path, string body)
     {
         using var client = fixture.Host.Client(fixture.Key);

@@ -85,10 +85,12 @@ public sealed class StoreModelTests
     {
         using var db = Context(provider);
         string[] Unique<T>() => db.Model.FindEntityType(typeof(T))!.GetIndexes().Where(i => i.IsUnique)
-            .Select(i => string.Join(",", i.Properties.Select(p => p.GetColumnName()))).ToArray();
+            .Select(i => string.Join(",", i.Properties.Select(p => p.GetColumnName())) + (i.GetFilter() is { } f ? " WHERE " + f : ""))
+            .Order().ToArray();
 
         Assert.Equal(["key"], Unique<Tenant>());
-        Assert.Equal(["key"], Unique<Provider>());
+        // Platform keys unique among platform rows, tenants' keys unique per tenant.
+        Assert.Equal(["key WHERE tenant_id IS NULL", "tenant_id,key"], Unique<Provider>());
         Assert.Equal(["prefix"], Unique<ApiKey>());
         Assert.Equal(["tenant_id,external_id"], Unique<Account>());
         Assert.Equal(["tenant_id,external_id"], Unique<Connection>());
