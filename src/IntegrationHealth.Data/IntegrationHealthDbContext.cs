@@ -91,6 +91,12 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
 
     public DbSet<TelemetryEvent> TelemetryEvents => Set<TelemetryEvent>();
 
+    /// <summary>Endpoint route templates of telemetry events, interned per tenant and provider.</summary>
+    public DbSet<EndpointTemplate> EndpointTemplates => Set<EndpointTemplate>();
+
+    /// <summary>The detail rows of the events that carry one (see <see cref="TelemetryEvent.Detail"/>).</summary>
+    public DbSet<TelemetryEventDetail> TelemetryEventDetails => Set<TelemetryEventDetail>();
+
     /// <summary>The ASP.NET Core Data Protection key ring shared by every process on this store (table
     /// <c>data_protection_keys</c>); read and written by Data Protection through <c>PersistKeysToDbContext</c>, not by
     /// application code.</summary>
@@ -119,6 +125,8 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
         modelBuilder.ApplyConfiguration(new SurveyResponseConfiguration());
         modelBuilder.ApplyConfiguration(new AccountGroundTruthConfiguration());
         modelBuilder.ApplyConfiguration(new TelemetryEventConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new EndpointTemplateConfiguration());
+        modelBuilder.ApplyConfiguration(new TelemetryEventDetailConfiguration(provider));
         modelBuilder.ApplyConfiguration(new DataProtectionKeyConfiguration());
         SnakeCaseNaming.Apply(modelBuilder);
     }

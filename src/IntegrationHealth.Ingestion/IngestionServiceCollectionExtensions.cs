@@ -29,6 +29,7 @@ public static class IngestionServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ProviderCatalog>();
         services.AddSingleton<ReferenceCache>();
+        services.AddSingleton<EndpointTemplateCache>();
         services.AddSingleton<EventReferenceResolver>();
         services.AddSingleton<IngestionMetrics>();
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(IngestionMetrics.MeterName));

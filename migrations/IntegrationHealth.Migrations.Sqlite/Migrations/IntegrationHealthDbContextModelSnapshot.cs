@@ -244,6 +244,40 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                     b.ToTable("connections", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("Template")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("template");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_endpoint_templates");
+
+                    b.HasIndex("TenantId", "ProviderId", "Template")
+                        .IsUnique()
+                        .HasDatabaseName("ux_endpoint_templates_tenant_id_provider_id_template");
+
+                    b.ToTable("endpoint_templates", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_endpoint_templates_template", "length(template) BETWEEN 1 AND 300");
+                        });
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Provider", b =>
                 {
                     b.Property<int>("Id")
@@ -476,6 +510,10 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("connection_id");
 
+                    b.Property<int?>("EndpointId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("endpoint_id");
+
                     b.Property<byte>("ErrorClass")
                         .HasColumnType("INTEGER")
                         .HasColumnName("error_class");
@@ -550,6 +588,44 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                             t.HasCheckConstraint("ck_telemetry_events_resource", "resource IS NULL OR length(resource) <= 200");
 
                             t.HasCheckConstraint("ck_telemetry_events_user_id", "user_id IS NULL OR length(user_id) <= 200");
+                        });
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.TelemetryEventDetail", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<byte[]>("EventId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error_message");
+
+                    b.Property<string>("Field")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("field");
+
+                    b.Property<string>("RecordId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("record_id");
+
+                    b.HasKey("TenantId", "EventId")
+                        .HasName("pk_telemetry_event_details");
+
+                    b.ToTable("telemetry_event_details", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_telemetry_event_details_error_message", "error_message IS NULL OR length(error_message) <= 1000");
+
+                            t.HasCheckConstraint("ck_telemetry_event_details_field", "field IS NULL OR length(field) <= 200");
+
+                            t.HasCheckConstraint("ck_telemetry_event_details_record_id", "record_id IS NULL OR length(record_id) <= 200");
                         });
                 });
 
@@ -699,6 +775,23 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_connections_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_endpoint_templates_providers_provider_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_endpoint_templates_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Provider", b =>

@@ -18,8 +18,14 @@ public static class StoreLengths
     /// <summary>Free text such as survey comments and ticket subjects.</summary>
     public const int Text = 4000;
 
-    /// <summary>Telemetry resource and user id.</summary>
+    /// <summary>Telemetry resource and user id; a failure's field and record id.</summary>
     public const int TelemetryText = 200;
+
+    /// <summary>An endpoint route template.</summary>
+    public const int EndpointTemplate = 300;
+
+    /// <summary>A failure's error message.</summary>
+    public const int ErrorMessage = 1000;
 
     /// <summary>API key lookup prefix.</summary>
     public const int ApiKeyPrefix = 64;

@@ -30,6 +30,8 @@ internal sealed class TelemetryEventConfiguration(StoreProvider provider) : IEnt
         builder.Property(e => e.Id).ValueGeneratedNever();
         builder.Property(e => e.Resource).HasMaxLength(StoreLengths.TelemetryText);
         builder.Property(e => e.UserId).HasMaxLength(StoreLengths.TelemetryText);
+        // Written by the bulk writers into its own table (TelemetryEventDetailConfiguration), never through EF.
+        builder.Ignore(e => e.Detail);
 
         if (provider == StoreProvider.Sqlite)
         {

@@ -43,7 +43,9 @@ public enum HttpMethodCode : byte
 
 /// <summary>
 /// One telemetry event. Rows are narrow on purpose (ids and small integers; one short string for the resource
-/// or feature and one for the user): this table takes most of the write volume.
+/// or feature and one for the user): this table takes most of the write volume. What only some events carry lives
+/// elsewhere: the endpoint's route template is interned in <see cref="EndpointTemplate"/> (an int here), and a
+/// failure's message, field and record id are a <see cref="TelemetryEventDetail"/> side row.
 /// </summary>
 public sealed class TelemetryEvent
 {
@@ -72,4 +74,40 @@ public sealed class TelemetryEvent
     public string? Resource { get; set; }
     /// <summary>The account's user who acted (usage events; DAU/MAU), at most 200 characters.</summary>
     public string? UserId { get; set; }
+    /// <summary>The request's endpoint route template (<see cref="EndpointTemplate"/> row id), when the sender gave one.</summary>
+    public int? EndpointId { get; set; }
+    /// <summary>The event's detail row, written with the event (and only when the event is accepted, not a duplicate);
+    /// null for most events. Not a column: the writers store it in <c>telemetry_event_details</c>.</summary>
+    public TelemetryEventDetail? Detail { get; set; }
+}
+
+/// <summary>
+/// An endpoint route template (e.g. <c>/services/data/v59.0/sobjects/{type}/{id}</c>) a tenant's events named for one
+/// provider, stored once and referenced by id from each event: there are few templates and many events.
+/// </summary>
+public sealed class EndpointTemplate
+{
+    public int Id { get; set; }
+    public int TenantId { get; set; }
+    public int ProviderId { get; set; }
+    /// <summary>At most 300 characters, unique per (tenant, provider).</summary>
+    public required string Template { get; set; }
+}
+
+/// <summary>
+/// What a failure event said beyond its class (mostly mapping failures: the message, the field and the record that
+/// failed), in a side table keyed by the event (tenant, id), so the telemetry row stays narrow for every other event.
+/// </summary>
+public sealed class TelemetryEventDetail
+{
+    /// <summary>The event's tenant (filled on reads; the writers take it from the event).</summary>
+    public int TenantId { get; set; }
+    /// <summary>The event's id (filled on reads; the writers take it from the event).</summary>
+    public Guid EventId { get; set; }
+    /// <summary>The error message, at most 1,000 characters.</summary>
+    public string? ErrorMessage { get; set; }
+    /// <summary>The field that failed, e.g. <c>Contact.Email</c>, at most 200 characters.</summary>
+    public string? Field { get; set; }
+    /// <summary>The id of the record that failed, in the third-party API, at most 200 characters.</summary>
+    public string? RecordId { get; set; }
 }

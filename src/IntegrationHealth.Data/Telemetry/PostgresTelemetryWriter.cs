@@ -16,11 +16,15 @@ namespace IntegrationHealth.Data.Telemetry;
 /// <c>INSERT … SELECT DISTINCT ON (tenant_id, id) … FROM unnest(…) WITH ORDINALITY … ORDER BY tenant_id, id, ordinal
 /// ON CONFLICT (tenant_id, id) DO NOTHING</c>, one round trip per batch whatever it holds.</item>
 /// </list>
-/// Either way the rows stored are the batch's accepted events, the rest are duplicates.
+/// Either way the rows stored are the batch's accepted events, the rest are duplicates. Events with a
+/// <see cref="TelemetryEvent.Detail"/> get their <c>telemetry_event_details</c> row with them: a second COPY in the
+/// same transaction as the first, or, in the unnest statement, a data-modifying CTE that inserts the detail rows of
+/// exactly the events the statement stored (its <c>RETURNING</c>), so a duplicate's detail is never written.
 /// </summary>
 /// <remarks>
-/// Each write to <c>telemetry_events</c> is one autocommitted statement (the COPY, or the INSERT), so a batch is atomic
-/// without an explicit transaction. The unnest statement is auto-prepared on each pooled connection.
+/// A batch without detail rows (nearly all) is one autocommitted statement (the COPY, or the INSERT), so it is atomic
+/// without an explicit transaction; one with detail rows is two COPYs in one transaction, or still one statement. The
+/// unnest statements are auto-prepared on each pooled connection.
 /// Exactly-once under concurrency comes from the primary key: a writer inserting an id another open transaction has
 /// just inserted waits for that transaction, then (COPY) fails with a unique violation and falls back, or (INSERT)
 /// skips the row; if the other transaction rolled back, the row is written. Both paths write in id order
@@ -32,17 +36,33 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
     /// <summary>The columns of <c>telemetry_events</c> a batch fills, in parameter / COPY order.</summary>
     internal const string Columns =
         "id, occurred_at, tenant_id, account_id, provider_id, connection_id, kind, outcome, error_class, method, " +
-        "http_status, latency_ms, records, rate_limit_remaining, rate_limit_limit, resource, user_id";
+        "http_status, latency_ms, records, rate_limit_remaining, rate_limit_limit, resource, user_id, endpoint_id";
+
+    /// <summary>The columns of <c>telemetry_event_details</c>, in parameter / COPY order.</summary>
+    internal const string DetailColumns = "tenant_id, event_id, error_message, field, record_id";
 
     private const string CopySql = "COPY telemetry_events (" + Columns + ") FROM STDIN (FORMAT BINARY)";
 
-    private const string InsertSql =
+    private const string CopyDetailsSql = "COPY telemetry_event_details (" + DetailColumns + ") FROM STDIN (FORMAT BINARY)";
+
+    private const string InsertEventsSql =
         "INSERT INTO telemetry_events (" + Columns + ") " +
         "SELECT DISTINCT ON (tenant_id, id) " + Columns + " FROM unnest(" +
         "$1::uuid[], $2::timestamptz[], $3::integer[], $4::integer[], $5::integer[], $6::integer[], $7::smallint[], " +
         "$8::smallint[], $9::smallint[], $10::smallint[], $11::smallint[], $12::integer[], $13::integer[], $14::integer[], " +
-        "$15::integer[], $16::text[], $17::text[]) WITH ORDINALITY AS b (" + Columns + ", ordinal) " +
+        "$15::integer[], $16::text[], $17::text[], $18::integer[]) WITH ORDINALITY AS b (" + Columns + ", ordinal) " +
         "ORDER BY tenant_id, id, ordinal ON CONFLICT (tenant_id, id) DO NOTHING";
+
+    // The detail rows come with their events' keys; only those of events this statement stored are inserted. A detail
+    // left by an event that is gone (deleted by hand or a future retention job) is replaced, not a reason to fail.
+    private const string InsertWithDetailsSql =
+        "WITH stored AS (" + InsertEventsSql + " RETURNING tenant_id, id), " +
+        "details AS (INSERT INTO telemetry_event_details (" + DetailColumns + ") " +
+        "SELECT " + DetailColumns + " FROM unnest($19::integer[], $20::uuid[], $21::text[], $22::text[], $23::text[]) " +
+        "AS d (" + DetailColumns + ") WHERE (tenant_id, event_id) IN (SELECT tenant_id, id FROM stored) " +
+        "ON CONFLICT (tenant_id, event_id) DO UPDATE SET error_message = EXCLUDED.error_message, field = EXCLUDED.field, " +
+        "record_id = EXCLUDED.record_id) " +
+        "SELECT count(*) FROM stored";
 
     /// <summary>Npgsql write buffer of the writer's connections (see the constructor).</summary>
     internal const int CopyWriteBufferBytes = 256 * 1024;
@@ -107,12 +127,27 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
             return new TelemetryWriteResult(0, 0);
         }
 
+        var sorted = TelemetryBatch.SortByKey(events);
+        var details = TelemetryBatch.DetailsOfFirstOccurrences(sorted);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (Mode == PostgresWriteMode.Copy)
         {
             try
             {
-                var copied = await CopyAsync(connection, TelemetryBatch.SortByKey(events), cancellationToken).ConfigureAwait(false);
+                int copied;
+                if (details.Count == 0)
+                {
+                    copied = await CopyAsync(connection, sorted, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Disposed (rolled back) before the catch below runs when either COPY fails.
+                    await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    copied = await CopyAsync(connection, sorted, cancellationToken).ConfigureAwait(false);
+                    await CopyDetailsAsync(connection, details, cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return new TelemetryWriteResult(copied, events.Count - copied);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -122,10 +157,21 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
             }
         }
 
-        await using var command = new NpgsqlCommand(InsertSql, connection);
-        // In batch order: the statement sorts by (id, ordinal) itself, so the first occurrence of an id still wins.
+        await using var command = new NpgsqlCommand(details.Count == 0 ? InsertEventsSql : InsertWithDetailsSql, connection);
+        // In batch order: the statement sorts by (tenant, id, ordinal) itself, so the first occurrence still wins; the
+        // detail rows are those of first occurrences only, so they belong to the events it keeps.
         AddColumns(command.Parameters, events);
-        var accepted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        int accepted;
+        if (details.Count == 0)
+        {
+            accepted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            AddDetailColumns(command.Parameters, details);
+            accepted = checked((int)(long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
+        }
+
         return new TelemetryWriteResult(accepted, events.Count - accepted);
     }
 
@@ -136,7 +182,7 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
         await using (var importer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken).ConfigureAwait(false))
         {
             // Synchronous field writes on purpose: they only fill Npgsql's buffer and block just when it flushes a chunk
-            // to the server; seventeen awaited calls per row cost far more CPU than the rare short blocking write.
+            // to the server; eighteen awaited calls per row cost far more CPU than the rare short blocking write.
             for (var i = 0; i < sorted.Length; i++)
             {
                 if ((i & 255) == 0)
@@ -168,6 +214,7 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
                 WriteNullable(importer, e.RateLimitLimit, NpgsqlDbType.Integer);
                 WriteText(importer, e.Resource);
                 WriteText(importer, e.UserId);
+                WriteNullable(importer, e.EndpointId, NpgsqlDbType.Integer);
             }
 
             // Without this call, disposing the importer cancels the COPY: nothing is written.
@@ -201,7 +248,41 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
         }
     }
 
-    /// <summary>Adds the seventeen column arrays, positional ($1…$17) in <see cref="Columns"/> order.</summary>
+    /// <summary>COPYs the detail rows of the events the COPY before it wrote (in the same transaction). Throws
+    /// <see cref="PostgresException"/> (unique violation) when an event's detail row is stored already.</summary>
+    private static async Task CopyDetailsAsync(NpgsqlConnection connection, List<TelemetryEvent> withDetails, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(CopyDetailsSql, cancellationToken).ConfigureAwait(false);
+        foreach (var e in withDetails)
+        {
+            var detail = e.Detail!;
+            importer.StartRow();
+            importer.Write(e.TenantId, NpgsqlDbType.Integer);
+            importer.Write(e.Id, NpgsqlDbType.Uuid);
+            WriteText(importer, detail.ErrorMessage);
+            WriteText(importer, detail.Field);
+            WriteText(importer, detail.RecordId);
+        }
+
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds the detail arrays, positional ($19…$23) in <see cref="DetailColumns"/> order.</summary>
+    private static void AddDetailColumns(NpgsqlParameterCollection parameters, List<TelemetryEvent> withDetails)
+    {
+        var tenants = withDetails.Select(e => e.TenantId).ToArray();
+        var ids = withDetails.Select(e => e.Id).ToArray();
+        var messages = withDetails.Select(e => e.Detail!.ErrorMessage).ToArray();
+        var fields = withDetails.Select(e => e.Detail!.Field).ToArray();
+        var recordIds = withDetails.Select(e => e.Detail!.RecordId).ToArray();
+        parameters.Add(new NpgsqlParameter<int[]> { TypedValue = tenants, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = messages, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = fields, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = recordIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+    }
+
+    /// <summary>Adds the eighteen column arrays, positional ($1…$18) in <see cref="Columns"/> order.</summary>
     private static void AddColumns(NpgsqlParameterCollection parameters, IReadOnlyList<TelemetryEvent> events)
     {
         var n = events.Count;
@@ -222,6 +303,7 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
         var limits = new int?[n];
         var resources = new string?[n];
         var users = new string?[n];
+        var endpoints = new int?[n];
         for (var i = 0; i < n; i++)
         {
             var e = events[i];
@@ -242,6 +324,7 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
             limits[i] = e.RateLimitLimit;
             resources[i] = e.Resource;
             users[i] = e.UserId;
+            endpoints[i] = e.EndpointId;
         }
 
         parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
@@ -261,5 +344,6 @@ public sealed class PostgresTelemetryWriter : ITelemetryWriter, IDisposable
         parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = limits, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = resources, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = users, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = endpoints, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
     }
 }

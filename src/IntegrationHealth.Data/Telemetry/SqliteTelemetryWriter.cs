@@ -7,7 +7,9 @@ namespace IntegrationHealth.Data.Telemetry;
 
 /// <summary>
 /// SQLite bulk writer: one transaction and one prepared <c>INSERT … ON CONFLICT (tenant_id, id) DO NOTHING</c> whose parameters
-/// are rebound for every row; the statement's change count tells accepted from duplicate.
+/// are rebound for every row; the statement's change count tells accepted from duplicate. An accepted event's detail
+/// row (<see cref="TelemetryEvent.Detail"/>) is inserted right after it, by a second prepared statement in the same
+/// transaction, so it is written exactly when its event is, and a duplicate's detail never is.
 /// </summary>
 /// <remarks>
 /// <para>SQLite has one writer at a time, so writers of one database file are serialised in-process (waiting on a
@@ -27,9 +29,16 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
 
     private const string InsertSql =
         "INSERT INTO telemetry_events (id, occurred_at, tenant_id, account_id, provider_id, connection_id, kind, outcome, " +
-        "error_class, method, http_status, latency_ms, records, rate_limit_remaining, rate_limit_limit, resource, user_id) " +
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) " +
+        "error_class, method, http_status, latency_ms, records, rate_limit_remaining, rate_limit_limit, resource, user_id, " +
+        "endpoint_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) " +
         "ON CONFLICT (tenant_id, id) DO NOTHING";
+
+    // A detail row left by an event that is gone (deleted by hand or by a future retention job) must not fail the
+    // batch that stores a new event with that id: the new event's detail replaces it.
+    private const string DetailInsertSql =
+        "INSERT INTO telemetry_event_details (tenant_id, event_id, error_message, field, record_id) VALUES (?1, ?2, ?3, ?4, ?5) " +
+        "ON CONFLICT (tenant_id, event_id) DO UPDATE SET " +
+        "error_message = excluded.error_message, field = excluded.field, record_id = excluded.record_id";
 
     // One lock and one queue per database file, shared by every writer instance in the process.
     private static readonly ConcurrentDictionary<string, FileWriteQueue> Queues = new(StringComparer.Ordinal);
@@ -128,14 +137,14 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             }
 
             using var transaction = connection.BeginTransaction(deferred: false);
-            using var insert = new SqliteRowInsert(connection, InsertSql);
+            using var statements = new Statements(connection);
             for (var b = 0; b < group.Count; b++)
             {
                 var batch = group[b];
                 if (group.Count == 1)
                 {
                     // Alone in its transaction: the transaction is the batch's atomicity.
-                    results[b] = Insert(insert, batch);
+                    results[b] = Insert(statements, batch);
                     continue;
                 }
 
@@ -143,7 +152,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
                 transaction.Save(savepoint);
                 try
                 {
-                    results[b] = Insert(insert, batch);
+                    results[b] = Insert(statements, batch);
                     transaction.Release(savepoint);
                 }
                 catch (Exception ex) when (ex is SqliteException or OperationCanceledException)
@@ -178,7 +187,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         }
     }
 
-    private static TelemetryWriteResult Insert(SqliteRowInsert insert, PendingBatch batch)
+    private static TelemetryWriteResult Insert(Statements statements, PendingBatch batch)
     {
         var accepted = 0;
         var rows = batch.Rows;
@@ -191,6 +200,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             }
 
             var e = rows[r];
+            var insert = statements.Events;
             SqliteGuidBytesConverter.Write(e.Id, id);
             insert.Blob(1, id);
             insert.Integer(2, SqliteUtcTicksConverter.ToUtcTicks(e.OccurredAt));
@@ -209,7 +219,19 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             insert.Integer(15, e.RateLimitLimit);
             insert.Text(16, e.Resource);
             insert.Text(17, e.UserId);
-            accepted += insert.Execute();
+            insert.Integer(18, e.EndpointId);
+            var stored = insert.Execute();
+            accepted += stored;
+            if (stored == 1 && e.Detail is { } detail)
+            {
+                var details = statements.Details;
+                details.Integer(1, e.TenantId);
+                details.Blob(2, id);
+                details.Text(3, detail.ErrorMessage);
+                details.Text(4, detail.Field);
+                details.Text(5, detail.RecordId);
+                details.Execute();
+            }
         }
 
         return new TelemetryWriteResult(accepted, rows.Length - accepted);
@@ -224,6 +246,23 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         else
         {
             batch.Done.TrySetException(error);
+        }
+    }
+
+    /// <summary>The prepared statements of one group transaction.</summary>
+    private sealed class Statements(SqliteConnection connection) : IDisposable
+    {
+        private SqliteRowInsert? _details;
+
+        public SqliteRowInsert Events { get; } = new(connection, InsertSql);
+
+        /// <summary>Prepared on first use: most groups hold no detail row.</summary>
+        public SqliteRowInsert Details => _details ??= new SqliteRowInsert(connection, DetailInsertSql);
+
+        public void Dispose()
+        {
+            _details?.Dispose();
+            Events.Dispose();
         }
     }
 

@@ -51,6 +51,22 @@ internal static class TelemetryBatch
         return sorted;
     }
 
+    /// <summary>The events of a <see cref="SortByKey"/>-sorted batch that carry a detail row and are the first of their
+    /// key (the one a writer stores; a later repeat is a duplicate, and its detail is dropped with it).</summary>
+    public static List<TelemetryEvent> DetailsOfFirstOccurrences(TelemetryEvent[] sorted)
+    {
+        var withDetails = new List<TelemetryEvent>();
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (sorted[i].Detail is not null && (i == 0 || !SameKey(sorted[i], sorted[i - 1])))
+            {
+                withDetails.Add(sorted[i]);
+            }
+        }
+
+        return withDetails;
+    }
+
     /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> have the same key (tenant and id), i.e. the later
     /// of the two is a duplicate.</summary>
     public static bool SameKey(TelemetryEvent a, TelemetryEvent b) => a.Id == b.Id && a.TenantId == b.TenantId;

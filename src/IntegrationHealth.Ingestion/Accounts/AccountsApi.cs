@@ -119,13 +119,28 @@ public static class AccountsApi
             : await db.Connections.AsNoTracking()
                 .Where(c => c.TenantId == tenantId && connectionIds.Contains(c.Id))
                 .ToDictionaryAsync(c => c.Id, c => c.ExternalId, ct);
+        // The rarely present parts of an event live beside it: interned route templates, and the detail rows.
+        var endpointIds = events.Where(e => e.EndpointId != null).Select(e => e.EndpointId!.Value).Distinct().ToList();
+        var endpoints = endpointIds.Count == 0
+            ? new Dictionary<int, string>()
+            : await db.EndpointTemplates.AsNoTracking()
+                .Where(t => t.TenantId == tenantId && endpointIds.Contains(t.Id))
+                .ToDictionaryAsync(t => t.Id, t => t.Template, ct);
+        var eventIds = events.Select(e => e.Id).ToList();
+        var details = eventIds.Count == 0
+            ? new Dictionary<Guid, TelemetryEventDetail>()
+            : await db.TelemetryEventDetails.AsNoTracking()
+                .Where(d => d.TenantId == tenantId && eventIds.Contains(d.EventId))
+                .ToDictionaryAsync(d => d.EventId, ct);
 
         List<EventView> views = [.. events.Select(e => new EventView(
             e.Id, WireNames.Of(e.Kind), StoredInstant.Utc(e.OccurredAt), externalId,
             catalogue.KeysById.GetValueOrDefault(e.ProviderId, "?"),
             e.ConnectionId is { } cid ? connections.GetValueOrDefault(cid) : null,
             e.Resource, WireNames.Of(e.Method), e.HttpStatus, e.LatencyMs, WireNames.Of(e.Outcome), WireNames.Of(e.ErrorClass),
-            e.Records, e.RateLimitRemaining, e.RateLimitLimit, e.UserId))];
+            e.Records, e.RateLimitRemaining, e.RateLimitLimit, e.UserId,
+            e.EndpointId is { } endpoint ? endpoints.GetValueOrDefault(endpoint) : null,
+            details.GetValueOrDefault(e.Id)?.ErrorMessage, details.GetValueOrDefault(e.Id)?.Field, details.GetValueOrDefault(e.Id)?.RecordId))];
         return TypedResults.Ok(new Page<EventView>(views, more ? EventCursor.After(after, events).ToString() : null));
     }
 

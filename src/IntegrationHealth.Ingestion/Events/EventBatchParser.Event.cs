@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IntegrationHealth.Data;
+using IntegrationHealth.Data.Configuration;
 using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Web.Http;
 
@@ -11,23 +12,31 @@ public static partial class EventBatchParser
     public const int MaxTextLength = 200;
     public const int MaxLatencyMs = 3_600_000;
 
+    /// <summary>Longest <c>endpoint</c> (a route template), in UTF-16 code units.</summary>
+    public const int MaxEndpointLength = StoreLengths.EndpointTemplate;
+
+    /// <summary>Longest <c>errorMessage</c>, in UTF-16 code units (<c>field</c> and <c>recordId</c>: <see cref="MaxTextLength"/>).</summary>
+    public const int MaxErrorMessageLength = StoreLengths.ErrorMessage;
+
     private enum Field : byte
     {
         Unknown, Id, Kind, OccurredAt, Account, Provider, Connection, Resource, Method, Status, LatencyMs, Outcome,
-        ErrorClass, Records, RateLimitRemaining, RateLimitLimit, UserId,
+        ErrorClass, Records, RateLimitRemaining, RateLimitLimit, UserId, Endpoint, ErrorMessage, FailedField, RecordId,
     }
 
     /// <summary>Wire names indexed by <see cref="Field"/>; also the exact set of accepted properties.</summary>
     public static readonly string[] FieldNames =
     [
         "", "id", "kind", "occurredAt", "account", "provider", "connection", "resource", "method", "status", "latencyMs",
-        "outcome", "errorClass", "records", "rateLimitRemaining", "rateLimitLimit", "userId",
+        "outcome", "errorClass", "records", "rateLimitRemaining", "rateLimitLimit", "userId", "endpoint", "errorMessage",
+        "field", "recordId",
     ];
 
     private static Field MatchField(ReadOnlySpan<byte> name) => name.Length switch
     {
         2 when name.SequenceEqual("id"u8) => Field.Id,
         4 when name.SequenceEqual("kind"u8) => Field.Kind,
+        5 when name.SequenceEqual("field"u8) => Field.FailedField,
         6 when name.SequenceEqual("method"u8) => Field.Method,
         6 when name.SequenceEqual("status"u8) => Field.Status,
         6 when name.SequenceEqual("userId"u8) => Field.UserId,
@@ -36,10 +45,13 @@ public static partial class EventBatchParser
         7 when name.SequenceEqual("records"u8) => Field.Records,
         8 when name.SequenceEqual("provider"u8) => Field.Provider,
         8 when name.SequenceEqual("resource"u8) => Field.Resource,
+        8 when name.SequenceEqual("endpoint"u8) => Field.Endpoint,
+        8 when name.SequenceEqual("recordId"u8) => Field.RecordId,
         9 when name.SequenceEqual("latencyMs"u8) => Field.LatencyMs,
         10 when name.SequenceEqual("occurredAt"u8) => Field.OccurredAt,
         10 when name.SequenceEqual("connection"u8) => Field.Connection,
         10 when name.SequenceEqual("errorClass"u8) => Field.ErrorClass,
+        12 when name.SequenceEqual("errorMessage"u8) => Field.ErrorMessage,
         14 when name.SequenceEqual("rateLimitLimit"u8) => Field.RateLimitLimit,
         18 when name.SequenceEqual("rateLimitRemaining"u8) => Field.RateLimitRemaining,
         _ => Field.Unknown,
@@ -57,7 +69,8 @@ public static partial class EventBatchParser
 
         var errorsBefore = errors.Count;
         var ev = new TelemetryEvent();
-        string? account = null, provider = null, connection = null;
+        string? account = null, provider = null, connection = null, endpoint = null;
+        string? errorMessage = null, failedField = null, recordId = null;
         bool hasId = false, hasKind = false, hasOccurredAt = false, hasOutcome = false, hasErrorClass = false;
         int? remaining = null, limit = null;
         uint seen = 0u, nulls = 0u;
@@ -152,6 +165,18 @@ public static partial class EventBatchParser
                 case Field.RateLimitLimit:
                     ev.RateLimitLimit = limit = ReadInt(ref reader, index, name, 0, int.MaxValue, errors);
                     break;
+                case Field.Endpoint:
+                    endpoint = ReadDetailText(ref reader, index, name, errors, MaxEndpointLength, lineBreaks: false);
+                    break;
+                case Field.ErrorMessage:
+                    errorMessage = ReadDetailText(ref reader, index, name, errors, MaxErrorMessageLength, lineBreaks: true);
+                    break;
+                case Field.FailedField:
+                    failedField = ReadDetailText(ref reader, index, name, errors, MaxTextLength, lineBreaks: false);
+                    break;
+                case Field.RecordId:
+                    recordId = ReadDetailText(ref reader, index, name, errors, MaxTextLength, lineBreaks: false);
+                    break;
             }
         }
 
@@ -166,8 +191,11 @@ public static partial class EventBatchParser
         if (remaining is { } r && limit is { } l && r > l)
             errors.Add(index, "rateLimitRemaining", $"'rateLimitRemaining' ({r}) must not exceed 'rateLimitLimit' ({l}).");
 
+        if (errorMessage is not null || failedField is not null || recordId is not null)
+            ev.Detail = new TelemetryEventDetail { ErrorMessage = errorMessage, Field = failedField, RecordId = recordId };
+
         if (account is not null && provider is not null)
-            batch.References.Add(new EventReferences(index, ev, account, provider, connection));
+            batch.References.Add(new EventReferences(index, ev, account, provider, connection, endpoint));
         if (errors.Count != errorsBefore) return;
 
         if (!hasOutcome)
@@ -176,5 +204,24 @@ public static partial class EventBatchParser
             ev.Outcome = failed ? TelemetryOutcome.Failure : TelemetryOutcome.Success;
         }
         batch.Events.Add(ev);
+    }
+
+    /// <summary>A bounded, non-empty text of the detail fields (endpoint, errorMessage, field, recordId). Control
+    /// characters are refused (PostgreSQL text cannot even hold NUL); an error message may break lines.</summary>
+    private static string? ReadDetailText(ref Utf8JsonReader reader, int index, string name, BatchErrors errors, int maxLength, bool lineBreaks)
+    {
+        var value = ReadText(ref reader, index, name, errors, allowEmpty: false, maxLength);
+        if (value is null) return null;
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) && !(lineBreaks && c is '\n' or '\r' or '\t'))
+            {
+                errors.Add(index, name, lineBreaks
+                    ? $"'{name}' must not contain control characters other than tab and line breaks."
+                    : $"'{name}' must not contain control characters.");
+                return null;
+            }
+        }
+        return value;
     }
 }

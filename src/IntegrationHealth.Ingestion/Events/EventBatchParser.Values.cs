@@ -67,7 +67,8 @@ public static partial class EventBatchParser
         return true;
     }
 
-    private static string? ReadText(ref Utf8JsonReader reader, int index, string name, BatchErrors errors, bool allowEmpty)
+    private static string? ReadText(ref Utf8JsonReader reader, int index, string name, BatchErrors errors, bool allowEmpty,
+        int maxLength = MaxTextLength)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -75,15 +76,15 @@ public static partial class EventBatchParser
             return null;
         }
         // Cheap bound before allocating: each UTF-16 unit takes at least one byte (escapes take more).
-        if (!reader.ValueIsEscaped && reader.ValueSpan.Length > MaxTextLength * 3)
+        if (!reader.ValueIsEscaped && reader.ValueSpan.Length > maxLength * 3)
         {
-            errors.Add(index, name, $"'{name}' is longer than {MaxTextLength} characters.");
+            errors.Add(index, name, $"'{name}' is longer than {maxLength} characters.");
             return null;
         }
         var value = reader.GetString()!;
-        if (value.Length > MaxTextLength)
+        if (value.Length > maxLength)
         {
-            errors.Add(index, name, $"'{name}' is longer than {MaxTextLength} characters.");
+            errors.Add(index, name, $"'{name}' is longer than {maxLength} characters.");
             return null;
         }
         if (!allowEmpty && string.IsNullOrWhiteSpace(value))

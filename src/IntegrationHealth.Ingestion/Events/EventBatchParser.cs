@@ -8,7 +8,10 @@ namespace IntegrationHealth.Ingestion.Events;
 /// External ids one event refers to, resolved to row ids in bulk once the whole batch has parsed. Kept also for events
 /// with other errors, so one response reports an unknown account next to a bad status code.
 /// </summary>
-public readonly record struct EventReferences(int Index, TelemetryEvent Event, string Account, string Provider, string? Connection);
+/// <remarks><see cref="Endpoint"/> is the route template, interned to <see cref="TelemetryEvent.EndpointId"/> once the
+/// provider is resolved.</remarks>
+public readonly record struct EventReferences(
+    int Index, TelemetryEvent Event, string Account, string Provider, string? Connection, string? Endpoint = null);
 
 /// <summary>Limits an event must respect, fixed per batch (so "now" is read once).</summary>
 public readonly record struct EventRules(int MaxEvents, DateTime EarliestUtc, DateTime LatestUtc);

@@ -1,5 +1,6 @@
 using IntegrationHealth.Data;
 using IntegrationHealth.Data.Catalogue;
+using IntegrationHealth.Data.Telemetry;
 using IntegrationHealth.Ingestion.Providers;
 using IntegrationHealth.Web.Http;
 using Microsoft.EntityFrameworkCore;
@@ -13,11 +14,12 @@ namespace IntegrationHealth.Ingestion.Events;
 /// each; providers from the tenant's cached catalogue, where a key it lacks is refused or, under
 /// <c>Ingestion:UnknownProviders=register</c>, registered for the tenant (only when the batch is otherwise valid, so a
 /// rejected batch registers nothing). Every lookup is filtered by the caller's tenant, so another tenant's external id
-/// or provider key behaves exactly like an unknown one.
+/// or provider key behaves exactly like an unknown one. Last, for a valid batch, endpoint route templates are interned
+/// (<see cref="EndpointTemplates"/>, through <see cref="EndpointTemplateCache"/>).
 /// </summary>
 public sealed class EventReferenceResolver(
     IDbContextFactory<IntegrationHealthDbContext> dbFactory, ProviderCatalog providers, ReferenceCache cache,
-    IOptions<IngestionOptions> options, ILogger<EventReferenceResolver> logger)
+    EndpointTemplateCache endpoints, IOptions<IngestionOptions> options, ILogger<EventReferenceResolver> logger)
 {
     /// <summary>Fills tenant, account, provider and connection ids on every event; records an error per unresolved reference.</summary>
     public async Task ResolveAsync(int tenantId, ParsedBatch batch, BatchErrors errors, CancellationToken cancellationToken)
@@ -93,11 +95,42 @@ public sealed class EventReferenceResolver(
                 await LoadConnectionsAsync(db, tenantId, [.. unresolved], connections, cancellationToken);
                 Assign(tenantId, refs, accountIds, catalogue, ProviderError, connections, errors, final: true);
             }
+
+            if (!errors.Any) db = await InternEndpointsAsync(tenantId, refs, db, cancellationToken);
         }
         finally
         {
             if (db is not null) await db.DisposeAsync();
         }
+    }
+
+    /// <summary>Sets <see cref="Data.Entities.TelemetryEvent.EndpointId"/> on events naming a route template (provider
+    /// ids are resolved); returns the context, created if the store had to be asked.</summary>
+    private async Task<IntegrationHealthDbContext?> InternEndpointsAsync(int tenantId, List<EventReferences> refs,
+        IntegrationHealthDbContext? db, CancellationToken cancellationToken)
+    {
+        HashSet<(int ProviderId, string Template)>? missing = null;
+        foreach (var r in refs)
+        {
+            if (r.Endpoint is not { } template) continue;
+            if (endpoints.TryGet(tenantId, r.Event.ProviderId, template, out var id)) r.Event.EndpointId = id;
+            else (missing ??= []).Add((r.Event.ProviderId, template));
+        }
+        if (missing is null) return db;
+
+        db ??= await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ids = await EndpointTemplates.InternAsync(db, tenantId, missing, cancellationToken);
+        foreach (var ((providerId, template), id) in ids) endpoints.Set(tenantId, providerId, template, id);
+        foreach (var r in refs)
+        {
+            if (r.Endpoint is not { } template || r.Event.EndpointId is not null) continue;
+            // Interning stores every template it is given; a miss here means the row vanished (its provider or tenant
+            // deleted) while the batch was being written, and the batch must not be stored with its endpoint lost.
+            r.Event.EndpointId = ids.TryGetValue((r.Event.ProviderId, template), out var id)
+                ? id
+                : throw new InvalidOperationException($"Endpoint template of event {r.Index} was not interned.");
+        }
+        return db;
     }
 
     private async Task LoadConnectionsAsync(IntegrationHealthDbContext db, int tenantId, List<int> accountIds,

@@ -141,6 +141,29 @@ public abstract class StoreBackedSuite<TFixture>(TFixture fixture) where TFixtur
     }
 
     [StoreFact]
+    public async Task PostEvents_EndpointAndFailureDetail_AreStoredAndReadBack()
+    {
+        using var client = await TenantClientAsync("details", accounts: 1);
+        var template = "/crm/v3/objects/{objectType}/{id}";
+        // Several batches at once name one new template: each interns it, one row results.
+        var batches = Enumerable.Range(0, 4).Select(_ => TestEvents.Array(
+            TestEvents.Valid("acct-1", "hubspot").With(e => e["endpoint"] = template),
+            TestEvents.Valid("acct-1").With(e => { e["kind"] = "mapping_failure"; e["errorClass"] = "mapping"; e["errorMessage"] = "schema drift:\n'email' missing"; e["field"] = "email"; e["recordId"] = "rec-9"; }))).ToList();
+
+        var responses = await Task.WhenAll(batches.Select(b => client.PostAsync("/v1/events", TestHttp.Json(b))));
+
+        foreach (var r in responses) await TestHttp.EnsureSuccessAsync(r);
+        var read = (await client.GetFromJsonAsync<JsonObject>("/v1/accounts/acct-1/events?limit=100"))!["items"]!.AsArray();
+        Assert.Equal(8, read.Count);
+        Assert.Equal(4, read.Count(e => e!["endpoint"]?.GetValue<string>() == template));
+        var failures = read.Where(e => e!["kind"]!.GetValue<string>() == "mapping_failure").ToList();
+        Assert.Equal(4, failures.Count);
+        Assert.All(failures, f => Assert.Equal(("schema drift:\n'email' missing", "email", "rec-9"),
+            (f!["errorMessage"]!.GetValue<string>(), f["field"]!.GetValue<string>(), f["recordId"]!.GetValue<string>())));
+        Assert.Equal(1, await Host.QueryAsync(db => db.EndpointTemplates.CountAsync(t => t.Template == template && db.Tenants.Any(x => x.Id == t.TenantId && x.Key == "details"))));
+    }
+
+    [StoreFact]
     public async Task PostEvents_IdsAnotherTenantUsed_AreAcceptedAndEachTenantsReplayIsDuplicate()
     {
         // Issue 13 item 4: B's events with ids A had used were answered "duplicates" and dropped.

@@ -119,6 +119,10 @@ public sealed class OpenApiConformanceTests(SeededHostFixture fixture) : IClassF
                 e["outcome"] = "success";
                 e["errorClass"] = "none";
                 e["userId"] = "user-1";
+                e["endpoint"] = "/services/data/v59.0/sobjects/{type}/{id}";
+                e["errorMessage"] = "Field 'Email' expected a string";
+                e["field"] = "Contact.Email";
+                e["recordId"] = "003XX000004TmiQ";
             }),
             "AccountInput" => new JsonObject
             {

@@ -60,16 +60,18 @@ public abstract partial class StoreComplianceTests
         var tenants = new[] { await TestWorld.CreateAsync(Store, accounts: 1), await TestWorld.CreateAsync(Store, accounts: 1) };
         string[] keys = ["zoho-crm", "acme-erp", "pipedrive", "freshdesk", "gusto"];
         const int writersPerTenant = 6;
-        using var start = new Barrier(tenants.Length * writersPerTenant);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously); // an async gate: no thread blocks on it
 
-        var results = await Task.WhenAll(tenants.SelectMany(world => Enumerable.Range(0, writersPerTenant).Select(w => Task.Run(async () =>
+        var running = tenants.SelectMany(world => Enumerable.Range(0, writersPerTenant).Select(w => Task.Run(async () =>
         {
             var random = new Random(w);
             await using var db = Store.CreateContext();
-            start.SignalAndWait(TimeSpan.FromSeconds(30));
+            await start.Task;
             var rows = await ProviderRegistration.RegisterAsync(db, world.Tenant.Id, keys.OrderBy(_ => random.Next()));
             return (world.Tenant.Id, Ids: rows.ToDictionary(p => p.Key, p => p.Id));
-        }))));
+        }))).ToList();
+        start.SetResult();
+        var results = await Task.WhenAll(running);
 
         await using var check = Store.CreateContext();
         foreach (var world in tenants)

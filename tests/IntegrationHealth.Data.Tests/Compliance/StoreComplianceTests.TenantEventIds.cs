@@ -66,11 +66,11 @@ public abstract partial class StoreComplianceTests
             var random = new Random(w);
             return ids.OrderBy(_ => random.Next()).Select((id, i) => world.Event(minutes: i, id: id)).Chunk(250).ToList();
         })).ToList();
-        using var start = new Barrier(writers.Count);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously); // an async gate: no thread blocks on it
 
-        var results = await Task.WhenAll(writers.Select(chunks => Task.Run(async () =>
+        var running = writers.Select(chunks => Task.Run(async () =>
         {
-            start.SignalAndWait(TimeSpan.FromSeconds(30));
+            await start.Task;
             var (accepted, duplicates) = (0, 0);
             foreach (var chunk in chunks)
             {
@@ -80,7 +80,9 @@ public abstract partial class StoreComplianceTests
             }
 
             return (accepted, duplicates);
-        })));
+        })).ToList();
+        start.SetResult();
+        var results = await Task.WhenAll(running);
 
         Assert.Equal(tenants.Length * ids.Count, results.Sum(r => r.accepted));
         Assert.Equal(tenants.Length * ids.Count * (writersPerTenant - 1), results.Sum(r => r.duplicates));
