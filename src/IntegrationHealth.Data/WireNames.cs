@@ -17,6 +17,8 @@ public static class WireNames
     public static readonly string[] ConnectionStatuses = ["active", "needs_reauth", "disabled"];
     public static readonly string[] AuthKinds = ["oauth2", "api_key", "basic"];
     public static readonly string[] Priorities = ["low", "normal", "high", "urgent"];
+    public static readonly string[] TicketCategories = ["integration", "billing", "how_to", "other"];
+    public static readonly string[] TicketStatuses = ["open", "pending", "solved", "closed"];
     public static readonly string[] Scopes = ["ingest", "read", "admin"];
 
     public static string Of(TelemetryKind kind) => Kinds[(int)kind];
@@ -26,6 +28,8 @@ public static class WireNames
     public static string Of(AccountSegment segment) => Segments[(int)segment];
     public static string Of(ConnectionStatus status) => ConnectionStatuses[(int)status];
     public static string Of(AuthKind kind) => AuthKinds[(int)kind];
+    public static string Of(SupportTicketCategory category) => TicketCategories[(int)category];
+    public static string Of(SupportTicketStatus status) => TicketStatuses[(int)status];
 
     /// <summary>The wire names of the scopes a key holds, e.g. <c>["ingest", "read"]</c>.</summary>
     public static string[] Of(ApiKeyScopes scopes)
@@ -41,6 +45,8 @@ public static class WireNames
     public static AccountSegment? ParseSegment(string? value) => IndexOf(Segments, value) is { } i ? (AccountSegment)i : null;
     public static ConnectionStatus? ParseConnectionStatus(string? value) => IndexOf(ConnectionStatuses, value) is { } i ? (ConnectionStatus)i : null;
     public static AuthKind? ParseAuthKind(string? value) => IndexOf(AuthKinds, value) is { } i ? (AuthKind)i : null;
+    public static SupportTicketCategory? ParseTicketCategory(string? value) => IndexOf(TicketCategories, value) is { } i ? (SupportTicketCategory)i : null;
+    public static SupportTicketStatus? ParseTicketStatus(string? value) => IndexOf(TicketStatuses, value) is { } i ? (SupportTicketStatus)i : null;
 
     /// <summary>Parses <c>ingest</c>, <c>read</c> or <c>admin</c> (case-insensitive).</summary>
     public static ApiKeyScopes? ParseScope(string? value) => value?.Trim().ToLowerInvariant() switch

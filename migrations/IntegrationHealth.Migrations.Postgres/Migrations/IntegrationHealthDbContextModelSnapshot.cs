@@ -407,6 +407,10 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("account_id");
 
+                    b.Property<short?>("Category")
+                        .HasColumnType("smallint")
+                        .HasColumnName("category");
+
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("closed_at");
@@ -416,6 +420,10 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("external_id");
+
+                    b.Property<DateTime?>("FirstResponseAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_response_at");
 
                     b.Property<DateTime>("OpenedAt")
                         .HasColumnType("timestamp with time zone")
@@ -430,6 +438,14 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                     b.Property<int?>("ProviderId")
                         .HasColumnType("integer")
                         .HasColumnName("provider_id");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
 
                     b.Property<string>("Subject")
                         .IsRequired()

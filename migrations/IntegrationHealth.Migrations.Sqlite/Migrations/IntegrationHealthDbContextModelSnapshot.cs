@@ -390,6 +390,10 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("account_id");
 
+                    b.Property<short?>("Category")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("category");
+
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("closed_at");
@@ -399,6 +403,10 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("external_id");
+
+                    b.Property<DateTime?>("FirstResponseAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_response_at");
 
                     b.Property<DateTime>("OpenedAt")
                         .HasColumnType("TEXT")
@@ -413,6 +421,14 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                     b.Property<int?>("ProviderId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("provider_id");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
 
                     b.Property<string>("Subject")
                         .IsRequired()

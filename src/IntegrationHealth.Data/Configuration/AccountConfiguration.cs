@@ -84,6 +84,8 @@ internal sealed class SupportTicketConfiguration : IEntityTypeConfiguration<Supp
         builder.Property(t => t.ExternalId).HasMaxLength(StoreLengths.Key);
         builder.Property(t => t.Subject).HasMaxLength(StoreLengths.Text);
         builder.Property(t => t.Priority).HasMaxLength(20);
+        builder.Property(t => t.Category).HasConversion<short>();
+        builder.Property(t => t.Status).HasConversion<short>();
         builder.HasOne<Tenant>().WithMany().HasForeignKey(t => t.TenantId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Provider>().WithMany().HasForeignKey(t => t.ProviderId).OnDelete(DeleteBehavior.Restrict);

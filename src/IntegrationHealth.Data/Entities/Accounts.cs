@@ -76,9 +76,33 @@ public sealed class Connection : IAccountOwned
     public DateTime UpdatedAt { get; set; }
 }
 
+/// <summary>What a support ticket is about (wire names <c>integration</c>, <c>billing</c>, <c>how_to</c>, <c>other</c>).</summary>
+public enum SupportTicketCategory
+{
+    Integration = 0,
+    Billing = 1,
+    HowTo = 2,
+    Other = 3,
+}
+
+/// <summary>Where a support ticket stands, in the usual help-desk lifecycle: open (waiting on support), pending
+/// (waiting on the customer), solved (support answered), closed (no further change).</summary>
+public enum SupportTicketStatus
+{
+    Open = 0,
+    Pending = 1,
+    Solved = 2,
+    Closed = 3,
+}
+
 /// <summary>A support ticket raised by an account, optionally about one provider's integration.</summary>
 public sealed class SupportTicket : IAccountOwned
 {
+    /// <summary>The status of a ticket whose sender did not say: closed when it has a close time, solved when it has a
+    /// resolution time, open otherwise.</summary>
+    public static SupportTicketStatus DefaultStatus(DateTime? closedAt, DateTime? resolvedAt) =>
+        closedAt is not null ? SupportTicketStatus.Closed : resolvedAt is not null ? SupportTicketStatus.Solved : SupportTicketStatus.Open;
+
     public int Id { get; set; }
     public int TenantId { get; set; }
     public int AccountId { get; set; }
@@ -89,6 +113,13 @@ public sealed class SupportTicket : IAccountOwned
     public string Priority { get; set; } = "normal";
     public DateTime OpenedAt { get; set; }
     public DateTime? ClosedAt { get; set; }
+    /// <summary>What the ticket is about, when the sender said.</summary>
+    public SupportTicketCategory? Category { get; set; }
+    public SupportTicketStatus Status { get; set; }
+    /// <summary>When support first answered (the support-SLA scorecard's first-response time).</summary>
+    public DateTime? FirstResponseAt { get; set; }
+    /// <summary>When the ticket was resolved (time to resolution).</summary>
+    public DateTime? ResolvedAt { get; set; }
 }
 
 /// <summary>An NPS survey response (score 0–10).</summary>

@@ -166,6 +166,8 @@ public static class DemoSeeder
             Priority = t.Priority,
             OpenedAt = t.OpenedAt,
             ClosedAt = t.ClosedAt,
+            Status = SupportTicket.DefaultStatus(t.ClosedAt, resolvedAt: null),
+            Category = t.ProviderIndex is null ? null : SupportTicketCategory.Integration,
         }));
         db.SurveyResponses.AddRange(world.Surveys.Select(s => new SurveyResponse
         {

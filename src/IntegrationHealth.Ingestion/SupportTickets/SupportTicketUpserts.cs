@@ -6,13 +6,16 @@ namespace IntegrationHealth.Ingestion.SupportTickets;
 
 /// <summary>A validated support-ticket item.</summary>
 public sealed record SupportTicketItem(
-    int Index, string ExternalId, string Account, string? Provider, string Subject, string Priority, DateTime OpenedAt, DateTime? ClosedAt)
+    int Index, string ExternalId, string Account, string? Provider, string Subject, string Priority, DateTime OpenedAt, DateTime? ClosedAt,
+    SupportTicketCategory? Category, SupportTicketStatus Status, DateTime? FirstResponseAt, DateTime? ResolvedAt)
     : IAccountItem;
 
-/// <summary>Bulk upsert of support tickets by external id.</summary>
+/// <summary>Bulk upsert of support tickets by external id. The item is the ticket's full state: optional fields left out
+/// are cleared, and a status left out follows from the ticket's times (<see cref="SupportTicket.DefaultStatus"/>).</summary>
 public static class SupportTicketUpserts
 {
-    public static readonly string[] Fields = ["externalId", "account", "provider", "subject", "priority", "openedAt", "closedAt"];
+    public static readonly string[] Fields =
+        ["externalId", "account", "provider", "subject", "priority", "openedAt", "closedAt", "category", "status", "firstResponseAt", "resolvedAt"];
 
     public static readonly UpsertDefinition<SupportTicketItem> Definition = new("support ticket", Fields, Read, ApplyAsync);
 
@@ -25,9 +28,19 @@ public static class SupportTicketUpserts
         var priority = r.Choice("priority", WireNames.Priorities);
         var openedAt = r.Instant("openedAt", latestUtc, required: true);
         var closedAt = r.Instant("closedAt", latestUtc);
-        if (openedAt is { } o && closedAt is { } c && c < o) r.Error("closedAt", "'closedAt' must not be before 'openedAt'.");
+        var category = r.Choice("category", WireNames.TicketCategories, WireNames.ParseTicketCategory);
+        var status = r.Choice("status", WireNames.TicketStatuses, WireNames.ParseTicketStatus);
+        var firstResponseAt = r.Instant("firstResponseAt", latestUtc);
+        var resolvedAt = r.Instant("resolvedAt", latestUtc);
+        if (openedAt is { } o)
+        {
+            if (closedAt is { } c && c < o) r.Error("closedAt", "'closedAt' must not be before 'openedAt'.");
+            if (firstResponseAt is { } f && f < o) r.Error("firstResponseAt", "'firstResponseAt' must not be before 'openedAt'.");
+            if (resolvedAt is { } s && s < o) r.Error("resolvedAt", "'resolvedAt' must not be before 'openedAt'.");
+        }
         if (externalId is null || account is null || subject is null || openedAt is null) return null;
-        return new SupportTicketItem(r.Index, externalId, account, provider, subject, priority ?? "normal", openedAt.Value, closedAt);
+        return new SupportTicketItem(r.Index, externalId, account, provider, subject, priority ?? "normal", openedAt.Value, closedAt,
+            category, status ?? SupportTicket.DefaultStatus(closedAt, resolvedAt), firstResponseAt, resolvedAt);
     }
 
     public static async Task<UpsertOutcome> ApplyAsync(UpsertScope scope, IReadOnlyList<SupportTicketItem> items, CancellationToken cancellationToken)
@@ -46,6 +59,10 @@ public static class SupportTicketUpserts
                 ticket.Priority = item.Priority;
                 ticket.OpenedAt = item.OpenedAt;
                 ticket.ClosedAt = item.ClosedAt;
+                ticket.Category = item.Category;
+                ticket.Status = item.Status;
+                ticket.FirstResponseAt = item.FirstResponseAt;
+                ticket.ResolvedAt = item.ResolvedAt;
             },
             cancellationToken);
     }

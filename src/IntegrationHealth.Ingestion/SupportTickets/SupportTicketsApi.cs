@@ -1,3 +1,4 @@
+using IntegrationHealth.Data;
 using IntegrationHealth.Ingestion.Accounts;
 using IntegrationHealth.Ingestion.Upserts;
 using IntegrationHealth.Web.Http;
@@ -29,6 +30,8 @@ public static class SupportTicketsApi
         AccountOwnedLists.ListAsync(context, services, account, limit, cursor, db => db.SupportTickets, (r, catalogue) =>
             new SupportTicketView(
                 r.Row.ExternalId, r.Account, r.Row.ProviderId is { } p ? catalogue.KeysById.GetValueOrDefault(p, "?") : null,
-                r.Row.Subject, r.Row.Priority, StoredInstant.Utc(r.Row.OpenedAt), StoredInstant.Utc(r.Row.ClosedAt)),
+                r.Row.Subject, r.Row.Priority, StoredInstant.Utc(r.Row.OpenedAt), StoredInstant.Utc(r.Row.ClosedAt),
+                r.Row.Category is { } category ? WireNames.Of(category) : null, WireNames.Of(r.Row.Status),
+                StoredInstant.Utc(r.Row.FirstResponseAt), StoredInstant.Utc(r.Row.ResolvedAt)),
             t => t.ProviderId);
 }

@@ -134,18 +134,21 @@ public sealed class OpenApiConformanceTests(SeededHostFixture fixture) : IClassF
                 ["externalId"] = "conn-schema", ["account"] = "acct-1", ["provider"] = "salesforce", ["status"] = "active",
                 ["authKind"] = "oauth2", ["scopes"] = "api refresh_token", ["instanceUrl"] = "https://acme.my.salesforce.com",
                 ["apiVersion"] = "v59.0", ["lastSyncAt"] = Instant(TimeSpan.Zero), ["syncCursor"] = "c-1",
+                ["createdAt"] = Instant(TimeSpan.FromHours(-1)),
             },
             "SupportTicketInput" => new JsonObject
             {
                 ["externalId"] = "t-schema", ["account"] = "acct-1", ["provider"] = "salesforce", ["subject"] = "Sync stalled",
                 ["priority"] = "high", ["openedAt"] = Instant(TimeSpan.Zero), ["closedAt"] = Instant(TimeSpan.FromHours(1)),
+                ["category"] = "integration", ["status"] = "closed", ["firstResponseAt"] = Instant(TimeSpan.FromMinutes(10)),
+                ["resolvedAt"] = Instant(TimeSpan.FromMinutes(30)),
             },
+            "ProviderInput" => new JsonObject { ["key"] = "schema-provider", ["name"] = "Schema Provider", ["category"] = "erp" },
             "SurveyResponseInput" => new JsonObject
             {
                 ["externalId"] = "s-schema", ["account"] = "acct-1", ["userId"] = "user-1", ["score"] = 7, ["comment"] = "ok",
                 ["respondedAt"] = Instant(TimeSpan.Zero),
             },
-            "ProviderInput" => new JsonObject { ["key"] = "schema-provider", ["name"] = "Schema Provider", ["category"] = "erp" },
             "CreateApiKeyRequest" => new JsonObject { ["scopes"] = new JsonArray("read"), ["name"] = "schema test" },
             _ => throw new ArgumentOutOfRangeException(nameof(schema), schema, null),
         };
