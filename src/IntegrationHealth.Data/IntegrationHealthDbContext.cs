@@ -35,6 +35,12 @@ namespace IntegrationHealth.Data;
 /// constraints (HTTP status range, non-negative latency and records, text lengths) still make a malformed row fail
 /// its batch. Batches are written sorted by (tenant, id) so each batch walks the key index in order. When volume
 /// outgrows memory, the step is a time-partitioned table plus a small per-day dedup key table, not a different ORM.</para>
+/// <para><b>What only some events carry.</b> The telemetry row does not grow for it: a request's endpoint route
+/// template is interned in <c>endpoint_templates</c> (one row per tenant, provider and template; the event holds a
+/// nullable int), and a failure's message, field and record id are a <c>telemetry_event_details</c> row keyed like the
+/// event, <c>(tenant_id, event_id)</c>, which the bulk writers insert in the batch's transaction only for the events
+/// they accept. Providers are the platform catalogue (<c>tenant_id</c> null) plus each tenant's own, keys unique
+/// per tenant and among platform rows.</para>
 /// <para><b>SQLite write cost.</b> What a commit costs is the pages it dirties (one WAL frame each). Ids are stored in
 /// RFC 9562 byte order (<see cref="Sqlite.SqliteGuidBytesConverter"/>), so time-ordered UUIDv7 ids append at the right
 /// edge of the key index; random UUIDv4 ids dirty about one key-index page per event. Measured in 1,000-event commits
