@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace IntegrationHealth.Data;
 
@@ -91,11 +92,22 @@ public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
         ArgumentNullException.ThrowIfNull(options);
         try
         {
-            _ = options.EffectiveConnectionString; // checks the provider name, and PostgreSQL's connection string
+            var connectionString = options.EffectiveConnectionString; // checks the provider name, and that PostgreSQL has one
+            if (options.StoreProvider == StoreProvider.Postgres)
+            {
+                // Parsed here, so a malformed one stops the start with its setting named instead of being mistaken,
+                // later, for a database that is not reachable yet (which the service waits for).
+                _ = new NpgsqlConnectionStringBuilder(connectionString);
+            }
         }
         catch (InvalidOperationException ex)
         {
             return ValidateOptionsResult.Fail(ex.Message);
+        }
+        catch (ArgumentException ex)
+        {
+            // Npgsql names the keyword or the value's type, never the value itself.
+            return ValidateOptionsResult.Fail($"Database:ConnectionString is not a valid PostgreSQL connection string: {ex.Message}");
         }
 
         return Enum.IsDefined(options.PostgresWriteMode)
