@@ -35,6 +35,17 @@ public static class SqliteDatabase
     /// <summary>Size the WAL file is truncated back to after a checkpoint lets it restart (64 MB).</summary>
     public const long JournalSizeLimitBytes = 64L * 1024 * 1024;
 
+    /// <summary>WAL file size past which the background checkpointer runs a <c>TRUNCATE</c> checkpoint instead of a
+    /// <c>PASSIVE</c> one (256 MB, the writer's own backstop). <c>journal_size_limit</c> only trims the file when the WAL
+    /// restarts, and it restarts only once a checkpoint has copied every frame while no reader still uses one; under
+    /// overlapping readers that never happens, and the WAL grew to three times the database. A TRUNCATE checkpoint waits
+    /// (briefly, see <see cref="TruncateBusyTimeoutMs"/>) for those readers, then empties the file.</summary>
+    public const long MaxWalBytes = (long)WriterWalAutoCheckpointPages * PageSize;
+
+    /// <summary>How long a <c>TRUNCATE</c> checkpoint waits for readers and the writer. It blocks new writes while it
+    /// waits, so it is kept short while running; a checkpoint that runs out of time is simply tried again later.</summary>
+    public const int TruncateBusyTimeoutMs = 250;
+
     /// <summary>Per-connection pragmas, run on every opened connection (they are not stored in the file).
     /// <c>page_size</c> comes first so that a connection that creates the file creates it with
     /// <see cref="PageSize"/> (on an existing file it changes nothing).</summary>
@@ -100,5 +111,51 @@ public static class SqliteDatabase
         await using var command = connection.CreateCommand();
         command.CommandText = ConnectionPragmas;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The WAL file of a file database (<c>&lt;file&gt;-wal</c>), or null for in-memory databases.</summary>
+    public static string? WalPath(string connectionString)
+        => FilePath(connectionString) is { } path ? Path.GetFullPath(path) + "-wal" : null;
+
+    /// <summary>
+    /// Runs <c>PRAGMA wal_checkpoint(TRUNCATE)</c> on a new connection to an existing file: every WAL frame is copied into
+    /// the database and the WAL file is truncated to zero bytes. Gives up after <paramref name="timeout"/>. Returns true
+    /// when the checkpoint completed; false when readers, a writer or another checkpoint kept it from finishing.
+    /// </summary>
+    public static bool CheckpointTruncate(string connectionString, TimeSpan timeout)
+    {
+        // Unpooled: the busy timeout set here must not stay on a connection someone else gets from the pool.
+        // ReadWrite: never create a file; a database that is gone needs no checkpoint.
+        var readWrite = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString();
+        using var connection = new SqliteConnection(readWrite);
+        connection.Open();
+        using (var busyTimeout = connection.CreateCommand())
+        {
+            // On its own: setting busy_timeout answers a row too, which a reader would take for the checkpoint's.
+            busyTimeout.CommandText = $"PRAGMA busy_timeout={(int)timeout.TotalMilliseconds};";
+            busyTimeout.ExecuteNonQuery();
+        }
+
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (true)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            using var reader = command.ExecuteReader();
+            // One row: busy (1 when it could not finish), WAL frames, frames checkpointed.
+            if (reader.Read() && reader.GetInt32(0) == 0)
+            {
+                return true;
+            }
+
+            // Busy without waiting: another checkpoint (the background checkpointer's) holds the checkpoint lock, which
+            // SQLite does not wait for. It is short; try again.
+            if (Environment.TickCount64 >= deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(20);
+        }
     }
 }

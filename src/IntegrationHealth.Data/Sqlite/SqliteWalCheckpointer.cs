@@ -17,6 +17,13 @@ namespace IntegrationHealth.Data.Sqlite;
 /// keep a backstop, <see cref="SqliteDatabase.WriterWalAutoCheckpointPages"/>: past that many pages the committing
 /// connection checkpoints as before, after which the WAL restarts; <c>journal_size_limit</c> then truncates the file.
 /// A checkpoint that fails (the file busy, locked or gone) is skipped; the next signal tries again.</para>
+/// <para>Neither restarts the WAL while readers overlap: SQLite restarts it only when a checkpoint has copied every frame
+/// and no reader still uses one, and with one reader always mid-query the file grew past three times the database.
+/// So once the WAL file is larger than its bound (<see cref="SqliteDatabase.MaxWalBytes"/>) the next checkpoint is a
+/// <c>TRUNCATE</c>: it waits up to <see cref="SqliteDatabase.TruncateBusyTimeoutMs"/> for the readers of old frames to
+/// finish (new readers read the database file), copies the rest and empties the file. When a reader outlasts that wait,
+/// it is tried again without waiting for another commit, after a back-off (0.5 s doubling to 30 s), so that a long query
+/// does not stall writers over and over.</para>
 /// </remarks>
 internal sealed class SqliteWalCheckpointer
 {
@@ -27,18 +34,36 @@ internal sealed class SqliteWalCheckpointer
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _connectionString;
+    private readonly string? _walPath;
+    private readonly long _maxWalBytes;
     private readonly SemaphoreSlim _signal = new(0, 1);
+    private const long MinTruncateBackoffMs = 500;
+    private const long MaxTruncateBackoffMs = 30_000;
+
     private long _checkpoints;
+    private long _truncations;
     private int _running;
 
-    public SqliteWalCheckpointer(string connectionString)
+    // Touched by the checkpointer thread only (one runs at a time).
+    private long _truncateBackoffMs;
+    private long _nextTruncateAt;
+    private Timer? _retryTimer;
+
+    /// <param name="connectionString">The database file's connection string.</param>
+    /// <param name="maxWalBytes">WAL size past which checkpoints truncate (tests pass a small one).</param>
+    public SqliteWalCheckpointer(string connectionString, long maxWalBytes = SqliteDatabase.MaxWalBytes)
     {
         // Never create a file: if the database is gone, the checkpoint just fails.
         _connectionString = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite }.ToString();
+        _walPath = SqliteDatabase.WalPath(connectionString);
+        _maxWalBytes = maxWalBytes;
     }
 
     /// <summary>Background checkpoints run so far (diagnostics and tests).</summary>
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
+
+    /// <summary>Background checkpoints that ran as <c>TRUNCATE</c> because the WAL had outgrown its bound.</summary>
+    public long Truncations => Interlocked.Read(ref _truncations);
 
     /// <summary>Asks for a checkpoint soon (after a commit); returns at once. Signals while one is pending coalesce.</summary>
     public void Signal()
@@ -86,13 +111,7 @@ internal sealed class SqliteWalCheckpointer
 
             try
             {
-                using var connection = new SqliteConnection(_connectionString);
-                connection.Open();
-                SqliteDatabase.ApplyPragmas(connection);
-                using var checkpoint = connection.CreateCommand();
-                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-                checkpoint.ExecuteNonQuery();
-                Interlocked.Increment(ref _checkpoints);
+                Checkpoint();
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -102,5 +121,60 @@ internal sealed class SqliteWalCheckpointer
 
             Thread.Sleep(MinInterval);
         }
+    }
+
+    private void Checkpoint()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        SqliteDatabase.ApplyPragmas(connection);
+        var truncate = WalBytes() > _maxWalBytes && Environment.TickCount64 >= _nextTruncateAt;
+        if (truncate)
+        {
+            // ApplyPragmas set the long busy timeout of ordinary connections; a TRUNCATE blocks writers while it waits,
+            // so it gets a short one (ApplyPragmas restores the long one on the next run). On its own: it answers a row.
+            using var timeout = connection.CreateCommand();
+            timeout.CommandText = $"PRAGMA busy_timeout={SqliteDatabase.TruncateBusyTimeoutMs};";
+            timeout.ExecuteNonQuery();
+        }
+
+        using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = truncate ? "PRAGMA wal_checkpoint(TRUNCATE);" : "PRAGMA wal_checkpoint(PASSIVE);";
+        using (var result = checkpoint.ExecuteReader())
+        {
+            // First column: 1 when readers or a writer kept the checkpoint from finishing.
+            var busy = result.Read() && result.GetInt32(0) != 0;
+            Interlocked.Increment(ref _checkpoints);
+            if (!truncate)
+            {
+                return;
+            }
+
+            if (!busy)
+            {
+                Interlocked.Increment(ref _truncations);
+                _truncateBackoffMs = 0;
+                return;
+            }
+        }
+
+        // A reader outlasted the wait. Try again later even without another commit (the file only shrinks by a
+        // truncation), but back off: each attempt stalls writers for up to the busy timeout, and a long query would
+        // otherwise cost that every few milliseconds.
+        _truncateBackoffMs = Math.Clamp(_truncateBackoffMs * 2, MinTruncateBackoffMs, MaxTruncateBackoffMs);
+        _nextTruncateAt = Environment.TickCount64 + _truncateBackoffMs;
+        _retryTimer ??= new Timer(_ => Signal());
+        _retryTimer.Change(_truncateBackoffMs, Timeout.Infinite);
+    }
+
+    private long WalBytes()
+    {
+        if (_walPath is null)
+        {
+            return 0;
+        }
+
+        var wal = new FileInfo(_walPath);
+        return wal.Exists ? wal.Length : 0;
     }
 }

@@ -48,12 +48,19 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
 
     /// <summary>Creates a writer for the SQLite database of <paramref name="connectionString"/>.</summary>
     public SqliteTelemetryWriter(string connectionString)
+        : this(connectionString, SqliteDatabase.MaxWalBytes)
+    {
+    }
+
+    /// <summary>A writer whose file's background checkpointer truncates the WAL past <paramref name="maxWalBytes"/>
+    /// (tests; the first writer of a file in the process decides).</summary>
+    internal SqliteTelemetryWriter(string connectionString, long maxWalBytes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _connectionString = connectionString;
         var path = SqliteDatabase.FilePath(connectionString);
         _queue = Queues.GetOrAdd(path is null ? connectionString : Path.GetFullPath(path),
-            _ => new FileWriteQueue(path is null ? null : new SqliteWalCheckpointer(connectionString)));
+            _ => new FileWriteQueue(path is null ? null : new SqliteWalCheckpointer(connectionString, maxWalBytes)));
     }
 
     /// <summary>Batches queued for this writer's database file and not yet picked up (diagnostics and tests).</summary>
@@ -67,6 +74,9 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
 
     /// <summary>Background WAL checkpoints run for this writer's database file (diagnostics and tests).</summary>
     internal long BackgroundCheckpoints => _queue.Checkpointer?.Checkpoints ?? 0;
+
+    /// <summary>Background checkpoints that truncated an outgrown WAL (diagnostics and tests).</summary>
+    internal long WalTruncations => _queue.Checkpointer?.Truncations ?? 0;
 
     /// <inheritdoc />
     public async Task<TelemetryWriteResult> WriteAsync(IReadOnlyList<TelemetryEvent> events, CancellationToken cancellationToken = default)
