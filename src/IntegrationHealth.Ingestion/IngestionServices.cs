@@ -1,5 +1,6 @@
 using IntegrationHealth.Data;
 using IntegrationHealth.Ingestion.Providers;
+using IntegrationHealth.Web.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -11,9 +12,12 @@ public sealed class IngestionServices(
     ProviderCatalog providers,
     IOptions<IngestionOptions> options,
     TimeProvider time,
+    StoreRetry storeRetry,
     ILogger<IngestionServices> logger)
 {
     public IDbContextFactory<IntegrationHealthDbContext> DbFactory { get; } = dbFactory;
+    /// <summary>Retries a write's transient PostgreSQL failures briefly and records its outcome for readiness.</summary>
+    public StoreRetry StoreRetry { get; } = storeRetry;
     public ProviderCatalog Providers { get; } = providers;
     public IOptions<IngestionOptions> Options { get; } = options;
     public TimeProvider Time { get; } = time;

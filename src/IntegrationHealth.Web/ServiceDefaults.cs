@@ -7,10 +7,10 @@ using IntegrationHealth.Web.Health;
 using IntegrationHealth.Web.Http;
 using IntegrationHealth.Web.Jobs;
 using IntegrationHealth.Web.OpenApi;
+using IntegrationHealth.Web.Store;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.EntityFrameworkCore;
 using OpenTelemetry.Metrics;
 
 namespace IntegrationHealth.Web;
@@ -23,13 +23,15 @@ namespace IntegrationHealth.Web;
 public static class ServiceDefaults
 {
     /// <summary>
-    /// What every role needs: the store (options validated at start), the clock, caches, API-key checking and issuing,
-    /// Data Protection on the store's shared key ring, Hangfire's storage with its options, and the revoked-key purge job.
+    /// What every role needs: the store (options validated at start) with its fault handling (start-up state, write
+    /// record, in-request retries), the clock, caches, API-key checking and issuing, Data Protection on the store's
+    /// shared key ring, Hangfire's storage with its options, and the revoked-key purge job.
     /// </summary>
     public static IServiceCollection AddServiceDefaults(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddIntegrationHealthStore(configuration);
         services.TryAddTimeProvider();
+        services.AddStoreResilience();
         services.AddMemoryCache();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
             .Validate(o => o.KeyCacheDuration >= TimeSpan.Zero && o.KeyCacheDuration <= TimeSpan.FromMinutes(5),
@@ -80,22 +82,19 @@ public static class ServiceDefaults
             .AddAspNetCoreInstrumentation()
             .AddPrometheusExporter());
 
-        services.AddHealthChecks().AddDbContextCheck<IntegrationHealthDbContext>(
-            "store", tags: [HealthApi.ReadyTag],
-            // A real round trip through the schema, not just "a socket opened": a fresh, unmigrated database is not ready.
-            customTestQuery: async (db, ct) =>
-            {
-                _ = await db.Tenants.AnyAsync(ct); // any answer will do: the table exists and the query ran
-                return true;
-            });
+        // Storage faults as 503/507 and the readiness checks "store" (a round trip through the migrated schema) and
+        // "store-writes" (recent write failures, free disk space).
+        services.AddStoreFaultAnswers();
         return services;
     }
 
-    /// <summary>The request pipeline every web process runs before endpoints: errors as problems, then authentication.</summary>
+    /// <summary>The request pipeline every web process runs before endpoints: errors as problems, the store gate (503
+    /// until the store is ready), then authentication.</summary>
     public static WebApplication UseWebDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseStoreGate();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
@@ -107,8 +106,8 @@ public static class ServiceDefaults
         app.MapHealthApi();
         app.MapApiKeysApi();
         app.MapHangfireDashboardApi();
-        app.MapPrometheusScrapingEndpoint().WithDisplayName("Prometheus metrics");
-        app.MapOpenApi();
+        app.MapPrometheusScrapingEndpoint().WithDisplayName("Prometheus metrics").StoreIndependent();
+        app.MapOpenApi().StoreIndependent();
         return app;
     }
 

@@ -33,4 +33,19 @@ internal static partial class WebLog
 
     [LoggerMessage(EventId = 2200, Level = LogLevel.Warning, Message = "Readiness check {Check} reported {Status}")]
     public static partial void NotReady(ILogger logger, string check, string status, Exception? exception);
+
+    [LoggerMessage(EventId = 2300, Level = LogLevel.Warning, Message = "Answered {Method} {Path} with {Status}: storage fault, {Fault}")]
+    public static partial void StoreFaultAnswered(ILogger logger, string method, PathString path, int status, string fault, Exception exception);
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Retrying a store write after a transient failure, {Fault} (attempt {Attempt} in {DelayMs} ms)")]
+    public static partial void StoreRetrying(ILogger logger, string fault, int attempt, long delayMs);
+
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "{What} waits until the store is ready")]
+    public static partial void DeferredUntilStoreReady(ILogger logger, string what);
+
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Information, Message = "{What} started: the store is ready")]
+    public static partial void StartedOnceStoreReady(ILogger logger, string what);
+
+    [LoggerMessage(EventId = 2304, Level = LogLevel.Critical, Message = "{What} failed to start once the store was ready; stopping")]
+    public static partial void DeferredStartFailed(ILogger logger, string what, Exception exception);
 }

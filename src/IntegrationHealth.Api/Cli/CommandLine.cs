@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
+using IntegrationHealth.Data;
 
 namespace IntegrationHealth.Api.Cli;
 
@@ -63,6 +64,13 @@ public static class CommandLine
                 EnableDefaultExceptionHandler = false,
                 ProcessTerminationTimeout = null,
             });
+        }
+        catch (Exception ex) when (StoreErrors.Classify(ex) != StoreFault.None)
+        {
+            // The one-shot verbs (keys create, demo's seeding) need the database now; serve and jobs wait for it instead.
+            // First: EF wraps transient failures in an InvalidOperationException, which is not a configuration mistake.
+            await stderr.WriteLineAsync($"error: the database is unavailable ({StoreErrors.Describe(ex)}); nothing was done.");
+            return Failure;
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)
         {

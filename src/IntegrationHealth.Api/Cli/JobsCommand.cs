@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IntegrationHealth.Api.Hosting;
+using IntegrationHealth.Web.Store;
 
 namespace IntegrationHealth.Api.Cli;
 
@@ -21,7 +22,9 @@ internal static class JobsCommand
     public static async Task<int> RunAsync(string[] hostArgs)
     {
         using var host = ApiHost.BuildJobs(hostArgs);
+        var startup = host.Services.GetRequiredService<StoreStartup>(); // before RunAsync, which disposes the services
         await host.RunAsync();
+        ServeCommand.ThrowIfStartFailed(startup);
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IntegrationHealth.Api.Hosting;
+using IntegrationHealth.Web.Store;
 
 namespace IntegrationHealth.Api.Cli;
 
@@ -30,7 +31,17 @@ internal static class ServeCommand
         if (!roles.HasFlag(HostRoles.Web)) return await JobsCommand.RunAsync(hostArgs);
         await using var app = ApiHost.BuildWeb(hostArgs);
         HostLog.Starting(app.Logger, roles.ToString());
+        var startup = app.Services.GetRequiredService<StoreStartup>(); // before RunAsync, which disposes the services
         await app.RunAsync();
+        ThrowIfStartFailed(startup);
         return 0;
+    }
+
+    /// <summary>A start that failed after the process began listening (the database came, then preparing it failed for
+    /// another reason) stopped the host; it is an error exit all the same (the command line prints the message).</summary>
+    internal static void ThrowIfStartFailed(StoreStartup startup)
+    {
+        if (startup.Failure is { } failure)
+            throw new InvalidOperationException($"The store could not be prepared: {failure.Message}", failure);
     }
 }

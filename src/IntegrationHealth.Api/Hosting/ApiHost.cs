@@ -1,6 +1,7 @@
 using IntegrationHealth.Ingestion;
 using IntegrationHealth.Web;
 using IntegrationHealth.Web.Jobs;
+using IntegrationHealth.Web.Store;
 
 namespace IntegrationHealth.Api.Hosting;
 
@@ -26,6 +27,7 @@ public static class ApiHost
         AddFeatures(builder.Services, builder.Configuration);
         builder.Services.AddWebDefaults();
         if (roles.HasFlag(HostRoles.Jobs)) builder.Services.AddJobServer();
+        DeferStoreWarmUps(builder.Services);
 
         var app = builder.Build();
         app.UseWebDefaults();
@@ -41,8 +43,19 @@ public static class ApiHost
         configure?.Invoke(builder);
         AddFeatures(builder.Services, builder.Configuration);
         builder.Services.AddJobServer();
+        DeferStoreWarmUps(builder.Services);
         return builder.Build();
     }
+
+    /// <summary>
+    /// Data Protection's hosted service reads the key ring (in the store) synchronously while the host starts: with the
+    /// database unreachable it would hold the start, and so Kestrel, for a connect timeout, and with it not migrated yet
+    /// it would fail. It waits for the store like the job server. Done last, after every registration: framework calls
+    /// (AddAuthentication among them) re-add it when they find it missing.
+    /// </summary>
+    private static void DeferStoreWarmUps(IServiceCollection services) =>
+        services.DeferUntilStoreReady("Data Protection's key ring warm-up",
+            type => type.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService");
 
     /// <summary>The shared plumbing and every feature, in every role.</summary>
     private static void AddFeatures(IServiceCollection services, IConfiguration configuration)

@@ -4,6 +4,7 @@ using IntegrationHealth.Data.Telemetry;
 using IntegrationHealth.Ingestion.Providers;
 using IntegrationHealth.Web.Authentication;
 using IntegrationHealth.Web.Http;
+using IntegrationHealth.Web.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -16,9 +17,11 @@ public sealed class EventIngestionServices(
     IngestionMetrics metrics,
     IOptions<IngestionOptions> options,
     TimeProvider time,
+    StoreRetry storeRetry,
     ILogger<EventIngestionServices> logger)
 {
     public ITelemetryWriter Writer { get; } = writer;
+    public StoreRetry StoreRetry { get; } = storeRetry;
     public EventReferenceResolver Resolver { get; } = resolver;
     public IngestionMetrics Metrics { get; } = metrics;
     public IOptions<IngestionOptions> Options { get; } = options;
@@ -38,13 +41,17 @@ public static class EventsApi
             .WithDescription("Body: a JSON array of events, or NDJSON (Content-Type: application/x-ndjson) with one event per line. " +
                 "All-or-nothing: any invalid event rejects the whole batch with 400 listing every error by index and field. " +
                 "Events whose id is already stored for this tenant are counted as duplicates and skipped, so retries are safe " +
-                "(ids are per tenant: another tenant's use of an id does not matter). " +
+                "(ids are per tenant: another tenant's use of an id does not matter), also of a batch whose outcome is unknown " +
+                "(a timeout, a dropped connection, a 503 or 507): repeat it unchanged and each event is stored once. " +
+                "503 (with Retry-After): the database is unavailable or the service is starting; 507 (with Retry-After): the database's disk is full. " +
                 "Ids are client-chosen UUIDs; time-ordered UUIDv7 ids (RFC 9562) are recommended: they keep the id index append-only " +
                 "and ingest markedly faster than random ones.")
             .Accepts<EventInput[]>("application/json", "application/x-ndjson")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status507InsufficientStorage);
         return app;
     }
 
@@ -98,9 +105,11 @@ public static class EventsApi
             return Problems.InvalidBatch(errors, "event");
         }
 
+        // Retried on transient PostgreSQL failures: safe even when a failed attempt did commit, because events are
+        // deduplicated by id (its events then count as duplicates of this answer).
         var written = batch.Events.Count == 0
             ? new TelemetryWriteResult(0, 0)
-            : await services.Writer.WriteAsync(batch.Events, cancellationToken);
+            : await services.StoreRetry.ExecuteAsync(ct => services.Writer.WriteAsync(batch.Events, ct), cancellationToken);
         services.Metrics.Stored(batch.Count, written.Accepted, written.Duplicates);
         IngestionLog.EventsIngested(services.Logger, tenantId, written.Accepted, written.Duplicates,
             (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);

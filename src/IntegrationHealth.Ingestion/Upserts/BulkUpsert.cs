@@ -67,7 +67,7 @@ public static class BulkUpsert
 
         var now = services.Time.GetUtcNow().UtcDateTime;
         var registered = false;
-        var outcome = await UpsertRunner.RunAsync(services.DbFactory, services.Logger, definition.What,
+        var outcome = await UpsertRunner.RunAsync(services.DbFactory, services.StoreRetry, services.Logger, definition.What,
             async (db, ct) =>
             {
                 var scope = new UpsertScope(db, tenantId, new BatchErrors(services.Limits.MaxReportedErrors), now, services.Providers, services.Limits);

@@ -1,5 +1,6 @@
 using IntegrationHealth.Data;
 using IntegrationHealth.Web.Http;
+using IntegrationHealth.Web.Store;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHealth.Ingestion.Upserts;
@@ -12,12 +13,20 @@ public readonly record struct UpsertOutcome(UpsertResult? Result, BatchErrors? E
 /// one of them hit the unique index (or, on PostgreSQL, deadlock when they insert overlapping ids in different orders);
 /// that one is retried after a short jittered pause (it then finds the rows and updates them) rather than failing.
 /// Every retry sees more committed rows, so contention resolves within a few attempts even with many writers.
+/// Transient storage failures (PostgreSQL restarting, a connection a restart broke) are retried around all that by
+/// <see cref="StoreRetry"/>: the upsert matches by external id, so repeating one whose commit outcome is unknown
+/// updates what it inserted instead of inserting twice.
 /// </summary>
 public static class UpsertRunner
 {
     private const int MaxAttempts = 8;
 
-    public static async Task<UpsertOutcome> RunAsync(
+    public static Task<UpsertOutcome> RunAsync(
+        IDbContextFactory<IntegrationHealthDbContext> dbFactory, StoreRetry storeRetry, ILogger logger, string what,
+        Func<IntegrationHealthDbContext, CancellationToken, Task<UpsertOutcome>> apply, CancellationToken cancellationToken)
+        => storeRetry.ExecuteAsync(ct => RunOnceAsync(dbFactory, logger, what, apply, ct), cancellationToken);
+
+    private static async Task<UpsertOutcome> RunOnceAsync(
         IDbContextFactory<IntegrationHealthDbContext> dbFactory, ILogger logger, string what,
         Func<IntegrationHealthDbContext, CancellationToken, Task<UpsertOutcome>> apply, CancellationToken cancellationToken)
     {

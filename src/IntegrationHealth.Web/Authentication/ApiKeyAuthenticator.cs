@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using IntegrationHealth.Data;
+using IntegrationHealth.Web.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,8 @@ namespace IntegrationHealth.Web.Authentication;
 public sealed class ApiKeyAuthenticator(
     IDbContextFactory<IntegrationHealthDbContext> dbFactory,
     IMemoryCache cache,
-    IOptions<AuthOptions> options)
+    IOptions<AuthOptions> options,
+    StoreRetry? storeRetry = null)
 {
     private static readonly object NotFound = new();
 
@@ -27,11 +29,14 @@ public sealed class ApiKeyAuthenticator(
         if (cache.TryGetValue(cacheKey, out var cached)) return cached as ApiKeyIdentity;
 
         var prefix = ApiKeySecrets.LookupPrefix(key);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var candidates = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.Prefix == prefix && k.RevokedAt == null)
-            .Select(k => new { k.Id, k.TenantId, k.Scopes, k.Hash })
-            .ToListAsync(cancellationToken);
+        var candidates = await LookupAsync(async ct =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            return await db.ApiKeys.AsNoTracking()
+                .Where(k => k.Prefix == prefix && k.RevokedAt == null)
+                .Select(k => new { k.Id, k.TenantId, k.Scopes, k.Hash })
+                .ToListAsync(ct);
+        }, cancellationToken);
         var match = candidates.FirstOrDefault(k => CryptographicOperations.FixedTimeEquals(k.Hash, hash));
         ApiKeyIdentity? identity = match is null ? null : new ApiKeyIdentity(match.Id, match.TenantId, match.Scopes);
         cache.Set(cacheKey, (object?)identity ?? NotFound, options.Value.KeyCacheDuration);
@@ -43,14 +48,23 @@ public sealed class ApiKeyAuthenticator(
     {
         var cacheKey = IdCacheKey(keyId);
         if (cache.TryGetValue(cacheKey, out var cached)) return cached as ApiKeyIdentity;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var identity = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.Id == keyId && k.RevokedAt == null)
-            .Select(k => new ApiKeyIdentity(k.Id, k.TenantId, k.Scopes))
-            .FirstOrDefaultAsync(cancellationToken);
+        var identity = await LookupAsync(async ct =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            return await db.ApiKeys.AsNoTracking()
+                .Where(k => k.Id == keyId && k.RevokedAt == null)
+                .Select(k => new ApiKeyIdentity(k.Id, k.TenantId, k.Scopes))
+                .FirstOrDefaultAsync(ct);
+        }, cancellationToken);
         cache.Set(cacheKey, (object?)identity ?? NotFound, options.Value.KeyCacheDuration);
         return identity;
     }
+
+    /// <summary>Every request waits on this lookup once the cache entry expires: a transient PostgreSQL failure (a pooled
+    /// connection a restart broke) is retried briefly rather than refusing the request. Tools that do not register
+    /// <see cref="StoreRetry"/> run it once.</summary>
+    private Task<T> LookupAsync<T>(Func<CancellationToken, Task<T>> lookup, CancellationToken cancellationToken)
+        => storeRetry is null ? lookup(cancellationToken) : storeRetry.ExecuteReadAsync(lookup, cancellationToken);
 
     /// <summary>Drops cached lookups of a key (called on revocation).</summary>
     public void Evict(int keyId, byte[] hash)

@@ -1,4 +1,5 @@
 using IntegrationHealth.Web.Http;
+using IntegrationHealth.Web.Store;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -25,7 +26,8 @@ public static class HealthApi
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("").WithTags("Operations").AllowAnonymous();
+        // Served while the store is not ready yet: that is when they matter most.
+        var api = app.MapGroup("").WithTags("Operations").AllowAnonymous().StoreIndependent();
 
         api.MapGet("/healthz", Healthz)
             .WithName("Healthz")
@@ -33,7 +35,7 @@ public static class HealthApi
 
         api.MapGet("/readyz", ReadyzAsync)
             .WithName("Readyz")
-            .WithSummary("Readiness: every readiness check passes (the database answers through the migrated schema); 503 problem naming the failing checks otherwise")
+            .WithSummary("Readiness: every readiness check passes (the database is ready, answers through the migrated schema and takes writes); 503 problem naming the failing checks and why otherwise")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return app;

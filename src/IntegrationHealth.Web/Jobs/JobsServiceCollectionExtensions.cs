@@ -3,7 +3,9 @@ using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using IntegrationHealth.Data;
+using IntegrationHealth.Web.Store;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace IntegrationHealth.Web.Jobs;
 
@@ -22,6 +24,9 @@ public static class JobsServiceCollectionExtensions
 
         // Our own singleton, registered before AddHangfire (which only adds one if missing): Hangfire's default is the
         // process-global JobStorage.Current, which two hosts in one process (tests) would fight over.
+        // PrepareSchemaIfNecessary is off: it would connect in the constructor, and the storage is built while the
+        // dashboard is mapped, so a database not reachable yet would stop the process before it listens. The schema is
+        // prepared by PrepareJobStorageAsync, once the store is reachable, before the job server starts.
         services.AddSingleton<JobStorage>(sp =>
         {
             var database = sp.GetRequiredService<DatabaseOptions>();
@@ -29,7 +34,7 @@ public static class JobsServiceCollectionExtensions
             return database.StoreProvider == StoreProvider.Postgres
                 ? new PostgreSqlStorage(
                     new NpgsqlConnectionFactory(database.EffectiveConnectionString, new PostgreSqlStorageOptions { SchemaName = schema }),
-                    new PostgreSqlStorageOptions { SchemaName = schema, PrepareSchemaIfNecessary = true })
+                    new PostgreSqlStorageOptions { SchemaName = schema, PrepareSchemaIfNecessary = false })
                 : new InMemoryStorage(new InMemoryStorageOptions());
         });
         services.AddHangfire(config => config
@@ -39,18 +44,34 @@ public static class JobsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds a Hangfire job server to this process and the registrar of every feature's recurring jobs.</summary>
-    public static IServiceCollection AddJobServer(this IServiceCollection services)
-    {
-        services.AddHostedService<RecurringJobsRegistrar>();
-        services.AddHangfireServer((sp, options) =>
+    /// <summary>Adds a Hangfire job server to this process and the registrar of every feature's recurring jobs, both
+    /// started once the store is ready (at once when it already is when the host starts).</summary>
+    public static IServiceCollection AddJobServer(this IServiceCollection services) =>
+        services.AddStoreGated("The Hangfire job server", s =>
         {
-            var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
-            options.WorkerCount = jobs.WorkerCount;
-            options.ShutdownTimeout = jobs.ShutdownTimeout;
-            options.StopTimeout = jobs.ShutdownTimeout;
+            s.AddHostedService<RecurringJobsRegistrar>();
+            s.AddHangfireServer((sp, options) =>
+            {
+                var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+                options.WorkerCount = jobs.WorkerCount;
+                options.ShutdownTimeout = jobs.ShutdownTimeout;
+                options.StopTimeout = jobs.ShutdownTimeout;
+            });
         });
-        return services;
+
+    /// <summary>
+    /// Creates or upgrades Hangfire's tables on PostgreSQL (schema <c>Hangfire:Schema</c>; idempotent, and Hangfire's
+    /// installer takes a lock, so concurrent starts are safe); nothing with the in-memory storage. Part of preparing the
+    /// store at start-up, in every role: web processes read the tables for the dashboard.
+    /// </summary>
+    public static async Task PrepareJobStorageAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var database = services.GetRequiredService<DatabaseOptions>();
+        if (database.StoreProvider != StoreProvider.Postgres) return;
+        var schema = services.GetRequiredService<IOptions<JobsOptions>>().Value.Schema;
+        await using var connection = new NpgsqlConnection(database.EffectiveConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        PostgreSqlObjectsInstaller.Install(connection, schema);
     }
 
     /// <summary>Reports every invalid Hangfire setting by name.</summary>
