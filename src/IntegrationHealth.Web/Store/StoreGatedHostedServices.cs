@@ -47,6 +47,10 @@ public static class StoreGatedHostedServices
         private readonly StoreStartup _startup = services.GetRequiredService<StoreStartup>();
         private readonly ILogger _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StoreGatedHostedServices));
         private readonly CancellationTokenSource _stopping = new();
+        // Built now, when the host builds its hosted services, as it would have built them; only starting them waits.
+        // (Hangfire's components log through a process-wide provider set by the host built last: built later, in a
+        // process with several hosts, they could meet one that is disposed.) None of them touches the store to be built.
+        private readonly IReadOnlyList<IHostedService> _inner = [.. factories.Select(factory => factory(services))];
         private readonly List<IHostedService> _started = [];
         private Task? _deferred;
 
@@ -94,17 +98,13 @@ public static class StoreGatedHostedServices
         public void Dispose()
         {
             _stopping.Dispose();
-            lock (_started)
-            {
-                foreach (var service in _started) (service as IDisposable)?.Dispose();
-            }
+            foreach (var service in _inner) (service as IDisposable)?.Dispose();
         }
 
         private async Task StartInnerAsync(CancellationToken cancellationToken)
         {
-            foreach (var factory in factories)
+            foreach (var service in _inner)
             {
-                var service = factory(services);
                 await service.StartAsync(cancellationToken);
                 lock (_started) _started.Add(service);
             }
