@@ -11,6 +11,7 @@ using IntegrationHealth.Web.Store;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
 
 namespace IntegrationHealth.Web;
@@ -52,9 +53,13 @@ public static class ServiceDefaults
     /// </summary>
     public static IServiceCollection AddWebDefaults(this IServiceCollection services)
     {
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
+        // Ours first: ProblemDetailsService uses the first writer that accepts, and ours accepts every request.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
+        services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // A query or route value that does not bind throws, so BadRequestExceptionHandler can name the parameter.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<KestrelServerOptions>(RequestHeadLimits.ConfigureKestrel);
         services.Configure<JsonOptions>(options =>
         {
             // Typos in request bodies must fail loudly, as they do for the hand-parsed batch endpoints.
@@ -88,12 +93,13 @@ public static class ServiceDefaults
         return services;
     }
 
-    /// <summary>The request pipeline every web process runs before endpoints: errors as problems, the store gate (503
-    /// until the store is ready), then authentication.</summary>
+    /// <summary>The request pipeline every web process runs before endpoints: errors as problems, the request-line and
+    /// header limits, the store gate (503 until the store is ready), then authentication.</summary>
     public static WebApplication UseWebDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RequestHeadLimits.CheckAsync);
         app.UseStoreGate();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -71,13 +71,14 @@ public static class AccountsApi
         DateTimeOffset? from, DateTimeOffset? to, string? kind, int? limit, string? cursor)
     {
         var take = limit ?? Paging.DefaultLimit;
-        if (take is < 1 or > Paging.MaxLimit) return Problems.BadRequest($"'limit' must be from 1 to {Paging.MaxLimit}.");
+        if (take is < 1 or > Paging.MaxLimit) return Problems.BadRequest($"'limit' must be from 1 to {Paging.MaxLimit}.", field: "limit");
         EventCursor? after = null;
-        if (cursor is not null && (after = EventCursor.Parse(cursor)) is null) return Problems.BadRequest("'cursor' is not a cursor this API returned.");
+        if (cursor is not null && (after = EventCursor.Parse(cursor)) is null)
+            return Problems.BadRequest("'cursor' is not a cursor this API returned.", field: "cursor");
         TelemetryKind? kindFilter = null;
         if (kind is not null && (kindFilter = WireNames.ParseKind(kind)) is null)
-            return Problems.BadRequest($"'kind' must be one of {WireNames.Describe(WireNames.Kinds)}.");
-        if (from is { } f && to is { } t && t < f) return Problems.BadRequest("'to' must not be before 'from'.");
+            return Problems.BadRequest($"'kind' must be one of {WireNames.Describe(WireNames.Kinds)}.", field: "kind");
+        if (from is { } f && to is { } t && t < f) return Problems.BadRequest("'to' must not be before 'from'.", field: "to");
 
         var tenantId = context.User.GetTenantId();
         var ct = context.RequestAborted;

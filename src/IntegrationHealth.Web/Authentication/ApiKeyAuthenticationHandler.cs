@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
+using IntegrationHealth.Web.Http;
 using IntegrationHealth.Web.Jobs;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHealth.Web.Authentication;
@@ -80,8 +80,7 @@ public sealed class ApiKeyAuthenticationHandler(
             ? "Bearer realm=\"IntegrationHealth\""
             : "Bearer realm=\"IntegrationHealth\", error=\"invalid_token\"";
         await WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized.",
-            failure ?? $"Send an API key as 'Authorization: Bearer ih_…' or '{HeaderName}: ih_…'.",
-            "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2");
+            failure ?? $"Send an API key as 'Authorization: Bearer ih_…' or '{HeaderName}: ih_…'.");
     }
 
     private static bool AcceptsHtml(HttpRequest request) =>
@@ -91,17 +90,12 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
         await WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden.",
-            "The API key is valid but lacks the scope this endpoint requires.",
-            "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.4");
+            "The API key is valid but lacks the scope this endpoint requires.");
     }
 
-    private async Task WriteProblemAsync(int status, string title, string detail, string type)
+    private async Task WriteProblemAsync(int status, string title, string detail)
     {
         if (Response.HasStarted) return;
-        await problemDetails.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = type },
-        });
+        await problemDetails.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = Problems.Create(status, detail, title) });
     }
 }

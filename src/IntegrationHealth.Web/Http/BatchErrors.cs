@@ -1,8 +1,10 @@
 namespace IntegrationHealth.Web.Http;
 
 /// <summary>One problem with one item of a batch: which item (<paramref name="Index"/>, 0-based), which field, and why.</summary>
-/// <param name="Index">Position of the item in the batch; -1 when the problem is with the body as a whole.</param>
-/// <param name="Field">The property name (camelCase), or <c>$</c> for the item or body itself.</param>
+/// <param name="Index">Position of the item in the batch; -1 when the problem is not with one item (the body as a whole,
+/// a single-object body, a query or route parameter, a header).</param>
+/// <param name="Field">The property name (camelCase), query or route parameter, or header at fault; <c>$</c> for the item
+/// or body itself.</param>
 public sealed record BatchError(int Index, string Field, string Message);
 
 /// <summary>

@@ -30,9 +30,9 @@ public static class Paging
     {
         var take = limit ?? DefaultLimit;
         page = new PageRequest(take, 0);
-        if (take is < 1 or > MaxLimit) return Problems.BadRequest($"'limit' must be from 1 to {MaxLimit}.");
+        if (take is < 1 or > MaxLimit) return Problems.BadRequest($"'limit' must be from 1 to {MaxLimit}.", field: "limit");
         if (string.IsNullOrEmpty(cursor)) return null;
-        var invalid = Problems.BadRequest("'cursor' is not a cursor this API returned.");
+        var invalid = Problems.BadRequest("'cursor' is not a cursor this API returned.", field: "cursor");
         if (cursor.Length > 40 || !cursor.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) return invalid;
         Span<byte> bytes = stackalloc byte[32];
         try

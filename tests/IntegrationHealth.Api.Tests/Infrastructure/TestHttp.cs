@@ -37,7 +37,14 @@ public static class TestHttp
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>Asserts an RFC 9457 problem response with <paramref name="status"/>; returns the document.</summary>
+    /// <summary>The one URL scheme of every problem's <c>type</c>: an RFC section on www.rfc-editor.org.</summary>
+    public const string ProblemTypePrefix = "https://www.rfc-editor.org/rfc/rfc";
+
+    /// <summary>
+    /// Asserts an RFC 9457 problem response with <paramref name="status"/> in the one shape every error has: status,
+    /// title, detail, type (<see cref="ProblemTypePrefix"/>), traceId, and, when present, errors each naming a field
+    /// with a message. Returns the document.
+    /// </summary>
     public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         var body = await response.Content.ReadAsStringAsync();
@@ -45,7 +52,30 @@ public static class TestHttp
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(body).RootElement.Clone();
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()), body);
+        Assert.False(string.IsNullOrEmpty(problem.TryGetProperty("detail", out var detail) ? detail.GetString() : null), $"no detail: {body}");
+        Assert.StartsWith(ProblemTypePrefix, problem.GetProperty("type").GetString());
+        Assert.False(string.IsNullOrEmpty(problem.TryGetProperty("traceId", out var trace) ? trace.GetString() : null), $"no traceId: {body}");
+        if (problem.TryGetProperty("errors", out var errors))
+        {
+            Assert.NotEmpty(errors.EnumerateArray());
+            Assert.All(errors.EnumerateArray(), e =>
+            {
+                Assert.False(string.IsNullOrEmpty(e.GetProperty("field").GetString()), body);
+                Assert.False(string.IsNullOrEmpty(e.GetProperty("message").GetString()), body);
+                Assert.Equal(JsonValueKind.Number, e.GetProperty("index").ValueKind);
+            });
+            Assert.Equal(JsonValueKind.Number, problem.GetProperty("errorCount").ValueKind);
+        }
+        return problem;
+    }
+
+    /// <summary>Asserts a problem whose <c>errors</c> name <paramref name="field"/>; returns the document.</summary>
+    public static async Task<JsonElement> AssertProblemWithFieldAsync(HttpResponseMessage response, HttpStatusCode status, string field)
+    {
+        var problem = await AssertProblemAsync(response, status);
+        Assert.True(problem.TryGetProperty("errors", out var errors), $"no errors naming '{field}': {problem}");
+        Assert.Contains(errors.EnumerateArray(), e => e.GetProperty("field").GetString() == field);
         return problem;
     }
 }
