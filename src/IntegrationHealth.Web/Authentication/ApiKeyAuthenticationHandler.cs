@@ -8,8 +8,8 @@ namespace IntegrationHealth.Web.Authentication;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer ih_…</c> or <c>X-Api-Key: ih_…</c>. No key: no result (the policy then
-/// challenges). A wrong, malformed or revoked key: failure. Challenges answer 401 with <c>WWW-Authenticate</c>,
-/// forbids 403, both as problem details. Nothing about the presented key is ever logged.
+/// challenges). A wrong, malformed or revoked key, or two different keys: failure. Challenges answer 401 with
+/// <c>WWW-Authenticate</c>, forbids 403, both as problem details. Nothing about the presented key is ever logged.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -25,10 +25,14 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!TryGetPresentedKey(Request, out var key, out var malformedHeader))
+        switch (GetPresentedKey(Request, out var key))
         {
-            if (!malformedHeader) return AuthenticateResult.NoResult();
-            return Fail("The Authorization header must be 'Bearer <API key>'.");
+            case PresentedKey.None:
+                return AuthenticateResult.NoResult();
+            case PresentedKey.Malformed:
+                return Fail("The Authorization header must be 'Bearer <API key>'.");
+            case PresentedKey.Ambiguous:
+                return Fail($"Send one API key, in 'Authorization: Bearer' or in '{HeaderName}', not two different ones.");
         }
 
         var identity = await authenticator.AuthenticateAsync(key, Context.RequestAborted);
@@ -43,27 +47,35 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Fail(reason);
     }
 
-    /// <summary>Reads the key from <c>Authorization: Bearer</c> or <c>X-Api-Key</c>.</summary>
-    internal static bool TryGetPresentedKey(HttpRequest request, out string key, out bool malformedHeader)
+    /// <summary>What a request presents as its API key.</summary>
+    internal enum PresentedKey { None, Key, Malformed, Ambiguous }
+
+    /// <summary>
+    /// Reads the key from <c>Authorization: Bearer</c> or <c>X-Api-Key</c>. The same key in both is one key. Two
+    /// different keys, or either header twice, are ambiguous and refused: picking one would let a caller (or a proxy
+    /// that adds its own header) act with a key other than the one it believes it sends. An Authorization header of
+    /// another scheme (e.g. a proxy's Basic) is ignored when X-Api-Key carries the key, and malformed otherwise.
+    /// </summary>
+    internal static PresentedKey GetPresentedKey(HttpRequest request, out string key)
     {
         key = "";
-        malformedHeader = false;
         var authorization = request.Headers.Authorization;
-        if (authorization.Count > 0)
+        var header = request.Headers[HeaderName];
+        if (authorization.Count > 1 || header.Count > 1) return PresentedKey.Ambiguous;
+
+        string? bearer = null;
+        if (authorization.Count == 1)
         {
             var value = authorization.ToString();
-            if (value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && value.Length > 7)
-            {
-                key = value[7..].Trim();
-                return true;
-            }
-            malformedHeader = !request.Headers.ContainsKey(HeaderName);
-            if (malformedHeader) return false;
+            if (value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && value.Length > 7) bearer = value[7..].Trim();
+            else if (header.Count == 0) return PresentedKey.Malformed;
         }
-        var header = request.Headers[HeaderName];
-        if (header.Count == 0) return false;
-        key = header.ToString().Trim();
-        return true;
+        var apiKey = header.Count == 1 && !string.IsNullOrWhiteSpace(header.ToString()) ? header.ToString().Trim() : null;
+        if (bearer is not null && apiKey is not null && !string.Equals(bearer, apiKey, StringComparison.Ordinal))
+            return PresentedKey.Ambiguous;
+        key = bearer ?? apiKey ?? "";
+        // An empty X-Api-Key alone is a key that fails to authenticate (401 invalid_token), as before.
+        return bearer is null && header.Count == 0 ? PresentedKey.None : PresentedKey.Key;
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

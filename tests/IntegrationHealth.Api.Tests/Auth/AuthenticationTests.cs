@@ -16,15 +16,22 @@ public sealed class AuthHostFixture : SeededHostFixture
 {
     public Dictionary<string, string> KeysByScope { get; } = [];
 
+    /// <summary>Another admin key of the same tenant: valid wherever the admin key is.</summary>
+    public string SecondAdminKey { get; private set; } = "";
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
+        SecondAdminKey = await Host.CreateKeyAsync("acme", ApiKeyScopes.Admin, "second admin");
         foreach (var (name, scope) in new[] { ("ingest", ApiKeyScopes.Ingest), ("read", ApiKeyScopes.Read), ("admin", ApiKeyScopes.Admin) })
             KeysByScope[name] = await Host.CreateKeyAsync("acme", scope, name);
     }
 }
 
-/// <summary>401 for no/invalid/revoked keys and 403 for a valid key lacking the scope, on every protected endpoint.</summary>
+/// <summary>
+/// 401 for no/invalid/revoked keys or two different keys, and 403 for a valid key lacking the scope, on every protected
+/// endpoint.
+/// </summary>
 public sealed class AuthenticationTests(AuthHostFixture fixture) : IClassFixture<AuthHostFixture>
 {
     public static TheoryData<string> Endpoints => new(EndpointCatalog.Protected.Select(e => e.Name));
@@ -73,6 +80,50 @@ public sealed class AuthenticationTests(AuthHostFixture fixture) : IClassFixture
                 await TestHttp.AssertProblemAsync(response, HttpStatusCode.Forbidden);
             }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Endpoint_BearerAndXApiKeyWithDifferentKeys_Answers401(string name)
+    {
+        // Two valid keys: either alone authenticates; together neither may win.
+        var eventsBefore = await fixture.Host.CountEventsAsync();
+        using var client = fixture.Host.Client(fixture.KeysByScope["admin"]);
+        using var request = Call(name).Request();
+        request.Headers.Add("X-Api-Key", fixture.SecondAdminKey);
+        using var response = await client.SendAsync(request);
+
+        var problem = await TestHttp.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString());
+        Assert.Contains("not two different", problem.GetProperty("detail").GetString());
+        Assert.Equal(eventsBefore, await fixture.Host.CountEventsAsync());
+    }
+
+    [Fact]
+    public async Task ListAccounts_SameKeyInBothHeaders_IsAccepted()
+    {
+        using var client = fixture.Host.Client(fixture.KeysByScope["read"]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/accounts");
+        request.Headers.Add("X-Api-Key", fixture.KeysByScope["read"]);
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Authorization", "Authorization")]
+    [InlineData("X-Api-Key", "X-Api-Key")]
+    [InlineData("Authorization", "X-Api-Key-Garbage")]
+    public async Task ListAccounts_KeyHeaderTwiceOrGarbageBeside_Answers401(string first, string second)
+    {
+        var read = fixture.KeysByScope["read"];
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/accounts");
+        request.Headers.TryAddWithoutValidation(first, first == "Authorization" ? "Bearer " + read : read);
+        if (second == "X-Api-Key-Garbage") request.Headers.TryAddWithoutValidation("X-Api-Key", "ih_not-a-key");
+        else request.Headers.TryAddWithoutValidation(second, second == "Authorization" ? "Bearer " + fixture.KeysByScope["admin"] : fixture.KeysByScope["admin"]);
+        using var response = await fixture.Host.Client().SendAsync(request);
+
+        await TestHttp.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
     }
 
     [Theory]
