@@ -93,8 +93,11 @@ public static class ServiceDefaults
         return services;
     }
 
-    /// <summary>The request pipeline every web process runs before endpoints: errors as problems, the request-line and
-    /// header limits, the store gate (503 until the store is ready), then authentication.</summary>
+    /// <summary>
+    /// The request pipeline every web process runs before endpoints: errors as problems, the request-line and header
+    /// limits, the store gate (503 until the store is ready), authentication, then the decoding of gzip and br bodies
+    /// (after authorization, so that an anonymous caller learns nothing but 401).
+    /// </summary>
     public static WebApplication UseWebDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -103,6 +106,7 @@ public static class ServiceDefaults
         app.UseStoreGate();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(RequestDecoding.DecodeAsync);
         return app;
     }
 

@@ -10,8 +10,10 @@ public static class BodyFormat
     public static Kind Of(string? contentType)
     {
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type) return Kind.Unsupported;
-        if (media.Charset.HasValue && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
-            && !media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        // A parameter value may be a quoted string (RFC 9110 §5.6.6): charset="UTF-8" is charset=UTF-8.
+        var charset = media.Charset.HasValue ? HeaderUtilities.UnescapeAsQuotedString(media.Charset) : default;
+        if (charset.HasValue && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
             return Kind.Unsupported;
         if (type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))

@@ -5,7 +5,8 @@ namespace IntegrationHealth.Web.Http;
 
 /// <summary>
 /// A request body read whole into a pooled buffer. The size limit is enforced while reading, so a chunked body without
-/// Content-Length is cut off as soon as it passes the limit instead of being buffered first. Dispose returns the buffer.
+/// Content-Length is cut off as soon as it passes the limit instead of being buffered first; for a gzip or br body
+/// (<see cref="RequestDecoding"/>) it bounds both the encoded and the decoded bytes. Dispose returns the buffer.
 /// </summary>
 public sealed class RequestBody : IDisposable
 {
@@ -23,15 +24,20 @@ public sealed class RequestBody : IDisposable
 
     public ReadOnlyMemory<byte> Memory => _buffer is null ? throw new ObjectDisposedException(nameof(RequestBody)) : _buffer.AsMemory(0, Length);
 
-    /// <summary>Reads the body; returns null when it is longer than <paramref name="maxBytes"/> (the caller answers 413).</summary>
+    /// <summary>
+    /// Reads the body; returns null when it is longer than <paramref name="maxBytes"/>, encoded or decoded (the caller
+    /// answers 413). A body that is not valid data of its Content-Encoding throws a 400 <see cref="RequestProblemException"/>.
+    /// </summary>
     public static async Task<RequestBody?> ReadAsync(HttpContext context, long maxBytes, CancellationToken cancellationToken)
     {
         var request = context.Request;
         if (request.ContentLength > maxBytes) return null;
 
-        // We enforce our own (configurable) limit below; Kestrel's fixed 30 MB limit would otherwise throw first.
+        // Our (configurable) limit replaces Kestrel's fixed 30 MB. Kestrel then enforces it on the bytes on the wire,
+        // and RequestDecoding on the decoded bytes of a gzip or br body; both throw a 413 BadHttpRequestException,
+        // answered below like our own check.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-            sizeFeature.MaxRequestBodySize = null;
+            sizeFeature.MaxRequestBodySize = maxBytes;
 
         var limit = (int)Math.Min(maxBytes, Array.MaxLength - 1);
         var initial = request.ContentLength is { } declared ? (int)declared + 1 : 16 * 1024;
@@ -60,6 +66,11 @@ public sealed class RequestBody : IDisposable
                 return null;
             }
             return new RequestBody(buffer, length);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return null;
         }
         catch
         {

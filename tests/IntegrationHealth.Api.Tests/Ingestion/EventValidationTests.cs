@@ -183,6 +183,8 @@ public sealed class EventValidationTests(ValidationHostFixture fixture) : IClass
     [InlineData("application/xml")]
     [InlineData("application/x-www-form-urlencoded")]
     [InlineData("application/json; charset=iso-8859-1")]
+    [InlineData("application/json; charset=\"iso-8859-1\"")]
+    [InlineData("application/json; charset=\"utf-16\"")]
     [InlineData(null)]
     public async Task PostEvents_UnsupportedContentType_Answers415(string? contentType)
     {
