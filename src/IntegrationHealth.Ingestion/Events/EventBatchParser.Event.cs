@@ -78,7 +78,7 @@ public static partial class EventBatchParser
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var field = Unescaped(ref reader, scratch, out var nameBytes) ? MatchField(nameBytes) : Field.Unknown;
-            string? unknownName = field == Field.Unknown ? Truncate(reader.GetString()) : null;
+            string? unknownName = field == Field.Unknown ? UnknownName(ref reader) : null;
             reader.Read();
 
             if (field == Field.Unknown)
@@ -108,6 +108,7 @@ public static partial class EventBatchParser
                 reader.Skip();
                 continue;
             }
+            if (IsUndecodable(ref reader, index, name, errors)) continue;
 
             switch (field)
             {

@@ -14,7 +14,10 @@ public static partial class EventBatchParser
 
     private static byte[][] ToUtf8(string[] names) => [.. names.Select(Encoding.UTF8.GetBytes)];
 
-    /// <summary>The current token's text as UTF-8 without escapes; false when it does not fit the scratch buffer.</summary>
+    /// <summary>
+    /// The current token's text as UTF-8 without escapes; false when it does not fit the scratch buffer or cannot be
+    /// unescaped (an unpaired surrogate escape, on which the reader throws).
+    /// </summary>
     private static bool Unescaped(ref Utf8JsonReader reader, Span<byte> scratch, out ReadOnlySpan<byte> value)
     {
         if (!reader.ValueIsEscaped)
@@ -22,7 +25,7 @@ public static partial class EventBatchParser
             value = reader.ValueSpan;
             return true;
         }
-        if (reader.ValueSpan.Length <= scratch.Length)
+        if (reader.ValueSpan.Length <= scratch.Length && !TextRules.HasUnpairedSurrogateEscape(reader.ValueSpan))
         {
             var written = reader.CopyString(scratch);
             value = scratch[..written];
@@ -30,6 +33,28 @@ public static partial class EventBatchParser
         }
         value = default;
         return false;
+    }
+
+    /// <summary>
+    /// The name of an unknown property for its error: the decoded name (truncated), or its JSON text as sent when the
+    /// name cannot be decoded, so that the error names it without throwing.
+    /// </summary>
+    private static string UnknownName(ref Utf8JsonReader reader) =>
+        reader.ValueIsEscaped && TextRules.HasUnpairedSurrogateEscape(reader.ValueSpan)
+            ? Truncate(Encoding.UTF8.GetString(reader.ValueSpan))!
+            : Truncate(reader.GetString())!;
+
+    /// <summary>
+    /// Records an error and returns true when the value is a string holding an unpaired surrogate escape: decoding it
+    /// (GetString, TryGetGuid, …) would throw. Checked once per property before any field reads its value; costs one
+    /// flag test for the unescaped strings real telemetry sends.
+    /// </summary>
+    private static bool IsUndecodable(ref Utf8JsonReader reader, int index, string name, BatchErrors errors)
+    {
+        if (reader.TokenType != JsonTokenType.String || !reader.ValueIsEscaped || !TextRules.HasUnpairedSurrogateEscape(reader.ValueSpan))
+            return false;
+        errors.Add(index, name, TextRules.UnpairedSurrogate($"'{name}'"));
+        return true;
     }
 
     /// <summary>Index of the string token in <paramref name="values"/> (exact, case-sensitive); null otherwise.</summary>

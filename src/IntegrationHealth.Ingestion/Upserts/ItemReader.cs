@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using IntegrationHealth.Data;
 using IntegrationHealth.Web.Http;
@@ -8,11 +10,14 @@ namespace IntegrationHealth.Ingestion.Upserts;
 /// <summary>
 /// Reads one item of an upsert batch strictly: the item must be an object; unknown and repeated properties are errors;
 /// each accessor checks type and range and records an error (index + field) instead of throwing. JSON null is "absent".
+/// A string or property name holding an unpaired surrogate escape (see <see cref="TextRules"/>) is an error found here,
+/// before anything decodes it (decoding throws).
 /// </summary>
 public sealed class ItemReader
 {
     private readonly JsonElement _item;
     private readonly BatchErrors _errors;
+    private readonly HashSet<string>? _undecodable;
 
     public ItemReader(JsonElement item, int index, BatchErrors errors, IReadOnlyCollection<string> allowed)
     {
@@ -26,26 +31,46 @@ public sealed class ItemReader
             IsObject = false;
             return;
         }
-        IsObject = true;
+        var readable = true;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in item.EnumerateObject())
         {
-            if (!allowed.Contains(property.Name))
-                errors.Add(index, Truncate(property.Name), $"Unknown property '{Truncate(property.Name)}'. Accepted: {string.Join(", ", allowed)}.");
-            else if (!seen.Add(property.Name))
-                errors.Add(index, property.Name, $"Property '{property.Name}' appears more than once.");
+            var rawName = JsonMarshal.GetRawUtf8PropertyName(property);
+            if (TextRules.HasUnpairedSurrogateEscape(rawName))
+            {
+                // Looking any property up by name would decode this one and throw: read nothing more of this item.
+                var sent = Truncate(Encoding.UTF8.GetString(rawName));
+                errors.Add(index, sent, TextRules.UnpairedSurrogate($"The property name '{sent}'"));
+                readable = false;
+                continue;
+            }
+            var name = property.Name;
+            if (!allowed.Contains(name))
+                errors.Add(index, Truncate(name), $"Unknown property '{Truncate(name)}'. Accepted: {string.Join(", ", allowed)}.");
+            else if (!seen.Add(name))
+                errors.Add(index, name, $"Property '{name}' appears more than once.");
+            else if (property.Value.ValueKind == JsonValueKind.String
+                && TextRules.HasUnpairedSurrogateEscape(JsonMarshal.GetRawUtf8Value(property.Value)))
+            {
+                errors.Add(index, name, TextRules.UnpairedSurrogate($"'{name}'"));
+                (_undecodable ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+            }
         }
+        IsObject = readable;
         HadStructuralErrors = errors.Count != before;
     }
 
     public int Index { get; }
 
+    /// <summary>Whether the item is an object whose fields can be read (false also when a property name cannot be decoded).</summary>
     public bool IsObject { get; }
 
     public bool HadStructuralErrors { get; }
 
     private bool TryGet(string name, bool required, out JsonElement value)
     {
+        value = default;
+        if (_undecodable?.Contains(name) == true) return false; // its error is recorded already
         if (!IsObject || !_item.TryGetProperty(name, out value) || value.ValueKind == JsonValueKind.Null)
         {
             value = default;

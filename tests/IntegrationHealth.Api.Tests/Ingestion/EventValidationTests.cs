@@ -123,6 +123,22 @@ public sealed class EventValidationTests(ValidationHostFixture fixture) : IClass
         ["typo property"] = (() => One(e => e["latency_ms"] = 5), HttpStatusCode.BadRequest, "latency_ms"),
         ["duplicate property"] = (() => Text("[" + Line().Replace("\"kind\":\"request\"", "\"kind\":\"request\",\"kind\":\"usage\"") + "]"), HttpStatusCode.BadRequest, "kind"),
         ["escaped property name out of range"] = (() => Text("[" + Line().Replace("\"status\":200", "\"st\\u0061tus\":600") + "]"), HttpStatusCode.BadRequest, "status"),
+        // unpaired UTF-16 surrogate escapes: not text; decoding them throws, so each is found before (issue 13, item 3)
+        ["lone high surrogate in resource"] = (() => Text("[" + Line().Replace("\"contacts\"", "\"\\ud800\"") + "]"), HttpStatusCode.BadRequest, "resource"),
+        ["lone low surrogate in account"] = (() => Text("[" + Line().Replace("\"acct-1\"", "\"acct-\\udc00\"") + "]"), HttpStatusCode.BadRequest, "account"),
+        ["high surrogate then letter in userId"] = (() => Text("[" + Line(e => e["userId"] = "USER").Replace("\"USER\"", "\"u\\ud800\\u0041\"") + "]"), HttpStatusCode.BadRequest, "userId"),
+        ["reversed surrogate pair in provider"] = (() => Text("[" + Line().Replace("\"salesforce\"", "\"\\udc00\\ud800\"") + "]"), HttpStatusCode.BadRequest, "provider"),
+        ["lone surrogate in connection"] = (() => Text("[" + Line(e => e["connection"] = "CONN").Replace("\"CONN\"", "\"\\ud83d\"") + "]"), HttpStatusCode.BadRequest, "connection"),
+        ["lone surrogate in id"] = (() => Text("[" + Line().Replace("\"id\":\"", "\"id\":\"\\ud800") + "]"), HttpStatusCode.BadRequest, "id"),
+        ["lone surrogate in kind"] = (() => Text("[" + Line().Replace("\"request\"", "\"request\\ud800\"") + "]"), HttpStatusCode.BadRequest, "kind"),
+        ["lone surrogate in occurredAt"] = (() => Text("[" + Line().Replace("\"occurredAt\":\"", "\"occurredAt\":\"\\udbff") + "]"), HttpStatusCode.BadRequest, "occurredAt"),
+        ["lone surrogate in method"] = (() => Text("[" + Line().Replace("\"GET\"", "\"\\udc00\"") + "]"), HttpStatusCode.BadRequest, "method"),
+        ["lone surrogate in errorMessage"] = (() => Text("[" + Line(e => { e["kind"] = "mapping_failure"; e["errorMessage"] = "MSG"; }).Replace("\"MSG\"", "\"bad \\ud800 text\"") + "]"), HttpStatusCode.BadRequest, "errorMessage"),
+        ["lone surrogate in endpoint"] = (() => Text("[" + Line(e => e["endpoint"] = "EP").Replace("\"EP\"", "\"/v1/\\udc00\"") + "]"), HttpStatusCode.BadRequest, "endpoint"),
+        ["lone surrogate as property name"] = (() => Text("[" + Line().Replace("\"records\"", "\"\\ud800\"") + "]"), HttpStatusCode.BadRequest, "\\ud800"),
+        ["lone surrogate in a long property name"] = (() => Text("[" + Line().Replace("\"records\"", "\"" + new string('x', 80) + "\\ud800\"") + "]"), HttpStatusCode.BadRequest, null),
+        ["ndjson lone surrogate in resource"] = (() => Nd(Line() + "\n" + Line().Replace("\"contacts\"", "\"\\ud800\"") + "\n"), HttpStatusCode.BadRequest, "resource"),
+        ["ndjson lone surrogate as property name"] = (() => Nd(Line().Replace("\"records\"", "\"\\udfff\"") + "\n"), HttpStatusCode.BadRequest, "\\udfff"),
         // mixed batches: one bad event sinks the batch
         ["valid then invalid"] = (() => TestHttp.Json(TestEvents.Array(Ev(), Ev().With(e => e["status"] = 1))), HttpStatusCode.BadRequest, "status"),
         ["invalid then valid"] = (() => TestHttp.Json(TestEvents.Array(Ev().With(e => e["kind"] = "x"), Ev(), Ev())), HttpStatusCode.BadRequest, "kind"),
@@ -158,6 +174,8 @@ public sealed class EventValidationTests(ValidationHostFixture fixture) : IClass
             Assert.All(errors, e => Assert.False(string.IsNullOrEmpty(e.GetProperty("message").GetString())));
         }
         Assert.Equal(0, await fixture.Host.CountEventsAsync());
+        // A refused request is the client's mistake: nothing at Error level (where a 500's stack trace would be).
+        Assert.DoesNotContain(fixture.Host.LogLines, l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
     }
 
     [Fact]

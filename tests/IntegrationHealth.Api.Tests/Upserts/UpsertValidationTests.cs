@@ -9,8 +9,9 @@ namespace IntegrationHealth.Api.Tests.Upserts;
 /// <summary>Bulk upserts validate every item strictly and are all-or-nothing; reads page and filter what they stored.</summary>
 public sealed class UpsertValidationTests(SeededHostFixture fixture) : IClassFixture<SeededHostFixture>
 {
-    private Task<(int Accounts, int Connections, int Tickets, int Responses)> CountsAsync() => fixture.Host.QueryAsync(async db =>
-        (await db.Accounts.CountAsync(), await db.Connections.CountAsync(), await db.SupportTickets.CountAsync(), await db.SurveyResponses.CountAsync()));
+    private Task<(int Accounts, int Connections, int Tickets, int Responses, int Providers)> CountsAsync() => fixture.Host.QueryAsync(async db =>
+        (await db.Accounts.CountAsync(), await db.Connections.CountAsync(), await db.SupportTickets.CountAsync(), await db.SurveyResponses.CountAsync(),
+         await db.Providers.CountAsync()));
 
     public static TheoryData<string, string, string> InvalidBatches => new()
     {
@@ -39,6 +40,21 @@ public sealed class UpsertValidationTests(SeededHostFixture fixture) : IClassFix
         { "/v1/survey-responses", "{\"externalId\":\"s\",\"account\":\"acct-1\",\"score\":-1,\"respondedAt\":\"2025-06-01T10:00:00Z\"}", "score" },
         { "/v1/survey-responses", "{\"externalId\":\"s\",\"account\":\"acct-1\",\"respondedAt\":\"2025-06-01T10:00:00Z\"}", "score" },
         { "/v1/survey-responses", "{\"externalId\":\"s\",\"account\":\"acct-1\",\"score\":5}", "respondedAt" },
+        // unpaired UTF-16 surrogate escapes, in values and property names (issue 13, item 3): 400, never 500
+        { "/v1/accounts", "{\"externalId\":\"\\ud800\",\"name\":\"n\"}", "externalId" },
+        { "/v1/accounts", "{\"externalId\":\"x\",\"name\":\"n\\udc00\"}", "name" },
+        { "/v1/accounts", "{\"externalId\":\"x\",\"name\":\"n\",\"segment\":\"\\ud800smb\"}", "segment" },
+        { "/v1/accounts", "{\"externalId\":\"x\",\"name\":\"n\",\"createdAt\":\"\\ud8002025-01-01T00:00:00Z\"}", "createdAt" },
+        { "/v1/accounts", "{\"externalId\":\"x\",\"\\ud800\":1,\"name\":\"n\"}", "\\ud800" },
+        { "/v1/connections", "{\"externalId\":\"c\",\"account\":\"\\udc00\\ud800\",\"provider\":\"salesforce\"}", "account" },
+        { "/v1/connections", "{\"externalId\":\"c\",\"account\":\"acct-1\",\"provider\":\"salesforce\",\"syncCursor\":\"\\ud83d\"}", "syncCursor" },
+        { "/v1/support-tickets", "{\"externalId\":\"t\",\"account\":\"acct-1\",\"subject\":\"\\udfff\",\"openedAt\":\"2025-06-01T10:00:00Z\"}", "subject" },
+        { "/v1/support-tickets", "{\"externalId\":\"t\",\"account\":\"acct-1\",\"subject\":\"s\",\"openedAt\":\"2025-06-01T10:00:00Z\",\"priority\":\"\\ud800\"}", "priority" },
+        { "/v1/survey-responses", "{\"externalId\":\"s\",\"account\":\"acct-1\",\"userId\":\"\\ud800\",\"score\":5,\"respondedAt\":\"2025-06-01T10:00:00Z\"}", "userId" },
+        { "/v1/survey-responses", "{\"\\udbff\\u0041\":1,\"externalId\":\"s\",\"account\":\"acct-1\",\"score\":5,\"respondedAt\":\"2025-06-01T10:00:00Z\"}", "\\udbff\\u0041" },
+        { "/v1/providers", "{\"key\":\"\\ud800\",\"name\":\"n\"}", "key" },
+        { "/v1/providers", "{\"key\":\"p\",\"name\":\"n\\udc00\"}", "name" },
+        { "/v1/providers", "{\"key\":\"p\",\"\\udc00\":1,\"name\":\"n\"}", "\\udc00" },
     };
 
     [Theory]
@@ -53,6 +69,7 @@ public sealed class UpsertValidationTests(SeededHostFixture fixture) : IClassFix
             "/v1/accounts" => "{\"externalId\":\"valid-first\",\"name\":\"ok\"}",
             "/v1/connections" => "{\"externalId\":\"valid-first\",\"account\":\"acct-1\",\"provider\":\"hubspot\"}",
             "/v1/support-tickets" => "{\"externalId\":\"valid-first\",\"account\":\"acct-1\",\"subject\":\"s\",\"openedAt\":\"2025-06-01T10:00:00Z\"}",
+            "/v1/providers" => "{\"key\":\"valid-first\",\"name\":\"ok\"}",
             _ => "{\"externalId\":\"valid-first\",\"account\":\"acct-1\",\"score\":5,\"respondedAt\":\"2025-06-01T10:00:00Z\"}",
         };
         using var response = await client.PostAsync(path, TestHttp.Json("[" + valid + "," + items + "]"));
@@ -60,6 +77,7 @@ public sealed class UpsertValidationTests(SeededHostFixture fixture) : IClassFix
         var problem = await TestHttp.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains(problem.GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == field && e.GetProperty("index").GetInt32() >= 1);
         Assert.Equal(before, await CountsAsync());
+        Assert.DoesNotContain(fixture.Host.LogLines, l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
     }
 
     [Theory]
