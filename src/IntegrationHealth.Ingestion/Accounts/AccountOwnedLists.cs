@@ -32,6 +32,9 @@ public static class AccountOwnedLists
         where TEntity : class, IAccountOwned
     {
         if (Paging.TryParse(limit, cursor, out var page) is { } problem) return problem;
+        // A control character reaches no row (and PostgreSQL text cannot even hold NUL): refuse it before querying.
+        if (account is not null && TextRules.IdentifierProblem(nameof(account), account) is { } invalid)
+            return Problems.BadRequest(invalid, field: nameof(account));
         var tenantId = context.User.GetTenantId();
         var ct = context.RequestAborted;
         await using var db = await services.DbFactory.CreateDbContextAsync(ct);

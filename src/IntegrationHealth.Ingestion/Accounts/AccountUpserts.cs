@@ -1,4 +1,5 @@
 using IntegrationHealth.Data;
+using IntegrationHealth.Data.Configuration;
 using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Ingestion.Upserts;
 
@@ -21,11 +22,11 @@ public static class AccountUpserts
 
     public static AccountItem? Read(ItemReader r, DateTime latestUtc)
     {
-        var externalId = r.String("externalId", required: true);
-        var name = r.String("name", required: true, maxLength: 500);
+        var externalId = r.Identifier("externalId", required: true);
+        var name = r.String("name", required: true, maxLength: StoreLengths.Name);
         var arr = r.Decimal("arr", 0m, 1_000_000_000_000m);
         var segment = r.Choice("segment", WireNames.Segments, WireNames.ParseSegment);
-        var plan = r.String("plan");
+        var plan = r.String("plan", maxLength: StoreLengths.Code);
         var seats = r.Int("seats", 0, 10_000_000);
         var csm = r.String("csm");
         var createdAt = r.Instant("createdAt", latestUtc);

@@ -59,6 +59,7 @@ public static class AccountsApi
     public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAccount(
         HttpContext context, [AsParameters] IngestionServices services, string externalId)
     {
+        if (ExactAccountId(context, ref externalId) is { } problem) return problem;
         var tenantId = context.User.GetTenantId();
         await using var db = await services.DbFactory.CreateDbContextAsync(context.RequestAborted);
         var account = await db.Accounts.AsNoTracking()
@@ -70,6 +71,7 @@ public static class AccountsApi
         HttpContext context, [AsParameters] IngestionServices services, string externalId,
         DateTimeOffset? from, DateTimeOffset? to, string? kind, int? limit, string? cursor)
     {
+        if (ExactAccountId(context, ref externalId) is { } problem) return problem;
         var take = limit ?? Paging.DefaultLimit;
         if (take is < 1 or > Paging.MaxLimit) return Problems.BadRequest($"'limit' must be from 1 to {Paging.MaxLimit}.", field: "limit");
         EventCursor? after = null;
@@ -143,6 +145,18 @@ public static class AccountsApi
             e.EndpointId is { } endpoint ? endpoints.GetValueOrDefault(endpoint) : null,
             details.GetValueOrDefault(e.Id)?.ErrorMessage, details.GetValueOrDefault(e.Id)?.Field, details.GetValueOrDefault(e.Id)?.RecordId))];
         return TypedResults.Ok(new Page<EventView>(views, more ? EventCursor.After(after, events).ToString() : null));
+    }
+
+    /// <summary>
+    /// The account id of the path exactly as sent (an id may hold '/', see <see cref="RouteText"/>); a 400 when it is no
+    /// identifier at all (a control character reaches no row, and PostgreSQL text cannot even hold NUL).
+    /// </summary>
+    private static ProblemHttpResult? ExactAccountId(HttpContext context, ref string externalId)
+    {
+        externalId = RouteText.Exact(context, nameof(externalId), externalId);
+        return TextRules.IdentifierProblem(nameof(externalId), externalId) is { } problem
+            ? Problems.BadRequest(problem, field: nameof(externalId))
+            : null;
     }
 
     private static AccountView ToView(Account a) =>

@@ -23,9 +23,9 @@ public static class ConnectionUpserts
 
     public static ConnectionItem? Read(ItemReader r, DateTime latestUtc)
     {
-        var externalId = r.String("externalId", required: true);
-        var account = r.String("account", required: true);
-        var provider = r.String("provider", required: true);
+        var externalId = r.Identifier("externalId", required: true);
+        var account = r.Identifier("account", required: true);
+        var provider = r.Identifier("provider", required: true);
         var status = r.Choice("status", WireNames.ConnectionStatuses, WireNames.ParseConnectionStatus);
         var authKind = r.Choice("authKind", WireNames.AuthKinds, WireNames.ParseAuthKind);
         var scopes = r.String("scopes", maxLength: 2000, allowEmpty: true);

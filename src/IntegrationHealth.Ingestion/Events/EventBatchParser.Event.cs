@@ -207,22 +207,8 @@ public static partial class EventBatchParser
         batch.Events.Add(ev);
     }
 
-    /// <summary>A bounded, non-empty text of the detail fields (endpoint, errorMessage, field, recordId). Control
-    /// characters are refused (PostgreSQL text cannot even hold NUL); an error message may break lines.</summary>
-    private static string? ReadDetailText(ref Utf8JsonReader reader, int index, string name, BatchErrors errors, int maxLength, bool lineBreaks)
-    {
-        var value = ReadText(ref reader, index, name, errors, allowEmpty: false, maxLength);
-        if (value is null) return null;
-        foreach (var c in value)
-        {
-            if (char.IsControl(c) && !(lineBreaks && c is '\n' or '\r' or '\t'))
-            {
-                errors.Add(index, name, lineBreaks
-                    ? $"'{name}' must not contain control characters other than tab and line breaks."
-                    : $"'{name}' must not contain control characters.");
-                return null;
-            }
-        }
-        return value;
-    }
+    /// <summary>A bounded, non-empty text of the detail fields (endpoint, errorMessage, field, recordId), following
+    /// <see cref="TextRules"/>: an error message is free text (it may break lines), the others are identifiers.</summary>
+    private static string? ReadDetailText(ref Utf8JsonReader reader, int index, string name, BatchErrors errors, int maxLength, bool lineBreaks) =>
+        ReadText(ref reader, index, name, errors, allowEmpty: false, maxLength, freeText: lineBreaks);
 }

@@ -92,8 +92,12 @@ public static partial class EventBatchParser
         return true;
     }
 
+    /// <summary>
+    /// A bounded string, checked by <see cref="TextRules"/>: an identifier (ids, resource, user, endpoint, field, record
+    /// id) unless <paramref name="freeText"/> (an error message, which may break lines).
+    /// </summary>
     private static string? ReadText(ref Utf8JsonReader reader, int index, string name, BatchErrors errors, bool allowEmpty,
-        int maxLength = MaxTextLength)
+        int maxLength = MaxTextLength, bool freeText = false)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -115,6 +119,12 @@ public static partial class EventBatchParser
         if (!allowEmpty && string.IsNullOrWhiteSpace(value))
         {
             errors.Add(index, name, $"'{name}' must not be empty.");
+            return null;
+        }
+        // One vectorised scan of a string already decoded.
+        if ((freeText ? TextRules.FreeTextProblem(name, value) : TextRules.IdentifierProblem(name, value)) is { } problem)
+        {
+            errors.Add(index, name, problem);
             return null;
         }
         return value;

@@ -21,9 +21,9 @@ public static class SupportTicketUpserts
 
     public static SupportTicketItem? Read(ItemReader r, DateTime latestUtc)
     {
-        var externalId = r.String("externalId", required: true);
-        var account = r.String("account", required: true);
-        var provider = r.String("provider");
+        var externalId = r.Identifier("externalId", required: true);
+        var account = r.Identifier("account", required: true);
+        var provider = r.Identifier("provider");
         var subject = r.String("subject", required: true, maxLength: 500);
         var priority = r.Choice("priority", WireNames.Priorities);
         var openedAt = r.Instant("openedAt", latestUtc, required: true);

@@ -16,9 +16,9 @@ public static class SurveyResponseUpserts
 
     public static SurveyResponseItem? Read(ItemReader r, DateTime latestUtc)
     {
-        var externalId = r.String("externalId", required: true);
-        var account = r.String("account", required: true);
-        var userId = r.String("userId");
+        var externalId = r.Identifier("externalId", required: true);
+        var account = r.Identifier("account", required: true);
+        var userId = r.Identifier("userId");
         var score = r.Int("score", 0, 10, required: true);
         var comment = r.String("comment", maxLength: 4000, allowEmpty: true);
         var respondedAt = r.Instant("respondedAt", latestUtc, required: true);

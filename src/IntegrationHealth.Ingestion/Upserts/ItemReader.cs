@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using IntegrationHealth.Data;
+using IntegrationHealth.Data.Configuration;
 using IntegrationHealth.Web.Http;
 
 namespace IntegrationHealth.Ingestion.Upserts;
@@ -10,8 +11,9 @@ namespace IntegrationHealth.Ingestion.Upserts;
 /// <summary>
 /// Reads one item of an upsert batch strictly: the item must be an object; unknown and repeated properties are errors;
 /// each accessor checks type and range and records an error (index + field) instead of throwing. JSON null is "absent".
-/// A string or property name holding an unpaired surrogate escape (see <see cref="TextRules"/>) is an error found here,
-/// before anything decodes it (decoding throws).
+/// Text follows <see cref="TextRules"/>: <see cref="Identifier"/> for ids and references, <see cref="String"/> (free
+/// text) for the rest; a string or property name holding an unpaired surrogate escape is an error found here, before
+/// anything decodes it (decoding throws).
 /// </summary>
 public sealed class ItemReader
 {
@@ -80,7 +82,15 @@ public sealed class ItemReader
         return true;
     }
 
-    public string? String(string name, bool required = false, int maxLength = 200, bool allowEmpty = false)
+    /// <summary>Free text (names, subjects, comments, URLs, cursors): tabs and newlines allowed, other control characters not.</summary>
+    public string? String(string name, bool required = false, int maxLength = 200, bool allowEmpty = false) =>
+        Text(name, required, maxLength, allowEmpty, identifier: false);
+
+    /// <summary>An identifier (an external id, or the account, provider or user an item refers to): see <see cref="TextRules"/>.</summary>
+    public string? Identifier(string name, bool required = false) =>
+        Text(name, required, StoreLengths.Key, allowEmpty: false, identifier: true);
+
+    private string? Text(string name, bool required, int maxLength, bool allowEmpty, bool identifier)
     {
         if (!TryGet(name, required, out var value)) return null;
         if (value.ValueKind != JsonValueKind.String)
@@ -97,6 +107,11 @@ public sealed class ItemReader
         if (!allowEmpty && string.IsNullOrWhiteSpace(text))
         {
             _errors.Add(Index, name, $"'{name}' must not be empty.");
+            return null;
+        }
+        if ((identifier ? TextRules.IdentifierProblem(name, text) : TextRules.FreeTextProblem(name, text)) is { } problem)
+        {
+            _errors.Add(Index, name, problem);
             return null;
         }
         return text;

@@ -139,6 +139,17 @@ public sealed class EventValidationTests(ValidationHostFixture fixture) : IClass
         ["lone surrogate in a long property name"] = (() => Text("[" + Line().Replace("\"records\"", "\"" + new string('x', 80) + "\\ud800\"") + "]"), HttpStatusCode.BadRequest, null),
         ["ndjson lone surrogate in resource"] = (() => Nd(Line() + "\n" + Line().Replace("\"contacts\"", "\"\\ud800\"") + "\n"), HttpStatusCode.BadRequest, "resource"),
         ["ndjson lone surrogate as property name"] = (() => Nd(Line().Replace("\"records\"", "\"\\udfff\"") + "\n"), HttpStatusCode.BadRequest, "\\udfff"),
+        // identifiers: no control characters, not '.' or '..' (item 7); PostgreSQL text cannot hold NUL at all
+        ["NUL in resource"] = (() => One(e => e["resource"] = "con\0tacts"), HttpStatusCode.BadRequest, "resource"),
+        ["CR LF in userId"] = (() => One(e => e["userId"] = "u-1\r\nX-Injected: 1"), HttpStatusCode.BadRequest, "userId"),
+        ["ESC in account"] = (() => One(e => e["account"] = "acct-1\u001b[31m"), HttpStatusCode.BadRequest, "account"),
+        ["tab in provider"] = (() => One(e => e["provider"] = "sales\tforce"), HttpStatusCode.BadRequest, "provider"),
+        ["LF in connection"] = (() => One(e => e["connection"] = "conn-1\n"), HttpStatusCode.BadRequest, "connection"),
+        ["DEL in resource"] = (() => One(e => e["resource"] = "contacts\u007f"), HttpStatusCode.BadRequest, "resource"),
+        ["C1 control in userId"] = (() => One(e => e["userId"] = "u\u0085"), HttpStatusCode.BadRequest, "userId"),
+        ["NUL in account"] = (() => One(e => e["account"] = "\0"), HttpStatusCode.BadRequest, "account"),
+        ["dot dot as resource"] = (() => One(e => e["resource"] = ".."), HttpStatusCode.BadRequest, "resource"),
+        ["ndjson NUL in userId"] = (() => Nd(Line(e => e["userId"] = "a\0b") + "\n"), HttpStatusCode.BadRequest, "userId"),
         // mixed batches: one bad event sinks the batch
         ["valid then invalid"] = (() => TestHttp.Json(TestEvents.Array(Ev(), Ev().With(e => e["status"] = 1))), HttpStatusCode.BadRequest, "status"),
         ["invalid then valid"] = (() => TestHttp.Json(TestEvents.Array(Ev().With(e => e["kind"] = "x"), Ev(), Ev())), HttpStatusCode.BadRequest, "kind"),

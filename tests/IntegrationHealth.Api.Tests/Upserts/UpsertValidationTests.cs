@@ -55,6 +55,25 @@ public sealed class UpsertValidationTests(SeededHostFixture fixture) : IClassFix
         { "/v1/providers", "{\"key\":\"\\ud800\",\"name\":\"n\"}", "key" },
         { "/v1/providers", "{\"key\":\"p\",\"name\":\"n\\udc00\"}", "name" },
         { "/v1/providers", "{\"key\":\"p\",\"\\udc00\":1,\"name\":\"n\"}", "\\udc00" },
+        // identifiers: no control characters, not '.' or '..'; free text: no NUL, ESC, … (item 7)
+        { "/v1/accounts", "{\"externalId\":\"a\\u0000b\",\"name\":\"n\"}", "externalId" },
+        { "/v1/accounts", "{\"externalId\":\"acct\\r\\n\",\"name\":\"n\"}", "externalId" },
+        { "/v1/accounts", "{\"externalId\":\".\",\"name\":\"n\"}", "externalId" },
+        { "/v1/accounts", "{\"externalId\":\"x\",\"name\":\"nul\\u0000name\"}", "name" },
+        { "/v1/accounts", "{\"externalId\":\"x\",\"name\":\"n\",\"csm\":\"\\u001b[2J\"}", "csm" },
+        { "/v1/accounts", "{\"externalId\":\"x\",\"name\":\"" + new string('n', 301) + "\"}", "name" },
+        { "/v1/accounts", "{\"externalId\":\"x\",\"name\":\"n\",\"plan\":\"" + new string('p', 101) + "\"}", "plan" },
+        { "/v1/connections", "{\"externalId\":\"c\\u001b\",\"account\":\"acct-1\",\"provider\":\"salesforce\"}", "externalId" },
+        { "/v1/connections", "{\"externalId\":\"c\",\"account\":\"acct-1\\u0000\",\"provider\":\"salesforce\"}", "account" },
+        { "/v1/connections", "{\"externalId\":\"c\",\"account\":\"acct-1\",\"provider\":\"sales\\nforce\"}", "provider" },
+        { "/v1/connections", "{\"externalId\":\"c\",\"account\":\"acct-1\",\"provider\":\"salesforce\",\"syncCursor\":\"abc\\u0000\"}", "syncCursor" },
+        { "/v1/connections", "{\"externalId\":\"c\",\"account\":\"acct-1\",\"provider\":\"salesforce\",\"instanceUrl\":\"https://x.example/\\u0000\"}", "instanceUrl" },
+        { "/v1/support-tickets", "{\"externalId\":\"t\\t1\",\"account\":\"acct-1\",\"subject\":\"s\",\"openedAt\":\"2025-06-01T10:00:00Z\"}", "externalId" },
+        { "/v1/support-tickets", "{\"externalId\":\"t\",\"account\":\"acct-1\",\"subject\":\"a\\u0000b\",\"openedAt\":\"2025-06-01T10:00:00Z\"}", "subject" },
+        { "/v1/support-tickets", "{\"externalId\":\"t\",\"account\":\"acct-1\",\"provider\":\"\\u0085\",\"subject\":\"s\",\"openedAt\":\"2025-06-01T10:00:00Z\"}", "provider" },
+        { "/v1/survey-responses", "{\"externalId\":\"..\",\"account\":\"acct-1\",\"score\":5,\"respondedAt\":\"2025-06-01T10:00:00Z\"}", "externalId" },
+        { "/v1/survey-responses", "{\"externalId\":\"s\",\"account\":\"acct-1\",\"userId\":\"u\\n\",\"score\":5,\"respondedAt\":\"2025-06-01T10:00:00Z\"}", "userId" },
+        { "/v1/survey-responses", "{\"externalId\":\"s\",\"account\":\"acct-1\",\"score\":5,\"comment\":\"\\u0000\",\"respondedAt\":\"2025-06-01T10:00:00Z\"}", "comment" },
     };
 
     [Theory]
@@ -78,6 +97,23 @@ public sealed class UpsertValidationTests(SeededHostFixture fixture) : IClassFix
         Assert.Contains(problem.GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == field && e.GetProperty("index").GetInt32() >= 1);
         Assert.Equal(before, await CountsAsync());
         Assert.DoesNotContain(fixture.Host.LogLines, l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Upsert_FreeTextWithNewlinesAndTabs_IsStoredAsSent()
+    {
+        using var client = fixture.Host.Client(fixture.Key);
+        const string subject = "Sync broken\nsince Monday\r\n\tsee logs";
+        const string comment = "Line one\nLine two";
+        await TestHttp.EnsureSuccessAsync(await client.PostAsJsonAsync("/v1/support-tickets",
+            new[] { new { externalId = "multi-line", account = "acct-2", subject, openedAt = "2025-06-01T10:00:00Z" } }));
+        await TestHttp.EnsureSuccessAsync(await client.PostAsJsonAsync("/v1/survey-responses",
+            new[] { new { externalId = "multi-line", account = "acct-2", score = 7, comment, respondedAt = "2025-06-01T10:00:00Z" } }));
+
+        var tickets = await client.GetFromJsonAsync<JsonObject>("/v1/support-tickets?account=acct-2");
+        var responses = await client.GetFromJsonAsync<JsonObject>("/v1/survey-responses?account=acct-2");
+        Assert.Contains(tickets!["items"]!.AsArray(), t => t!["subject"]!.GetValue<string>() == subject);
+        Assert.Contains(responses!["items"]!.AsArray(), r => r!["comment"]!.GetValue<string>() == comment);
     }
 
     [Theory]
