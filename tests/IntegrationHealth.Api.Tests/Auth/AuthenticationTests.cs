@@ -209,6 +209,56 @@ public sealed class AuthenticationTests(AuthHostFixture fixture) : IClassFixture
         await TestHttp.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(before, await fixture.Host.QueryAsync(db => db.ApiKeys.CountAsync()));
     }
+
+    /// <summary>POST /v1/keys is a JSON write endpoint like the others: every error names its field, nothing is created.</summary>
+    [Theory]
+    [InlineData("{\"scopes\":[]}", "scopes")]
+    [InlineData("{\"scopes\":[\"superuser\"]}", "scopes")]
+    [InlineData("{\"scopes\":\"read\"}", "scopes")]
+    [InlineData("{\"name\":\"no scopes\"}", "scopes")]
+    [InlineData("{\"scopes\":[\"read\"],\"extra\":1}", "extra")]
+    [InlineData("{\"scopes\":[\"read\"],\"scopes\":[\"admin\"]}", "scopes")]
+    [InlineData("{\"scopes\":[\"read\"],\"name\":7}", "name")]
+    [InlineData("not json", "$")]
+    [InlineData("[{\"scopes\":[\"read\"]}]", "$")]
+    [InlineData("{\"scopes\":[\"read\"]} {}", "$")]
+    [InlineData("{\"scopes\":[\"read\"],\"name\":\"\\ud800\"}", "name")]
+    [InlineData("{\"scopes\":[\"\\udc00\"]}", "scopes")]
+    [InlineData("{\"\\ud800\":1,\"scopes\":[\"read\"]}", "\\ud800")]
+    [InlineData("{\"scopes\":[\"read\"],\"name\":\"a\\u0000b\"}", "name")]
+    [InlineData("{\"scopes\":[\"read\"],\"name\":\"\\u001b[31mred\"}", "name")]
+    public async Task CreateApiKey_InvalidBody_NamesTheFieldAndCreatesNothing(string body, string field)
+    {
+        using var admin = fixture.Host.Client(fixture.KeysByScope["admin"]);
+        var before = await fixture.Host.QueryAsync(db => db.ApiKeys.CountAsync());
+        using var response = await admin.PostAsync("/v1/keys", TestHttp.Json(body));
+
+        await TestHttp.AssertProblemWithFieldAsync(response, HttpStatusCode.BadRequest, field);
+        Assert.Equal(before, await fixture.Host.QueryAsync(db => db.ApiKeys.CountAsync()));
+        Assert.DoesNotContain(fixture.Host.LogLines, l => l.StartsWith("Error", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateApiKey_OversizeOrNotJson_Answers413Or415()
+    {
+        using var admin = fixture.Host.Client(fixture.KeysByScope["admin"]);
+        var before = await fixture.Host.QueryAsync(db => db.ApiKeys.CountAsync());
+        using var huge = await admin.PostAsync("/v1/keys", TestHttp.Json("{\"scopes\":[\"read\"],\"name\":\"" + new string('n', 1 << 20) + "\"}"));
+        using var form = await admin.PostAsync("/v1/keys", new FormUrlEncodedContent([new("scopes", "read")]));
+
+        await TestHttp.AssertProblemAsync(huge, HttpStatusCode.RequestEntityTooLarge);
+        await TestHttp.AssertProblemWithFieldAsync(form, HttpStatusCode.UnsupportedMediaType, "Content-Type");
+        Assert.Equal(before, await fixture.Host.QueryAsync(db => db.ApiKeys.CountAsync()));
+    }
+
+    [Fact]
+    public async Task CreateApiKey_NameWithNewline_IsKept()
+    {
+        using var admin = fixture.Host.Client(fixture.KeysByScope["admin"]);
+        using var created = await admin.PostAsJsonAsync("/v1/keys", new { scopes = new[] { "read" }, name = "two\nlines" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("two\nlines", (await TestHttp.ReadJsonAsync(created)).GetProperty("name").GetString());
+    }
 }
 
 /// <summary>No API key (nor its secret part) ever reaches a log, at any level, whatever happens to it.</summary>

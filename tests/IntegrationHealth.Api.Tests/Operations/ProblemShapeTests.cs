@@ -49,6 +49,14 @@ public sealed class ProblemShapeTests(SeededHostFixture fixture) : IClassFixture
         Assert.Contains("text/plain", problem.GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task MalformedJsonOnKeys_Is400NamingTheBody()
+    {
+        using var client = fixture.Host.Client(await fixture.Host.CreateKeyAsync("acme", ApiKeyScopes.Admin));
+        using var response = await client.PostAsync("/v1/keys", TestHttp.Json("{\"scopes\":[\"read\""));
+        await TestHttp.AssertProblemWithFieldAsync(response, HttpStatusCode.BadRequest, "$");
+    }
+
     [Theory]
     [InlineData("GET", "/v1/nothing-here", HttpStatusCode.NotFound)]
     [InlineData("DELETE", "/v1/keys/not-a-number", HttpStatusCode.NotFound)]
