@@ -19,7 +19,7 @@ public static class WireNames
     public static readonly string[] Priorities = ["low", "normal", "high", "urgent"];
     public static readonly string[] TicketCategories = ["integration", "billing", "how_to", "other"];
     public static readonly string[] TicketStatuses = ["open", "pending", "solved", "closed"];
-    public static readonly string[] Scopes = ["ingest", "read", "admin"];
+    public static readonly string[] Scopes = ["ingest", "read", "admin", "platform"];
 
     public static string Of(TelemetryKind kind) => Kinds[(int)kind];
     public static string Of(ErrorClass errorClass) => ErrorClasses[(int)errorClass];
@@ -34,10 +34,11 @@ public static class WireNames
     /// <summary>The wire names of the scopes a key holds, e.g. <c>["ingest", "read"]</c>.</summary>
     public static string[] Of(ApiKeyScopes scopes)
     {
-        var names = new List<string>(3);
+        var names = new List<string>(4);
         if (scopes.HasFlag(ApiKeyScopes.Ingest)) names.Add("ingest");
         if (scopes.HasFlag(ApiKeyScopes.Read)) names.Add("read");
         if (scopes.HasFlag(ApiKeyScopes.Admin)) names.Add("admin");
+        if (scopes.HasFlag(ApiKeyScopes.Platform)) names.Add("platform");
         return [.. names];
     }
 
@@ -48,12 +49,13 @@ public static class WireNames
     public static SupportTicketCategory? ParseTicketCategory(string? value) => IndexOf(TicketCategories, value) is { } i ? (SupportTicketCategory)i : null;
     public static SupportTicketStatus? ParseTicketStatus(string? value) => IndexOf(TicketStatuses, value) is { } i ? (SupportTicketStatus)i : null;
 
-    /// <summary>Parses <c>ingest</c>, <c>read</c> or <c>admin</c> (case-insensitive).</summary>
+    /// <summary>Parses <c>ingest</c>, <c>read</c>, <c>admin</c> or <c>platform</c> (case-insensitive).</summary>
     public static ApiKeyScopes? ParseScope(string? value) => value?.Trim().ToLowerInvariant() switch
     {
         "ingest" => ApiKeyScopes.Ingest,
         "read" => ApiKeyScopes.Read,
         "admin" => ApiKeyScopes.Admin,
+        "platform" => ApiKeyScopes.Platform,
         _ => null,
     };
 

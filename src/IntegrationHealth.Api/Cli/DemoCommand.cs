@@ -39,7 +39,7 @@ internal static class DemoCommand
 
     private static async Task<int> RunAsync(DemoWorldOptions world, string[] hostArgs, TextWriter stdout, TextWriter stderr)
     {
-        await using var app = ApiHost.BuildWeb(hostArgs);
+        await using var app = ApiHost.BuildWeb(hostArgs, ApiHost.DemoDefaults(world.TenantKey));
         // Migrated here, before seeding, so the log says so in that order (the start-up migration then finds nothing to do).
         await DatabaseMigrationService.MigrateAndLogAsync(app.Services, app.Services.GetRequiredService<ILogger<DatabaseMigrationService>>(),
             app.Lifetime.ApplicationStopping);

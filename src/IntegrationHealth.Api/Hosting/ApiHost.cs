@@ -2,6 +2,7 @@ using IntegrationHealth.Ingestion;
 using IntegrationHealth.Web;
 using IntegrationHealth.Web.Jobs;
 using IntegrationHealth.Web.Store;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace IntegrationHealth.Api.Hosting;
 
@@ -35,6 +36,18 @@ public static class ApiHost
         MapFeatures(app);
         return app;
     }
+
+    /// <summary>
+    /// What <c>demo</c> adds to <see cref="BuildWeb"/>: the demo tenant is the operators' tenant
+    /// (<c>Hangfire:DashboardTenant</c>), so the admin key <c>demo</c> prints also opens <c>/hangfire</c>. Added as
+    /// the lowest-precedence source, so appsettings, environment and command line still override it; <c>serve</c>
+    /// never has it, so there the dashboard stays closed to tenants' admin keys.
+    /// </summary>
+    public static Action<WebApplicationBuilder> DemoDefaults(string tenantKey) => builder =>
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?> { [$"{JobsOptions.Section}:{nameof(JobsOptions.DashboardTenant)}"] = tenantKey },
+        });
 
     /// <summary>A process that only runs Hangfire jobs (no HTTP); pair with web processes on the same PostgreSQL.</summary>
     public static IHost BuildJobs(string[] args, Action<HostApplicationBuilder>? configure = null)

@@ -19,7 +19,11 @@ public sealed class TenantEnvironment
     public required string Name { get; set; }
 }
 
-/// <summary>Scopes an API key grants. Admin implies read and ingest.</summary>
+/// <summary>
+/// Scopes an API key grants. Admin implies read and ingest within its tenant. Platform is the operators' scope
+/// (the Hangfire job dashboard, which is platform-wide, not tenant data): it implies nothing else, and only the
+/// <c>keys create</c> command grants it, never the API.
+/// </summary>
 [Flags]
 public enum ApiKeyScopes
 {
@@ -27,6 +31,7 @@ public enum ApiKeyScopes
     Ingest = 1,
     Read = 2,
     Admin = 4,
+    Platform = 8,
 }
 
 /// <summary>An API key. Only a hash of the secret is stored; the secret is shown once at creation.</summary>

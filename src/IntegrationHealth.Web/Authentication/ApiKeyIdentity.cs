@@ -6,9 +6,9 @@ namespace IntegrationHealth.Web.Authentication;
 /// <summary>Who is calling: the key's id, its tenant and its scopes.</summary>
 public sealed record ApiKeyIdentity(int KeyId, int TenantId, ApiKeyScopes Scopes)
 {
-    /// <summary>Scopes after "admin implies the others".</summary>
+    /// <summary>Scopes after "admin implies ingest and read" (platform is implied by nothing and implies nothing).</summary>
     public ApiKeyScopes EffectiveScopes =>
-        Scopes.HasFlag(ApiKeyScopes.Admin) ? ApiKeyScopes.Admin | ApiKeyScopes.Ingest | ApiKeyScopes.Read : Scopes;
+        Scopes.HasFlag(ApiKeyScopes.Admin) ? Scopes | ApiKeyScopes.Ingest | ApiKeyScopes.Read : Scopes;
 }
 
 /// <summary>Claim types and accessors for the authenticated caller.</summary>
@@ -30,6 +30,7 @@ public static class ApiClaims
         if (scopes.HasFlag(ApiKeyScopes.Ingest)) claims.Add(new Claim(Scope, "ingest"));
         if (scopes.HasFlag(ApiKeyScopes.Read)) claims.Add(new Claim(Scope, "read"));
         if (scopes.HasFlag(ApiKeyScopes.Admin)) claims.Add(new Claim(Scope, "admin"));
+        if (scopes.HasFlag(ApiKeyScopes.Platform)) claims.Add(new Claim(Scope, "platform"));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
     }
 

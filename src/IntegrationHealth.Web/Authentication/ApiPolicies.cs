@@ -9,8 +9,8 @@ public static class ApiPolicies
     public const string Ingest = "scope:ingest";
     public const string Read = "scope:read";
     public const string Admin = "scope:admin";
-    /// <summary>The operators' Hangfire job dashboard: admin via an API key or the dashboard sign-in cookie (see
-    /// <see cref="HangfireDashboardAccessHandler"/>). Not the executive or CS dashboards, which have their own policies.</summary>
+    /// <summary>The operators' Hangfire job dashboard: a platform key (or an admin key of the operators' tenant), via an
+    /// API key or the dashboard sign-in cookie (see <see cref="HangfireDashboardAccessHandler"/>). Not the executive or CS dashboards, which have their own policies.</summary>
     public const string HangfireDashboard = "hangfire-dashboard";
 
     public static AuthorizationBuilder AddApiPolicies(this AuthorizationBuilder builder) => builder

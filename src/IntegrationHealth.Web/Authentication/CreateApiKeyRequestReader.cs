@@ -18,7 +18,7 @@ internal static class CreateApiKeyRequestReader
     /// <summary>The largest body accepted: two short fields need far less.</summary>
     public const int MaxBodyBytes = 16 * 1024;
 
-    /// <summary>The scopes a key made through the API may have.</summary>
+    /// <summary>The scopes a key made through the API may have; <c>platform</c> is for the command line only.</summary>
     private static readonly string[] Grantable = ["ingest", "read", "admin"];
 
     /// <summary>Longest key name accepted.</summary>
@@ -104,7 +104,9 @@ internal static class CreateApiKeyRequestReader
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             var scope = reader.TokenType == JsonTokenType.String && !IsUndecodable(ref reader) ? WireNames.ParseScope(reader.GetString()) : null;
-            if (scope is { } known) scopes |= known;
+            if (scope == ApiKeyScopes.Platform)
+                errors.Add(-1, "scopes", "The 'platform' scope (operators' access to /hangfire) is granted only by the 'keys create' command, never through the API.");
+            else if (scope is { } known) scopes |= known;
             else errors.Add(-1, "scopes", $"Unknown scope at position {position}; use {WireNames.Describe(Grantable)}.");
             reader.Skip();
             position++;

@@ -9,9 +9,10 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationHealth.Web.Jobs;
 
 /// <summary>
-/// The Hangfire job dashboard at <c>/hangfire</c> (for operators), for admin keys only. Programs send the key as usual
-/// (Authorization or X-Api-Key). People sign in once at <c>/hangfire/login</c> with a form POST and get an HttpOnly
-/// cookie (see <see cref="HangfireDashboardSignIn"/>); a browser that is not signed in is redirected there.
+/// The Hangfire job dashboard at <c>/hangfire</c>, for platform operators only (see
+/// <see cref="HangfireDashboardAccessHandler"/>). Programs send the key as usual (Authorization or X-Api-Key). People
+/// sign in once at <c>/hangfire/login</c> with a form POST and get an HttpOnly cookie (see
+/// <see cref="HangfireDashboardSignIn"/>); a browser that is not signed in is redirected there.
 /// </summary>
 public static class HangfireDashboardApi
 {
@@ -24,7 +25,7 @@ public static class HangfireDashboardApi
             .Produces(StatusCodes.Status200OK, contentType: "text/html");
         login.MapPost("", SignInAsync)
             .WithName("HangfireDashboardSignIn")
-            .WithSummary("Sign in to the Hangfire job dashboard with an admin key (form field 'key'); sets an HttpOnly cookie")
+            .WithSummary("Sign in to the Hangfire job dashboard with a platform key (form field 'key'); sets an HttpOnly cookie")
             .Accepts<HangfireSignInForm>("application/x-www-form-urlencoded")
             .Produces(StatusCodes.Status302Found)
             .Produces(StatusCodes.Status401Unauthorized, contentType: "text/html")
@@ -33,7 +34,7 @@ public static class HangfireDashboardApi
         app.MapHangfireDashboard(HangfireDashboardPaths.Root, new DashboardOptions
         {
             // Authorization is done by the endpoint policy below, with our schemes; Hangfire's default filter
-            // (local requests only) would lock out every remote admin.
+            // (local requests only) would lock out every remote operator.
             Authorization = [],
             AsyncAuthorization = [],
             DashboardTitle = "IntegrationHealth jobs",
@@ -60,7 +61,9 @@ public static class HangfireDashboardApi
             return Page(StatusCodes.Status401Unauthorized, "That key is not valid (or was revoked).");
         var principal = ApiClaims.ToPrincipal(identity, HangfireDashboardSignIn.SchemeName);
         if (!(await authorization.AuthorizeAsync(principal, null, [new HangfireDashboardRequirement()])).Succeeded)
-            return Page(StatusCodes.Status403Forbidden, "That key is valid but may not open the dashboard (an admin key is needed).");
+            return Page(StatusCodes.Status403Forbidden,
+                "That key is valid but may not open the dashboard: it needs the platform scope (keys create --scope platform), " +
+                "or to be an admin key of the operators' tenant (Hangfire:DashboardTenant).");
 
         await HangfireDashboardSignIn.SignInAsync(context, identity);
         WebLog.HangfireDashboardSignIn(loggerFactory.CreateLogger(typeof(HangfireDashboardApi)), identity.KeyId);
@@ -74,10 +77,10 @@ public static class HangfireDashboardApi
         <html lang="en"><head><meta charset="utf-8"><title>IntegrationHealth jobs: sign in</title>
         <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto}input{width:100%;padding:.4rem;margin:.4rem 0}
         .error{color:#b00020}</style></head>
-        <body><main><h1>Sign in</h1><p>Paste an <b>admin</b> API key (<code>ih_…</code>). It is checked once; the browser then
-        keeps a session cookie that never contains the key.</p>
+        <body><main><h1>Sign in</h1><p>Paste a <b>platform</b> (operator) API key (<code>ih_…</code>). It is checked once;
+        the browser then keeps a session cookie that never contains the key.</p>
         {{(error is null ? "" : $"<p class=\"error\" role=\"alert\">{WebUtility.HtmlEncode(error)}</p>")}}
-        <form method="post" action="{{HangfireDashboardPaths.Login}}"><label for="key">Admin API key</label>
+        <form method="post" action="{{HangfireDashboardPaths.Login}}"><label for="key">Operator API key</label>
         <input id="key" type="password" name="key" autocomplete="off" required autofocus>
         <button type="submit">Open dashboard</button></form></main></body></html>
         """, "text/html; charset=utf-8", statusCode: status);

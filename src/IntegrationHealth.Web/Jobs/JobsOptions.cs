@@ -14,7 +14,10 @@ public sealed class JobsOptions
     /// <summary>PostgreSQL schema of Hangfire's own tables (same database as the store).</summary>
     public string Schema { get; set; } = "hangfire";
 
-    /// <summary>When set (a tenant slug), only that tenant's admin keys may open the dashboard; otherwise any admin key.</summary>
+    /// <summary>
+    /// The operators' tenant (a slug): its admin keys may open the dashboard. Unset, only platform keys may (the
+    /// <c>platform</c> scope, granted by <c>keys create</c>). <c>demo</c> sets it to its own tenant.
+    /// </summary>
     public string? DashboardTenant { get; set; }
 
     /// <summary>How long a browser stays signed in to the dashboard after <c>/hangfire/login</c>.</summary>

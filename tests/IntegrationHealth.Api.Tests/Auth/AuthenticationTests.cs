@@ -23,14 +23,14 @@ public sealed class AuthHostFixture : SeededHostFixture
     {
         await base.InitializeAsync();
         SecondAdminKey = await Host.CreateKeyAsync("acme", ApiKeyScopes.Admin, "second admin");
-        foreach (var (name, scope) in new[] { ("ingest", ApiKeyScopes.Ingest), ("read", ApiKeyScopes.Read), ("admin", ApiKeyScopes.Admin) })
+        foreach (var (name, scope) in new[] { ("ingest", ApiKeyScopes.Ingest), ("read", ApiKeyScopes.Read), ("admin", ApiKeyScopes.Admin), ("platform", ApiKeyScopes.Platform) })
             KeysByScope[name] = await Host.CreateKeyAsync("acme", scope, name);
     }
 }
 
 /// <summary>
 /// 401 for no/invalid/revoked keys or two different keys, and 403 for a valid key lacking the scope, on every protected
-/// endpoint.
+/// endpoint. Admin implies ingest and read; platform (the operators' dashboard) implies nothing and is implied by nothing.
 /// </summary>
 public sealed class AuthenticationTests(AuthHostFixture fixture) : IClassFixture<AuthHostFixture>
 {
@@ -69,7 +69,7 @@ public sealed class AuthenticationTests(AuthHostFixture fixture) : IClassFixture
         {
             using var client = fixture.Host.Client(key);
             using var response = await client.SendAsync(call.Request());
-            var allowed = scope == call.Scope || scope == "admin";
+            var allowed = scope == call.Scope || (scope == "admin" && call.Scope != "platform");
             if (allowed)
             {
                 Assert.True(response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden),
@@ -227,6 +227,8 @@ public sealed class AuthenticationTests(AuthHostFixture fixture) : IClassFixture
     [InlineData("{\"\\ud800\":1,\"scopes\":[\"read\"]}", "\\ud800")]
     [InlineData("{\"scopes\":[\"read\"],\"name\":\"a\\u0000b\"}", "name")]
     [InlineData("{\"scopes\":[\"read\"],\"name\":\"\\u001b[31mred\"}", "name")]
+    [InlineData("{\"scopes\":[\"platform\"]}", "scopes")]
+    [InlineData("{\"scopes\":[\"admin\",\"platform\"]}", "scopes")]
     public async Task CreateApiKey_InvalidBody_NamesTheFieldAndCreatesNothing(string body, string field)
     {
         using var admin = fixture.Host.Client(fixture.KeysByScope["admin"]);

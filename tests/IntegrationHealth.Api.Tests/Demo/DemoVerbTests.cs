@@ -31,6 +31,12 @@ public sealed partial class DemoVerbTests
             Assert.Contains(first.GetProperty("segment").GetString(), new[] { "smb", "mid_market", "enterprise" });
         }
 
+        // The printed key also opens the job dashboard: demo makes its own tenant the operators' (Hangfire:DashboardTenant).
+        using (var dashboard = await http.GetAsync("hangfire"))
+        {
+            Assert.True(dashboard.StatusCode == HttpStatusCode.OK, $"GET /hangfire answered {(int)dashboard.StatusCode}\nAPI output:\n{api.Output}");
+        }
+
         // An account's telemetry: real events of several kinds.
         using (var events = await GetJsonAsync(http, "v1/accounts/acct-0001/events?limit=500", api))
         {

@@ -24,7 +24,7 @@ public sealed class DataProtectionTests
         await using var database = TestDatabase.Sqlite();
         await using var first = await ApiTestHost.StartAsync(database, new Dictionary<string, string?> { ["Roles"] = "Web" }, ownsDatabase: false);
         await using var second = await ApiTestHost.StartAsync(database, new Dictionary<string, string?> { ["Roles"] = "Web" }, ownsDatabase: false);
-        var admin = await first.CreateKeyAsync("ops", ApiKeyScopes.Admin);
+        var admin = await first.CreateKeyAsync("ops", ApiKeyScopes.Platform);
 
         var cookie = await SignInAsync(first, admin);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hangfire");
@@ -57,7 +57,7 @@ public sealed class DataProtectionTests
                 [StoreDataProtection.CertificatePathKey] = pfx,
                 [StoreDataProtection.CertificatePasswordKey] = "s3cret",
             });
-            var admin = await host.CreateKeyAsync("ops", ApiKeyScopes.Admin);
+            var admin = await host.CreateKeyAsync("ops", ApiKeyScopes.Platform);
 
             var cookie = await SignInAsync(host, admin);
             using var request = new HttpRequestMessage(HttpMethod.Get, "/hangfire");
@@ -98,11 +98,11 @@ public sealed class DataProtectionTests
     }
 
     /// <summary>Signs in at /hangfire/login and returns the cookie as a request header value.</summary>
-    private static async Task<string> SignInAsync(ApiTestHost host, string adminKey)
+    private static async Task<string> SignInAsync(ApiTestHost host, string operatorKey)
     {
         using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
         using var browser = new HttpClient(handler) { BaseAddress = host.BaseAddress };
-        using var signIn = await browser.PostAsync("/hangfire/login", new FormUrlEncodedContent([new("key", adminKey)]));
+        using var signIn = await browser.PostAsync("/hangfire/login", new FormUrlEncodedContent([new("key", operatorKey)]));
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         var setCookie = Assert.Single(signIn.Headers.GetValues("Set-Cookie"));
         return setCookie[..setCookie.IndexOf(';', StringComparison.Ordinal)];

@@ -51,13 +51,17 @@ public sealed class ApiTestHost : IAsyncDisposable
 
     public TestDatabase Database => _database;
 
-    /// <summary>Starts the app over <paramref name="database"/> with <paramref name="settings"/> layered on top.</summary>
+    /// <summary>
+    /// Starts the app over <paramref name="database"/> with <paramref name="settings"/> layered on top;
+    /// <paramref name="configure"/> runs first (e.g. what a verb adds, such as <see cref="ApiHost.DemoDefaults"/>).
+    /// </summary>
     public static async Task<ApiTestHost> StartAsync(TestDatabase database, IDictionary<string, string?>? settings = null,
-        bool ownsDatabase = true, LogLevel logLevel = LogLevel.Information)
+        bool ownsDatabase = true, LogLevel logLevel = LogLevel.Information, Action<WebApplicationBuilder>? configure = null)
     {
         var logs = new FakeLogCollector();
         var app = ApiHost.BuildWeb([], builder =>
         {
+            configure?.Invoke(builder);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             var values = new Dictionary<string, string?>
             {

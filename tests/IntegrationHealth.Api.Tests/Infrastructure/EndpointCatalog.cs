@@ -38,6 +38,6 @@ public static class EndpointCatalog
         new("CreateApiKey", HttpMethod.Post, "/v1/keys", "admin", () => Json(new JsonObject { ["scopes"] = new JsonArray("read"), ["name"] = "made by test" })),
         new("ListApiKeys", HttpMethod.Get, "/v1/keys", "admin", () => null),
         new("RevokeApiKey", HttpMethod.Delete, "/v1/keys/999999", "admin", () => null),
-        new("HangfireDashboard", HttpMethod.Get, "/hangfire", "admin", () => null),
+        new("HangfireDashboard", HttpMethod.Get, "/hangfire", "platform", () => null),
     ];
 }

@@ -102,28 +102,47 @@ public sealed partial class OperationsTests(SeededHostFixture fixture) : IClassF
     [GeneratedRegex(@"\{\**([A-Za-z0-9_]+)[^}]*\}")]
     private static partial Regex RouteParameter();
 
+    /// <summary>Deny by default: without Hangfire:DashboardTenant only platform keys open the dashboard, not a tenant's admin key.</summary>
     [Fact]
-    public async Task HangfireDashboard_ByScope_401ThenForbiddenThenOk()
+    public async Task HangfireDashboard_ByScope_OnlyPlatformKeysOpenIt()
     {
         var read = await fixture.Host.CreateKeyAsync("acme", ApiKeyScopes.Read | ApiKeyScopes.Ingest);
         var admin = await fixture.Host.CreateKeyAsync("acme", ApiKeyScopes.Admin);
+        var platform = await fixture.Host.CreateKeyAsync("ops", ApiKeyScopes.Platform);
 
         using var anonymous = await fixture.Host.Client().GetAsync("/hangfire");
         using var notAdmin = await fixture.Host.Client(read).GetAsync("/hangfire");
-        using var ok = await fixture.Host.Client(admin).GetAsync("/hangfire");
-        using var okPage = await fixture.Host.Client(admin).GetAsync("/hangfire/recurring");
+        using var tenantAdmin = await fixture.Host.Client(admin).GetAsync("/hangfire");
+        using var tenantAdminPage = await fixture.Host.Client(admin).GetAsync("/hangfire/recurring");
+        using var ok = await fixture.Host.Client(platform).GetAsync("/hangfire");
+        using var okPage = await fixture.Host.Client(platform).GetAsync("/hangfire/recurring");
+        using var platformOnApi = await fixture.Host.Client(platform).GetAsync("/v1/accounts");
 
         await TestHttp.AssertProblemAsync(anonymous, HttpStatusCode.Unauthorized);
         await TestHttp.AssertProblemAsync(notAdmin, HttpStatusCode.Forbidden);
+        await TestHttp.AssertProblemAsync(tenantAdmin, HttpStatusCode.Forbidden);
+        await TestHttp.AssertProblemAsync(tenantAdminPage, HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Contains("text/html", ok.Content.Headers.ContentType?.MediaType);
         Assert.Contains("purge-revoked-api-keys", await okPage.Content.ReadAsStringAsync());
+        await TestHttp.AssertProblemAsync(platformOnApi, HttpStatusCode.Forbidden); // platform implies no tenant scope
+    }
+
+    [Fact]
+    public async Task HangfireLogin_TenantAdminKey_Answers403PageWithoutCookie()
+    {
+        var admin = await fixture.Host.CreateKeyAsync("acme", ApiKeyScopes.Admin);
+        using var response = await fixture.Host.Client().PostAsync("/hangfire/login", new FormUrlEncodedContent([new("key", admin)]));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+        Assert.Contains("platform", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
     public async Task HangfireDashboard_BrowserSignIn_SetsHttpOnlyCookieThatEndsWithRevocation()
     {
-        var admin = await fixture.Host.CreateKeyAsync("acme", ApiKeyScopes.Admin, "browser");
+        var admin = await fixture.Host.CreateKeyAsync("ops", ApiKeyScopes.Platform, "browser");
+        var opsAdmin = await fixture.Host.CreateKeyAsync("ops", ApiKeyScopes.Admin); // revokes it: the tenant's keys are its admin's
         var cookies = new CookieContainer();
         using var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false };
         using var browser = new HttpClient(handler) { BaseAddress = fixture.Host.BaseAddress };
@@ -148,7 +167,8 @@ public sealed partial class OperationsTests(SeededHostFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
 
         var id = await fixture.Host.QueryAsync(db => Task.FromResult(db.ApiKeys.Single(k => k.Name == "browser").Id));
-        using var revoke = await fixture.Host.Client(admin).DeleteAsync($"/v1/keys/{id}");
+        using var revoke = await fixture.Host.Client(opsAdmin).DeleteAsync($"/v1/keys/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
         using var afterRevoke = await browser.GetAsync("/hangfire");
         Assert.Equal(HttpStatusCode.Redirect, afterRevoke.StatusCode);
     }
@@ -221,24 +241,49 @@ public sealed class ReadinessTests
     }
 }
 
-/// <summary>With <c>Hangfire:DashboardTenant</c> set, only that tenant's admin keys open the dashboard.</summary>
+/// <summary>With <c>Hangfire:DashboardTenant</c> set, that tenant's admin keys open the dashboard too (and platform keys still do).</summary>
 public sealed class DashboardTenantTests
 {
     [Fact]
-    public async Task HangfireDashboard_DashboardTenantSet_OtherTenantsAdminIsForbidden()
+    public async Task HangfireDashboard_DashboardTenantSet_OnlyThatTenantsAdminAndPlatformKeysOpenIt()
     {
         await using var host = await ApiTestHost.StartAsync(TestDatabase.Sqlite(),
             new Dictionary<string, string?> { ["Hangfire:DashboardTenant"] = "ops" });
         var operatorKey = await host.CreateKeyAsync("ops", ApiKeyScopes.Admin);
+        var operatorReader = await host.CreateKeyAsync("ops", ApiKeyScopes.Read);
         var customerAdmin = await host.CreateKeyAsync("acme", ApiKeyScopes.Admin);
+        var platform = await host.CreateKeyAsync("acme", ApiKeyScopes.Platform);
 
         using var allowed = await host.Client(operatorKey).GetAsync("/hangfire");
+        using var platformAllowed = await host.Client(platform).GetAsync("/hangfire");
         using var forbidden = await host.Client(customerAdmin).GetAsync("/hangfire");
+        using var readerForbidden = await host.Client(operatorReader).GetAsync("/hangfire");
         using var login = await host.Client().PostAsync("/hangfire/login", new FormUrlEncodedContent([new("key", customerAdmin)]));
+        using var noRedirects = new HttpClientHandler { AllowAutoRedirect = false };
+        using var browser = new HttpClient(noRedirects) { BaseAddress = host.BaseAddress };
+        using var operatorLogin = await browser.PostAsync("/hangfire/login", new FormUrlEncodedContent([new("key", operatorKey)]));
 
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, platformAllowed.StatusCode);
         await TestHttp.AssertProblemAsync(forbidden, HttpStatusCode.Forbidden);
+        await TestHttp.AssertProblemAsync(readerForbidden, HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.Forbidden, login.StatusCode);
         Assert.False(login.Headers.Contains("Set-Cookie"));
+        Assert.Equal(HttpStatusCode.Redirect, operatorLogin.StatusCode);
+    }
+
+    [Fact]
+    public async Task HangfireDashboard_DemoDefaults_LetTheDemoTenantsAdminInButNoOtherTenant()
+    {
+        // What the demo verb builds its host with; serve never has it.
+        await using var host = await ApiTestHost.StartAsync(TestDatabase.Sqlite(), configure: IntegrationHealth.Api.Hosting.ApiHost.DemoDefaults("demo"));
+        var demo = await host.CreateKeyAsync("demo", ApiKeyScopes.Admin);
+        var other = await host.CreateKeyAsync("acme", ApiKeyScopes.Admin);
+
+        using var demoResponse = await host.Client(demo).GetAsync("/hangfire");
+        using var otherResponse = await host.Client(other).GetAsync("/hangfire");
+
+        Assert.Equal(HttpStatusCode.OK, demoResponse.StatusCode);
+        await TestHttp.AssertProblemAsync(otherResponse, HttpStatusCode.Forbidden);
     }
 }
