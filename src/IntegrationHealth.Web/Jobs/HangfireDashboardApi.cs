@@ -3,6 +3,7 @@ using Hangfire;
 using IntegrationHealth.Web.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 
@@ -26,10 +27,13 @@ public static class HangfireDashboardApi
         login.MapPost("", SignInAsync)
             .WithName("HangfireDashboardSignIn")
             .WithSummary("Sign in to the Hangfire job dashboard with a platform key (form field 'key'); sets an HttpOnly cookie")
-            .Accepts<HangfireSignInForm>("application/x-www-form-urlencoded")
+            .Accepts<HangfireSignInForm>("application/x-www-form-urlencoded", "multipart/form-data")
             .Produces(StatusCodes.Status302Found)
+            .Produces(StatusCodes.Status400BadRequest, contentType: "text/html")
             .Produces(StatusCodes.Status401Unauthorized, contentType: "text/html")
-            .Produces(StatusCodes.Status403Forbidden, contentType: "text/html");
+            .Produces(StatusCodes.Status403Forbidden, contentType: "text/html")
+            .Produces(StatusCodes.Status413PayloadTooLarge, contentType: "text/html")
+            .Produces(StatusCodes.Status415UnsupportedMediaType, contentType: "text/html");
 
         app.MapHangfireDashboard(HangfireDashboardPaths.Root, new DashboardOptions
         {
@@ -50,12 +54,39 @@ public static class HangfireDashboardApi
 
     public static ContentHttpResult LoginForm() => Page(StatusCodes.Status200OK, null);
 
+    /// <summary>The largest sign-in form accepted, encoded or decoded: one 46-character key needs far less.</summary>
+    public const int MaxFormBytes = 4 * 1024;
+
+    /// <summary>Form limits to match: a few short fields (FormOptions' defaults allow 4 MB values and 128 MB bodies).</summary>
+    private static readonly FormOptions SignInFormLimits = new()
+    {
+        BufferBody = false, ValueCountLimit = 8, KeyLengthLimit = 64, ValueLengthLimit = 1024, MultipartBodyLengthLimit = MaxFormBytes,
+    };
+
     public static async Task<Results<RedirectHttpResult, ContentHttpResult>> SignInAsync(
         HttpContext context, ApiKeyAuthenticator authenticator, IAuthorizationService authorization, ILoggerFactory loggerFactory)
     {
         // Read by hand rather than bound: binding a form turns on antiforgery, and this form has nothing to protect yet.
-        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
-        var key = form?["key"].ToString().Trim() ?? "";
+        // Anonymous, so bounded before anything is read: Kestrel then refuses (and RequestDecoding stops inflating) past
+        // MaxFormBytes instead of buffering megabytes, and an oversized value is an InvalidDataException, not a 500.
+        if (!context.Request.HasFormContentType)
+            return Page(StatusCodes.Status415UnsupportedMediaType, "Send the sign-in form as application/x-www-form-urlencoded."); // defence: routing sends non-forms elsewhere
+        if (context.Request.ContentLength > MaxFormBytes) return Page(StatusCodes.Status413PayloadTooLarge, TooLarge);
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = MaxFormBytes;
+        IFormCollection form;
+        try
+        {
+            form = await new FormFeature(context.Request, SignInFormLimits).ReadFormAsync(context.RequestAborted);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Page(StatusCodes.Status413PayloadTooLarge, TooLarge);
+        }
+        catch (Exception ex) when (ex is InvalidDataException || (ex is BadHttpRequestException bad && bad.StatusCode == StatusCodes.Status400BadRequest))
+        {
+            return Page(StatusCodes.Status400BadRequest, "That form could not be read; paste the key into the form below.");
+        }
+        var key = form["key"].ToString().Trim();
         var identity = key.Length == 0 ? null : await authenticator.AuthenticateAsync(key, context.RequestAborted);
         if (identity is null)
             return Page(StatusCodes.Status401Unauthorized, "That key is not valid (or was revoked).");
@@ -70,6 +101,8 @@ public static class HangfireDashboardApi
         // Browsers follow a redirect after POST with GET, so a reload does not resubmit the key.
         return TypedResults.Redirect(HangfireDashboardPaths.Root);
     }
+
+    private const string TooLarge = "That form is too large; the sign-in form holds one API key.";
 
     private static ContentHttpResult Page(int status, string? error) => TypedResults.Content(
         $$"""
