@@ -116,7 +116,7 @@ internal static partial class Evaluator
                 nativeArgs[i] = env.Lookup(NativeParameterName(i));
             }
 
-            return native.Implementation(new CallSite(env, null), nativeArgs);
+            return native.Implementation(new CallSite(env, null, proc.PartiallyBoundArguments), nativeArgs);
         }
 
         return Evaluate(proc.Body!, proc.Input, env);
@@ -185,6 +185,7 @@ internal static partial class Evaluator
     {
         var env = new Frame(environment);
         var unbound = new List<string>();
+        var bound = 0;
         for (var index = 0; index < parameters.Count; index++)
         {
             var arg = index < args.Length ? args[index] : null;
@@ -195,10 +196,15 @@ internal static partial class Evaluator
             else
             {
                 env.Bind(parameters[index], arg);
+                bound |= index < 32 ? 1 << index : 0;
             }
         }
 
-        return new LambdaValue { Body = body, Input = input, Environment = env, Parameters = unbound, NativeBody = native };
+        return new LambdaValue
+        {
+            Body = body, Input = input, Environment = env, Parameters = unbound, NativeBody = native,
+            PartiallyBoundArguments = native is null ? 0 : bound,
+        };
     }
 
     private static object? EvaluateApplyExpression(Node expr, object? input, Frame env)

@@ -51,6 +51,8 @@ internal sealed class JsRegex
 
     private const string LineTerminators = @"\n\r\u2028\u2029";
 
+    private const string JsWhiteSpace = @"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
+
     internal static string Translate(string pattern, bool multiline)
     {
         var sb = new StringBuilder(pattern.Length + 16);
@@ -97,10 +99,26 @@ internal sealed class JsRegex
                         sb.Append(inClass ? @"\D" : "[^0-9]");
                         break;
                     case 'w':
-                        sb.Append(inClass ? "a-zA-Z0-9_" : "[a-zA-Z0-9_]");
+                        // (?-i:) because .NET would widen [a-z] with the i flag (k also matching the Kelvin sign).
+                        sb.Append(inClass ? "a-zA-Z0-9_" : "(?-i:[a-zA-Z0-9_])");
                         break;
                     case 'W':
-                        sb.Append(inClass ? @"\W" : "[^a-zA-Z0-9_]");
+                        sb.Append(inClass ? @"\W" : "(?-i:[^a-zA-Z0-9_])");
+                        break;
+                    case 'b' when !inClass:
+                        // JavaScript's word boundary is between ASCII word characters and anything else; .NET's \b is
+                        // Unicode-aware (no boundary between "İ" and "s" in "İstanbul").
+                        sb.Append("(?-i:(?<=[a-zA-Z0-9_])(?![a-zA-Z0-9_])|(?<![a-zA-Z0-9_])(?=[a-zA-Z0-9_]))");
+                        break;
+                    case 'B' when !inClass:
+                        sb.Append("(?-i:(?<=[a-zA-Z0-9_])(?=[a-zA-Z0-9_])|(?<![a-zA-Z0-9_])(?![a-zA-Z0-9_]))");
+                        break;
+                    case 's':
+                        // JavaScript's WhiteSpace and LineTerminator set: .NET's \s adds U+0085 and lacks U+FEFF.
+                        sb.Append(inClass ? JsWhiteSpace : "[" + JsWhiteSpace + "]");
+                        break;
+                    case 'S' when !inClass:
+                        sb.Append("[^" + JsWhiteSpace + "]");
                         break;
                     case 'u' when i + 4 < pattern.Length + 0 && IsHex(pattern, i + 1, 4):
                         sb.Append("\\u").Append(pattern, i + 1, 4);
