@@ -130,6 +130,10 @@ public sealed class JsonataExpression
             // Sandbox safety net: an engine defect must surface as an evaluation error, never take the host down.
             throw new JsonataException("U1003", "Internal error while evaluating the expression: " + ex.Message, ex);
         }
+        finally
+        {
+            context.Release();
+        }
     }
 }
 

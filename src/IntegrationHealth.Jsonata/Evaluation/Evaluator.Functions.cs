@@ -119,7 +119,45 @@ internal static partial class Evaluator
             return native.Implementation(new CallSite(env, null, proc.PartiallyBoundArguments), nativeArgs);
         }
 
+        // Deep stacks only grow through calls, so this is where their unwinding is cut into segments.
+        var context = env.Context;
+        if (context.StackHops > 0 && context.Depth >= context.SegmentDepth)
+        {
+            return EvaluateInSegment(proc.Body!, proc.Input, env, context);
+        }
+
         return Evaluate(proc.Body!, proc.Input, env);
+    }
+
+    /// <summary>Nesting steps between two segment boundaries of a deep stack (a few hundred frames).</summary>
+    private const int SegmentSteps = 128;
+
+    /// <summary>
+    /// Evaluates a lambda body below a segment boundary of a deep (fresh-stack) evaluation. An error from below is
+    /// caught here and thrown again as a new throw: .NET records every frame an exception passes in its stack trace,
+    /// and for one exception crossing a 64 MB stack that record grows to megabytes on the large-object heap, whose
+    /// allocations trigger full garbage collections that walk every frame of every deep stack (hundreds of
+    /// milliseconds each). Cut into segments, each exception's record stays small. The error itself is unchanged.
+    /// </summary>
+    private static object? EvaluateInSegment(Node body, object? input, Frame env, EvaluationContext context)
+    {
+        var saved = context.SegmentDepth;
+        context.SegmentDepth = context.Depth + SegmentSteps;
+        JsonataException failure;
+        try
+        {
+            return Evaluate(body, input, env);
+        }
+        catch (JsonataException ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            context.SegmentDepth = saved;
+        }
+
+        throw failure;
     }
 
     private static string NativeParameterName(int index) => "\u0001arg" + index;

@@ -12,19 +12,36 @@ namespace IntegrationHealth.Jsonata.Evaluation;
 /// </summary>
 internal static partial class Evaluator
 {
-    /// <summary>Stack size of the helper thread used when the caller's stack runs low.</summary>
-    private const int FreshStackSize = 64 * 1024 * 1024;
+    /// <summary>
+    /// Stack size of a helper thread used when the caller's stack runs low. With <see cref="MaxStackHops"/> it bounds
+    /// the stack an evaluation adds to its caller's to 64 MB: about 26,000 levels of non-tail recursion when the depth
+    /// limit is off. The bound is kept that low on purpose: every garbage collection walks every frame of every stack
+    /// (about a microsecond per frame on a busy machine), so with deeper stacks GC pauses, not the evaluation's
+    /// timeout, would decide when a deep evaluation ends.
+    /// </summary>
+    private const int FreshStackSize = 16 * 1024 * 1024;
 
-    private const int MaxStackHops = 16;
+    private const int MaxStackHops = 4;
+
+    /// <summary>
+    /// Nesting at which an evaluation leaves its caller's thread even when that stack is not yet low, so the caller's
+    /// own stack stays shallow (a few hundred frames): a sandbox error that ends a deep evaluation is thrown there, and
+    /// unwinding a deep caller stack would first allocate an exception stack trace large enough for full garbage
+    /// collections, which walk every frame of the deeper stacks too.
+    /// </summary>
+    private const int RootHopDepth = 256;
+
+    /// <summary>How often a thread waiting for a deeper stack looks at the deadline and for a sandbox error.</summary>
+    private const int HopPollMilliseconds = 5;
 
     public static object? Evaluate(Node expr, object? input, Frame env)
     {
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        var context = env.Context;
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack() || (context.Depth == RootHopDepth && context.StackHops == 0))
         {
             return EvaluateOnFreshStack(expr, input, env);
         }
 
-        var context = env.Context;
         context.Enter();
         object? result;
         switch (expr.Type)
@@ -128,16 +145,22 @@ internal static partial class Evaluator
         return result;
     }
 
-    /// <summary>Continues a deep evaluation on a new thread with a large stack instead of overflowing this one.</summary>
+    /// <summary>
+    /// Continues a deep evaluation on a new thread with a large stack instead of overflowing this one. The wait ends
+    /// early at the deadline or at a sandbox error raised on any deeper stack: those end the evaluation, and unwinding
+    /// a deep stack (about a microsecond per frame) would otherwise keep the caller waiting for seconds. An abandoned
+    /// thread stops at its next step (the deadline or the error stands) and unwinds on its own.
+    /// </summary>
     private static object? EvaluateOnFreshStack(Node expr, object? input, Frame env)
     {
         var context = env.Context;
         if (context.StackHops >= MaxStackHops)
         {
-            throw new JsonataException("U1001", "Stack overflow: the expression recurses too deeply for the available stack.");
+            throw context.Abort(new JsonataException("U1001", "Stack overflow: the expression recurses too deeply for the available stack."));
         }
 
         context.StackHops++;
+        context.PrepareForFreshStacks();
         object? result = null;
         ExceptionDispatchInfo? failure = null;
         var thread = new Thread(() =>
@@ -156,7 +179,18 @@ internal static partial class Evaluator
             Name = "jsonata-deep-evaluation",
         };
         thread.Start();
-        thread.Join();
+        while (!thread.Join(HopPollMilliseconds))
+        {
+            if (context.Fatal is { } fatal)
+            {
+                // A copy: the original may still be on its way up another thread's stack.
+                context.AwaitRelease();
+                throw new JsonataException(fatal.Code, fatal.Message);
+            }
+
+            context.CheckTime();
+        }
+
         context.StackHops--;
         failure?.Throw();
         return result;
