@@ -3,13 +3,13 @@ using System.Diagnostics;
 namespace IntegrationHealth.Jsonata.Evaluation;
 
 /// <summary>
-/// Per-evaluation state: the sandbox counters (depth, deadline, output size) and the timestamp that
+/// Per-evaluation state: the sandbox counters (depth, deadline, output size, allocation) and the timestamp that
 /// <c>$now()</c>/<c>$millis()</c> return for the whole evaluation. Never shared between evaluations; shared between the
 /// threads of one evaluation only along its chain of fresh stacks (<see cref="Evaluator"/>), one running at a time.
 /// </summary>
 internal sealed class EvaluationContext
 {
-    /// <summary>Built-in loops check the clock once per this many units of work.</summary>
+    /// <summary>Built-in loops check the clock and the allocation budget once per this many units of work.</summary>
     private const int WorkPerClockCheck = 1024;
 
     private readonly long _deadline;
@@ -21,12 +21,20 @@ internal sealed class EvaluationContext
     private readonly Thread _root = Thread.CurrentThread;
     private ManualResetEventSlim? _released;
 
+    /// <summary>Bytes this evaluation allocated on threads other than the one running it now.</summary>
+    private long _carried;
+
+    /// <summary>The running thread's allocation counter when it took the evaluation over.</summary>
+    private long _threadBaseline;
+
     public EvaluationContext(JsonataOptions options)
     {
         Options = options;
         MaxDepth = options.MaxDepth;
         MaxOutputSize = options.MaxOutputSize;
         TimestampMillis = options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        MaxAllocatedBytes = options.MaxAllocatedBytes;
+        _threadBaseline = GC.GetAllocatedBytesForCurrentThread();
         if (options.Timeout is { } timeout)
         {
             _timeoutMs = (long)timeout.TotalMilliseconds;
@@ -41,6 +49,11 @@ internal sealed class EvaluationContext
     public int MaxDepth { get; }
 
     public long MaxOutputSize { get; }
+
+    public long MaxAllocatedBytes { get; }
+
+    /// <summary>Bytes allocated on the managed heap by this evaluation so far, on all of its threads.</summary>
+    public long AllocatedBytes => _carried + GC.GetAllocatedBytesForCurrentThread() - _threadBaseline;
 
     /// <summary>Milliseconds since the epoch captured when the evaluation started.</summary>
     public long TimestampMillis { get; }
@@ -69,22 +82,42 @@ internal sealed class EvaluationContext
             throw Abort(new JsonataException("U1001", $"Stack overflow: evaluation nested deeper than {MaxDepth} steps. Check for non-terminating recursion or rewrite it as tail-recursive."));
         }
 
-        if (_timeoutMs is not null && (++_tick & 63) == 0)
+        if ((++_tick & 63) == 0)
         {
             CheckTime();
+            CheckMemory();
         }
     }
 
     /// <summary>Counts <paramref name="units"/> of work done inside a built-in or an operator (items visited,
-    /// characters built, comparisons); checks the deadline every 1,024 units, so no loop outruns the timeout.</summary>
+    /// characters built, comparisons); checks the deadline and the allocation budget every 1,024 units, so no loop
+    /// outruns either.</summary>
     public void Work(long units = 1)
     {
-        if (_timeoutMs is not null && (_work += units) >= _nextClockCheck)
+        if ((_work += units) >= _nextClockCheck)
         {
             _nextClockCheck = _work + WorkPerClockCheck;
             CheckTime();
+            CheckMemory();
         }
     }
+
+    /// <summary>Raises U1002 when the evaluation has allocated more than <see cref="MaxAllocatedBytes"/>, counting
+    /// <paramref name="upcoming"/> bytes about to be allocated (so one large allocation is refused before it is made).</summary>
+    public void CheckMemory(long upcoming = 0)
+    {
+        if (AllocatedBytes + upcoming > MaxAllocatedBytes)
+        {
+            throw Abort(new JsonataException("U1002", $"Memory limit exceeded: the evaluation would allocate more than {MaxAllocatedBytes} bytes."));
+        }
+    }
+
+    /// <summary>The running thread hands the evaluation to another thread (a fresh stack) or gets it back from one:
+    /// its allocations so far are carried, the next thread counts from its own baseline.</summary>
+    public void LeaveThread() => _carried += GC.GetAllocatedBytesForCurrentThread() - _threadBaseline;
+
+    /// <inheritdoc cref="LeaveThread"/>
+    public void EnterThread() => _threadBaseline = GC.GetAllocatedBytesForCurrentThread();
 
     public void CheckTime()
     {

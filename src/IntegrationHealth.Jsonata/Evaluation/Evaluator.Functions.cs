@@ -80,12 +80,16 @@ internal static partial class Evaluator
         {
             var function = proc as FunctionValue;
             var validated = function?.Signature is { } signature ? signature.Validate(args, input) : args;
-            return proc switch
+            switch (proc)
             {
-                LambdaValue lambda => ApplyProcedure(lambda, validated),
-                NativeFunction native => native.Implementation(new CallSite(env, input), validated),
-                _ => throw new JsonataException("T1006", "Attempted to invoke a non-function"),
-            };
+                case LambdaValue lambda:
+                    return ApplyProcedure(lambda, validated);
+                case NativeFunction native:
+                    env.Context.Work(ArgumentWork(validated));
+                    return native.Implementation(new CallSite(env, input), validated);
+                default:
+                    throw new JsonataException("T1006", "Attempted to invoke a non-function");
+            }
         }
         catch (JsonataException ex) when (proc is not null && ex.Code is not ("U1001" or "U1002"))
         {
@@ -116,6 +120,7 @@ internal static partial class Evaluator
                 nativeArgs[i] = env.Lookup(NativeParameterName(i));
             }
 
+            env.Context.Work(ArgumentWork(nativeArgs));
             return native.Implementation(new CallSite(env, null, proc.PartiallyBoundArguments), nativeArgs);
         }
 
@@ -161,6 +166,28 @@ internal static partial class Evaluator
     }
 
     private static string NativeParameterName(int index) => "\u0001arg" + index;
+
+    /// <summary>
+    /// Work units a built-in (or host function, or regex matcher) call counts before it runs: one, plus the size of
+    /// its arguments (array items, string characters / 64), which bounds what most built-ins do with them, so a run of
+    /// expensive calls meets the deadline and the allocation budget between two evaluation steps. Objects count one:
+    /// their size would materialize a lazy input object.
+    /// </summary>
+    private static long ArgumentWork(object?[] args)
+    {
+        long units = 1;
+        foreach (var arg in args)
+        {
+            units += arg switch
+            {
+                string s => s.Length >> 6,
+                ArrayValue a => a.Count,
+                _ => 0,
+            };
+        }
+
+        return units;
+    }
 
     private static LambdaValue EvaluateLambda(Node expr, object? input, Frame env)
     {

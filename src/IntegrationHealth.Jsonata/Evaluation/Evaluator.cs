@@ -56,7 +56,7 @@ internal static partial class Evaluator
                 result = EvaluateUnary(expr, input, env);
                 break;
             case NodeType.Name:
-                result = Lookup(input, (string)expr.Value!);
+                result = Lookup(input, (string)expr.Value!, context);
                 break;
             case NodeType.String:
             case NodeType.Number:
@@ -66,10 +66,10 @@ internal static partial class Evaluator
                 result = expr.Value ?? NullValue.Instance;
                 break;
             case NodeType.Wildcard:
-                result = EvaluateWildcard(input);
+                result = EvaluateWildcard(input, context);
                 break;
             case NodeType.Descendant:
-                result = EvaluateDescendants(input);
+                result = EvaluateDescendants(input, context);
                 break;
             case NodeType.Parent:
                 result = env.Lookup(expr.Slot!.Label);
@@ -163,8 +163,10 @@ internal static partial class Evaluator
         context.PrepareForFreshStacks();
         object? result = null;
         ExceptionDispatchInfo? failure = null;
+        context.LeaveThread();
         var thread = new Thread(() =>
         {
+            context.EnterThread();
             try
             {
                 result = Evaluate(expr, input, env);
@@ -172,6 +174,10 @@ internal static partial class Evaluator
             catch (Exception ex)
             {
                 failure = ExceptionDispatchInfo.Capture(ex);
+            }
+            finally
+            {
+                context.LeaveThread();
             }
         }, FreshStackSize)
         {
@@ -191,6 +197,7 @@ internal static partial class Evaluator
             context.CheckTime();
         }
 
+        context.EnterThread();
         context.StackHops--;
         failure?.Throw();
         return result;
@@ -231,14 +238,15 @@ internal static partial class Evaluator
     }
 
     /// <summary>jsonata's <c>$lookup</c>: a field of an object, or the flattened fields of every object in an array.</summary>
-    public static object? Lookup(object? input, string key)
+    public static object? Lookup(object? input, string key, EvaluationContext context)
     {
         if (input is ArrayValue arr)
         {
             var result = ArrayValue.Sequence();
+            context.Work(arr.Count);
             foreach (var item in arr)
             {
-                var res = Lookup(item, key);
+                var res = Lookup(item, key, context);
                 if (res is ArrayValue resArr)
                 {
                     result.AddRange(resArr);
@@ -249,6 +257,7 @@ internal static partial class Evaluator
                 }
             }
 
+            context.CheckSize(result.Count);
             return result;
         }
 
@@ -260,7 +269,7 @@ internal static partial class Evaluator
         return null;
     }
 
-    private static object? EvaluateWildcard(object? input)
+    private static object? EvaluateWildcard(object? input, EvaluationContext context)
     {
         object results = ArrayValue.Sequence();
         if (input is ArrayValue { OuterWrapper: true } wrapped && wrapped.Count > 0)
@@ -276,8 +285,8 @@ internal static partial class Evaluator
                 if (item is ArrayValue nested)
                 {
                     var flat = new ArrayValue();
-                    Flatten(nested, flat);
-                    results = Semantics.Append(results, flat)!;
+                    Flatten(nested, flat, context);
+                    results = AppendInPlace(results, flat);
                 }
                 else
                 {
@@ -292,8 +301,8 @@ internal static partial class Evaluator
                 if (pair.Value is ArrayValue arr)
                 {
                     var flat = new ArrayValue();
-                    Flatten(arr, flat);
-                    results = Semantics.Append(results, flat)!;
+                    Flatten(arr, flat, context);
+                    results = AppendInPlace(results, flat);
                 }
                 else
                 {
@@ -302,16 +311,35 @@ internal static partial class Evaluator
             }
         }
 
+        context.CheckSize(((ArrayValue)results).Count);
         return results;
     }
 
-    private static void Flatten(object? arg, ArrayValue flattened)
+    /// <summary>
+    /// jsonata's <c>results = append(results, flat)</c>: JavaScript's concat turns the wildcard's sequence into a plain
+    /// array (so a single value is no longer unwrapped), once; after that the array is the wildcard's own, and
+    /// appending in place gives the same result without copying it once per item.
+    /// </summary>
+    private static ArrayValue AppendInPlace(object results, ArrayValue flat)
+    {
+        var current = (ArrayValue)results;
+        if (current.IsSequence)
+        {
+            current = new ArrayValue(current);
+        }
+
+        current.AddRange(flat);
+        return current;
+    }
+
+    private static void Flatten(object? arg, ArrayValue flattened, EvaluationContext context)
     {
         if (arg is ArrayValue arr)
         {
+            context.Work(arr.Count);
             foreach (var item in arr)
             {
-                Flatten(item, flattened);
+                Flatten(item, flattened, context);
             }
         }
         else
@@ -320,7 +348,7 @@ internal static partial class Evaluator
         }
     }
 
-    private static object? EvaluateDescendants(object? input)
+    private static object? EvaluateDescendants(object? input, EvaluationContext context)
     {
         if (input is null)
         {
@@ -328,17 +356,19 @@ internal static partial class Evaluator
         }
 
         var results = ArrayValue.Sequence();
-        RecurseDescendants(input, results);
+        RecurseDescendants(input, results, context);
+        context.CheckSize(results.Count);
         return results.Count == 1 ? results[0] : results;
     }
 
-    private static void RecurseDescendants(object? input, ArrayValue results)
+    private static void RecurseDescendants(object? input, ArrayValue results, EvaluationContext context)
     {
+        context.Work();
         if (input is ArrayValue arr)
         {
             foreach (var member in arr)
             {
-                RecurseDescendants(member, results);
+                RecurseDescendants(member, results, context);
             }
 
             return;
@@ -349,7 +379,7 @@ internal static partial class Evaluator
         {
             foreach (var pair in obj)
             {
-                RecurseDescendants(pair.Value, results);
+                RecurseDescendants(pair.Value, results, context);
             }
         }
     }

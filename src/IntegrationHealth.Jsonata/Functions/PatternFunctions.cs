@@ -19,6 +19,7 @@ internal static class PatternFunctions
         }
 
         var result = site.Apply(function, str is null ? [] : [str]);
+        site.Context.Work();
         if (result is null)
         {
             return null;
@@ -136,6 +137,7 @@ internal static class PatternFunctions
             {
                 result.Append(str, position, index - position);
                 result.Append(replacementText);
+                site.Context.Work(1 + ((index - position + replacementText.Length) >> 6));
                 position = index + p.Length;
                 count++;
                 index = str.IndexOf(p, position, StringComparison.Ordinal);
@@ -161,6 +163,7 @@ internal static class PatternFunctions
             if (replacedWith is string replacedText)
             {
                 result.Append(replacedText);
+                site.Context.Work(1 + ((start - position + replacedText.Length) >> 6));
             }
             else
             {
