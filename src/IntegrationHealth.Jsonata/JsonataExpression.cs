@@ -118,7 +118,9 @@ public sealed class JsonataExpression
 
         try
         {
-            return Evaluator.Evaluate(_ast, input, root);
+            return options.MaxDepth > Evaluator.CallerStackDepthLimit
+                ? Evaluator.EvaluateOnFreshStack(_ast, input, root)
+                : Evaluator.Evaluate(_ast, input, root);
         }
         catch (InsufficientExecutionStackException ex)
         {

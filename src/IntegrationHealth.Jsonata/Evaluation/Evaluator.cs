@@ -14,7 +14,7 @@ internal static partial class Evaluator
 {
     /// <summary>
     /// Stack size of a helper thread used when the caller's stack runs low. With <see cref="MaxStackHops"/> it bounds
-    /// the stack an evaluation adds to its caller's to 64 MB: about 26,000 levels of non-tail recursion when the depth
+    /// the stack an evaluation adds to its caller's to 64 MB: about 24,000 levels of non-tail recursion when the depth
     /// limit is off. The bound is kept that low on purpose: every garbage collection walks every frame of every stack
     /// (about a microsecond per frame on a busy machine), so with deeper stacks GC pauses, not the evaluation's
     /// timeout, would decide when a deep evaluation ends.
@@ -24,24 +24,24 @@ internal static partial class Evaluator
     private const int MaxStackHops = 4;
 
     /// <summary>
-    /// Nesting at which an evaluation leaves its caller's thread even when that stack is not yet low, so the caller's
-    /// own stack stays shallow (a few hundred frames): a sandbox error that ends a deep evaluation is thrown there, and
-    /// unwinding a deep caller stack would first allocate an exception stack trace large enough for full garbage
-    /// collections, which walk every frame of the deeper stacks too.
+    /// Depth limits above this run the whole evaluation on a fresh stack from the start, so the caller's own stack stays
+    /// shallow: a sandbox error that ends a deep evaluation is thrown there, and unwinding a deep caller stack would
+    /// first allocate an exception stack trace large enough for full garbage collections, which walk every frame of the
+    /// deeper stacks too. Up to this limit (the default) the caller's stack holds at most about 3,000 frames.
     /// </summary>
-    private const int RootHopDepth = 256;
+    public const int CallerStackDepthLimit = 1000;
 
     /// <summary>How often a thread waiting for a deeper stack looks at the deadline and for a sandbox error.</summary>
     private const int HopPollMilliseconds = 5;
 
     public static object? Evaluate(Node expr, object? input, Frame env)
     {
-        var context = env.Context;
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack() || (context.Depth == RootHopDepth && context.StackHops == 0))
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             return EvaluateOnFreshStack(expr, input, env);
         }
 
+        var context = env.Context;
         context.Enter();
         object? result;
         switch (expr.Type)
@@ -151,7 +151,7 @@ internal static partial class Evaluator
     /// a deep stack (about a microsecond per frame) would otherwise keep the caller waiting for seconds. An abandoned
     /// thread stops at its next step (the deadline or the error stands) and unwinds on its own.
     /// </summary>
-    private static object? EvaluateOnFreshStack(Node expr, object? input, Frame env)
+    public static object? EvaluateOnFreshStack(Node expr, object? input, Frame env)
     {
         var context = env.Context;
         if (context.StackHops >= MaxStackHops)
