@@ -64,9 +64,6 @@ internal sealed class EvaluationContext
     /// <summary>Depth at which the next segment of a deep stack begins (see <c>Evaluator.EvaluateInSegment</c>).</summary>
     public int SegmentDepth;
 
-    /// <summary>True when the evaluation has a deadline.</summary>
-    public bool HasTimeout => _timeoutMs is not null;
-
     /// <summary>
     /// The first sandbox error (U1001/U1002) raised in this evaluation, on any of its threads. Such an error is final
     /// (no evaluation step catches it), so a thread waiting for a deeper stack may end the evaluation with it at once
@@ -144,10 +141,6 @@ internal sealed class EvaluationContext
 
         return left;
     }
-
-    /// <summary>Milliseconds left before the deadline (0 when passed), or null when the evaluation has no timeout.</summary>
-    public long? MillisecondsLeft() =>
-        _timeoutMs is null ? null : Math.Max(0, (_deadline - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency);
 
     public JsonataException TimeoutError() =>
         Abort(new JsonataException("U1001", $"Evaluation timeout after {_timeoutMs} milliseconds. Check for an infinite loop."));
