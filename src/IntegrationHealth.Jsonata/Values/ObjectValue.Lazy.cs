@@ -55,6 +55,10 @@ internal sealed partial class ObjectValue
     /// <summary>True while members are still read from the source object on demand.</summary>
     public bool IsLazy => _lazy;
 
+    /// <summary>True when the object has at least one member; a lazy view answers from its source (truthiness
+    /// should not convert the whole object).</summary>
+    public bool HasMembers => !_lazy ? _count > 0 : _sourceNode is null ? _sourceElement.GetPropertyCount() > 0 : _sourceNode.Count > 0;
+
     private void EnsureMaterialized()
     {
         if (_lazy)

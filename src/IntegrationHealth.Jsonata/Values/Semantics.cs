@@ -96,7 +96,7 @@ internal static class Semantics
             case bool b:
                 return b;
             case ObjectValue o:
-                return o.Count > 0;
+                return o.HasMembers;
             default:
                 return false;
         }

@@ -22,6 +22,7 @@ public sealed class LazyInputTests
 
         Assert.True(root.TryGetValue("meta", out var meta));
         Assert.False(root.TryGetValue("missing", out _));
+        Assert.True(Semantics.IsTruthy(root));
         Assert.True(root.IsLazy);
         Assert.True(Assert.IsType<ObjectValue>(meta).IsLazy);
 
