@@ -1,4 +1,5 @@
 using System.Text;
+using IntegrationHealth.Jsonata.Values;
 
 namespace IntegrationHealth.Jsonata.Functions.Formatting;
 
@@ -52,8 +53,8 @@ internal static class NumberPicture
         int? exponent = null;
         if (pic.MinimumExponentSize > 0)
         {
-            var maxMantissa = Math.Pow(10, pic.ScalingFactor);
-            var minMantissa = Math.Pow(10, pic.ScalingFactor - 1);
+            var maxMantissa = JsMath.Pow(10, pic.ScalingFactor);
+            var minMantissa = JsMath.Pow(10, pic.ScalingFactor - 1);
             var e = 0;
             if (mantissa != 0)
             {
