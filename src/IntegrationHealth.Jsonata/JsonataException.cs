@@ -50,6 +50,14 @@ public class JsonataException : Exception
     /// <summary>A message in the words of jsonata-js, with the token and value filled in.</summary>
     public override string Message => ErrorCatalog.Format(this, _fallbackMessage);
 
+    /// <summary>Makes <see cref="Value"/> and <see cref="Value2"/> independent of a lazily read input (see
+    /// <see cref="Values.LazyJson.Detach"/>) before the error leaves an evaluation.</summary>
+    internal void DetachValues(long budget)
+    {
+        Values.LazyJson.Detach(Value, ref budget);
+        Values.LazyJson.Detach(Value2, ref budget);
+    }
+
     internal JsonataException WithIndex(int index)
     {
         Index = index;

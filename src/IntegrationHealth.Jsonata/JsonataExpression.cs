@@ -34,32 +34,60 @@ public sealed class JsonataExpression
         return new JsonataExpression(expression, Parser.Parse(expression));
     }
 
-    /// <summary>Evaluates against <paramref name="input"/> (a JSON null input is the JSON value null, not "no input").</summary>
+    /// <summary>Evaluates against <paramref name="input"/> (a JSON null input is the JSON value null, not "no input").
+    /// The node is read lazily: only the members the expression looks up are converted, on each call. Do not change
+    /// the node while the evaluation runs.</summary>
     public JsonataResult Evaluate(JsonNode? input, JsonataBindings? bindings = null, JsonataOptions? options = null)
-        => Run(JsonConversion.FromNode(input), bindings, options);
+        => Run(LazyJson.FromNode(input), lazyInput: true, bindings, options);
 
-    /// <summary>Evaluates against a <see cref="JsonElement"/> input. The element is converted to the evaluator's value
-    /// model once per <see cref="JsonDocument"/> element and reused while the document is alive (documents are
-    /// immutable and evaluation never modifies its input).</summary>
+    /// <summary>Evaluates against a <see cref="JsonElement"/> input, read lazily: only the members the expression looks
+    /// up are converted, so the cost follows what the expression reads rather than the document's size. The element's
+    /// document must not be disposed while the evaluation runs; the result does not depend on it afterwards.</summary>
     public JsonataResult Evaluate(JsonElement input, JsonataBindings? bindings = null, JsonataOptions? options = null)
-        => Run(ElementCache.Convert(input), bindings, options);
+        => Run(LazyJson.FromElement(input), lazyInput: true, bindings, options);
+
+    /// <summary>
+    /// Parses UTF-8 JSON text (a leading byte order mark is skipped) and evaluates against it, reading lazily as
+    /// <see cref="Evaluate(JsonElement, JsonataBindings?, JsonataOptions?)"/> does: the one-shot path for a response
+    /// just received. The bytes are not copied and must not change during the call. Documents may nest 1,000 levels.
+    /// </summary>
+    /// <exception cref="JsonException">The bytes are not valid JSON.</exception>
+    public JsonataResult EvaluateUtf8(ReadOnlyMemory<byte> utf8Json, JsonataBindings? bindings = null, JsonataOptions? options = null)
+    {
+        if (utf8Json.Span.StartsWith("\uFEFF"u8))
+        {
+            utf8Json = utf8Json[3..];
+        }
+
+        using var document = JsonDocument.Parse(utf8Json, LazyJson.DocumentOptions);
+        return Run(LazyJson.FromElement(document.RootElement), lazyInput: true, bindings, options);
+    }
 
     /// <summary>Evaluates with no input at all (the input is undefined, as opposed to JSON null).</summary>
     public JsonataResult EvaluateWithoutInput(JsonataBindings? bindings = null, JsonataOptions? options = null)
-        => Run(null, bindings, options);
+        => Run(null, lazyInput: false, bindings, options);
 
     /// <summary>Evaluates against an input converted once with <see cref="JsonataInput.From(JsonElement)"/>; use this to
-    /// evaluate one large document many times without re-reading it on every call.</summary>
+    /// evaluate one large document many times (or from many threads) without re-reading it on every call.</summary>
     public JsonataResult EvaluateInput(JsonataInput input, JsonataBindings? bindings = null, JsonataOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return Run(input.Value, bindings, options);
+        return Run(input.Value, lazyInput: false, bindings, options);
     }
 
-    private JsonataResult Run(object? input, JsonataBindings? bindings, JsonataOptions? options)
+    private JsonataResult Run(object? input, bool lazyInput, JsonataBindings? bindings, JsonataOptions? options)
     {
         options ??= DefaultOptions;
-        var value = EvaluateValue(input, bindings, options);
+        object? value;
+        try
+        {
+            value = EvaluateValue(input, bindings, options);
+        }
+        catch (JsonataException ex) when (lazyInput)
+        {
+            ex.DetachValues(options.MaxOutputSize);
+            throw;
+        }
 
         // A function result (e.g. `$uppercase` or `$distinct($uppercase)`) has no JSON form: JSON.stringify of a
         // jsonata-js function is undefined, so to a JSON-only API it is "no value", not the string "".
@@ -68,6 +96,8 @@ public sealed class JsonataExpression
             return new JsonataResult(true, null);
         }
 
+        // Counting visits every value of the result, which also materializes the lazy views of the input in it: the
+        // result never reads the input again (the caller may dispose the document as soon as this returns).
         JsonConversion.CheckOutputSize(value, options.MaxOutputSize);
         return new JsonataResult(value);
     }
@@ -88,7 +118,9 @@ public sealed class JsonataExpression
 
         try
         {
-            return Evaluator.Evaluate(_ast, input, root);
+            return options.MaxDepth > Evaluator.CallerStackDepthLimit
+                ? Evaluator.EvaluateOnFreshStack(_ast, input, root)
+                : Evaluator.Evaluate(_ast, input, root);
         }
         catch (InsufficientExecutionStackException ex)
         {
@@ -100,12 +132,17 @@ public sealed class JsonataExpression
             // Sandbox safety net: an engine defect must surface as an evaluation error, never take the host down.
             throw new JsonataException("U1003", "Internal error while evaluating the expression: " + ex.Message, ex);
         }
+        finally
+        {
+            context.Release();
+        }
     }
 }
 
 /// <summary>
-/// An input document converted once into the evaluator's own representation. Evaluation never modifies it, so one
-/// instance can be evaluated any number of times, by any number of expressions and threads.
+/// An input document converted once, completely, into the evaluator's own representation. Evaluation never modifies
+/// it, so one instance can be evaluated any number of times, by any number of expressions and threads: the cached path,
+/// which pays the conversion once instead of the lazy reads of every <c>Evaluate</c> call.
 /// </summary>
 public sealed class JsonataInput
 {
@@ -116,7 +153,7 @@ public sealed class JsonataInput
     /// <summary>Converts a JSON node (null is the JSON value null). Later changes to the node are not seen.</summary>
     public static JsonataInput From(JsonNode? node) => new(JsonConversion.FromNode(node));
 
-    /// <summary>Converts a JSON element.</summary>
+    /// <summary>Converts a JSON element (the whole of it, now; the element's document may be disposed afterwards).</summary>
     public static JsonataInput From(JsonElement element) => new(JsonConversion.FromElement(element));
 
     /// <summary>No input at all (undefined, as opposed to JSON null).</summary>

@@ -5,11 +5,15 @@
 // usage: node bench.js <spec.json> <out.json>
 //   spec.json: { "warmup": n, "iterations": n, "compileRepeats": n, "dataPath": "...",
 //                "workloads": [ { "name": "...", "expression": "...", "input": "<key of data>", "perRecord": bool } ],
+//                "oneShot": [ { "name": "...", "expression": "...", "textsPath": "<JSON array of JSON texts>" } ],
 //                "compile": "<expression whose compile time is measured>" }
 //   out.json:  { "node": "v20...", "jsonata": "2.2.2", "compileMicros": median (when compileRepeats > 0),
-//                "workloads": [ { "name", "medianMs", "minMs", "timingsMs": [...], "result": <json or null>, "error": "..."? } ] }
+//                "workloads": [ { "name", "medianMs", "minMs", "timingsMs": [...], "result": <json or null>, "error": "..."? } ],
+//                "oneShot": [ same ] }
 // Timed: evaluation only (compile happens once before warm-up); the input is already JSON.parse'd. For per-record
-// workloads one iteration evaluates the expression once per element of the input array.
+// workloads one iteration evaluates the expression once per element of the input array. One-shot workloads time
+// JSON.parse of each text plus evaluate (one iteration: every text once; the texts are read before timing); with one
+// text the result is its result, with several an array of them.
 'use strict';
 
 const fs = require('fs');
@@ -72,6 +76,35 @@ async function main() {
             entry.error = `${err.code || ''} ${err.message || err}`.trim();
         }
         out.workloads.push(entry);
+    }
+    out.oneShot = [];
+    for (const workload of spec.oneShot || []) {
+        const entry = { name: workload.name };
+        try {
+            const compiled = jsonata(workload.expression);
+            const texts = JSON.parse(fs.readFileSync(workload.textsPath, 'utf8'));
+            const runOneShot = async () => {
+                const results = new Array(texts.length);
+                for (let i = 0; i < texts.length; i++) results[i] = await compiled.evaluate(JSON.parse(texts[i]));
+                return texts.length === 1 ? results[0] : results;
+            };
+            let result;
+            for (let i = 0; i < spec.warmup; i++) result = await runOneShot();
+            const timings = [];
+            for (let i = 0; i < spec.iterations; i++) {
+                const start = now();
+                result = await runOneShot();
+                timings.push(toMs(now() - start));
+            }
+            entry.timingsMs = timings;
+            entry.medianMs = median(timings);
+            entry.minMs = Math.min(...timings);
+            entry.result = result === undefined ? null : JSON.parse(JSON.stringify(result));
+            entry.undefined = result === undefined;
+        } catch (err) {
+            entry.error = `${err.code || ''} ${err.message || err}`.trim();
+        }
+        out.oneShot.push(entry);
     }
     fs.writeFileSync(outPath, JSON.stringify(out));
 }

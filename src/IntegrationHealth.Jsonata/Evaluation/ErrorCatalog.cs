@@ -106,6 +106,11 @@ internal static partial class ErrorCatalog
         {
             return value?.ToString() ?? "";
         }
+        catch (InvalidOperationException)
+        {
+            // A value too large to have been detached from its input, read after the input was disposed or changed.
+            return "(value no longer available)";
+        }
     }
 
     [GeneratedRegex(@"\{\{\{?([a-z0-9]+)\}?\}\}")]

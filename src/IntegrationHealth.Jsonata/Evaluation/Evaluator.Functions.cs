@@ -80,12 +80,16 @@ internal static partial class Evaluator
         {
             var function = proc as FunctionValue;
             var validated = function?.Signature is { } signature ? signature.Validate(args, input) : args;
-            return proc switch
+            switch (proc)
             {
-                LambdaValue lambda => ApplyProcedure(lambda, validated),
-                NativeFunction native => native.Implementation(new CallSite(env, input), validated),
-                _ => throw new JsonataException("T1006", "Attempted to invoke a non-function"),
-            };
+                case LambdaValue lambda:
+                    return ApplyProcedure(lambda, validated);
+                case NativeFunction native:
+                    env.Context.Work(ArgumentWork(validated));
+                    return native.Implementation(new CallSite(env, input), validated);
+                default:
+                    throw new JsonataException("T1006", "Attempted to invoke a non-function");
+            }
         }
         catch (JsonataException ex) when (proc is not null && ex.Code is not ("U1001" or "U1002"))
         {
@@ -116,13 +120,74 @@ internal static partial class Evaluator
                 nativeArgs[i] = env.Lookup(NativeParameterName(i));
             }
 
-            return native.Implementation(new CallSite(env, null), nativeArgs);
+            env.Context.Work(ArgumentWork(nativeArgs));
+            return native.Implementation(new CallSite(env, null, proc.PartiallyBoundArguments), nativeArgs);
+        }
+
+        // Deep stacks only grow through calls, so this is where their unwinding is cut into segments.
+        var context = env.Context;
+        if (context.StackHops > 0 && context.Depth >= context.SegmentDepth)
+        {
+            return EvaluateInSegment(proc.Body!, proc.Input, env, context);
         }
 
         return Evaluate(proc.Body!, proc.Input, env);
     }
 
+    /// <summary>Nesting steps between two segment boundaries of a deep stack (a few hundred frames).</summary>
+    private const int SegmentSteps = 128;
+
+    /// <summary>
+    /// Evaluates a lambda body below a segment boundary of a deep (fresh-stack) evaluation. An error from below is
+    /// caught here and thrown again as a new throw: .NET records every frame an exception passes in its stack trace,
+    /// and for one exception crossing a 64 MB stack that record grows to megabytes on the large-object heap, whose
+    /// allocations trigger full garbage collections that walk every frame of every deep stack (hundreds of
+    /// milliseconds each). Cut into segments, each exception's record stays small. The error itself is unchanged.
+    /// </summary>
+    private static object? EvaluateInSegment(Node body, object? input, Frame env, EvaluationContext context)
+    {
+        var saved = context.SegmentDepth;
+        context.SegmentDepth = context.Depth + SegmentSteps;
+        JsonataException failure;
+        try
+        {
+            return Evaluate(body, input, env);
+        }
+        catch (JsonataException ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            context.SegmentDepth = saved;
+        }
+
+        throw failure;
+    }
+
     private static string NativeParameterName(int index) => "\u0001arg" + index;
+
+    /// <summary>
+    /// Work units a built-in (or host function, or regex matcher) call counts before it runs: one, plus the size of
+    /// its arguments (array items, string characters / 64), which bounds what most built-ins do with them, so a run of
+    /// expensive calls meets the deadline and the allocation budget between two evaluation steps. Objects count one:
+    /// their size would materialize a lazy input object.
+    /// </summary>
+    private static long ArgumentWork(object?[] args)
+    {
+        long units = 1;
+        foreach (var arg in args)
+        {
+            units += arg switch
+            {
+                string s => s.Length >> 6,
+                ArrayValue a => a.Count,
+                _ => 0,
+            };
+        }
+
+        return units;
+    }
 
     private static LambdaValue EvaluateLambda(Node expr, object? input, Frame env)
     {
@@ -185,6 +250,7 @@ internal static partial class Evaluator
     {
         var env = new Frame(environment);
         var unbound = new List<string>();
+        var bound = 0;
         for (var index = 0; index < parameters.Count; index++)
         {
             var arg = index < args.Length ? args[index] : null;
@@ -195,10 +261,15 @@ internal static partial class Evaluator
             else
             {
                 env.Bind(parameters[index], arg);
+                bound |= index < 32 ? 1 << index : 0;
             }
         }
 
-        return new LambdaValue { Body = body, Input = input, Environment = env, Parameters = unbound, NativeBody = native };
+        return new LambdaValue
+        {
+            Body = body, Input = input, Environment = env, Parameters = unbound, NativeBody = native,
+            PartiallyBoundArguments = native is null ? 0 : bound,
+        };
     }
 
     private static object? EvaluateApplyExpression(Node expr, object? input, Frame env)

@@ -119,7 +119,7 @@ internal static partial class Evaluator
             var groupEnv = env;
             if (reduce)
             {
-                var tuple = ReduceTupleStream(entry.Data);
+                var tuple = ReduceTupleStream(entry.Data, env.Context);
                 context = tuple.Context;
                 tuple.Remove(TupleBinding.ContextKey);
                 groupEnv = CreateFrameFromTuple(env, tuple);
@@ -199,7 +199,7 @@ internal static partial class Evaluator
         return s;
     }
 
-    private static TupleBinding ReduceTupleStream(object? tupleStream)
+    private static TupleBinding ReduceTupleStream(object? tupleStream, EvaluationContext context)
     {
         if (tupleStream is not ArrayValue stream)
         {
@@ -209,6 +209,8 @@ internal static partial class Evaluator
         var result = new TupleBinding((TupleBinding)stream[0]!);
         for (var ii = 1; ii < stream.Count; ii++)
         {
+            // Each append copies, as in jsonata-js: quadratic in the group's size, so counted against the deadline.
+            context.Work(ii);
             foreach (var pair in (TupleBinding)stream[ii]!)
             {
                 result[pair.Key] = Semantics.Append(result.TryGetValue(pair.Key, out var existing) ? existing : null, pair.Value);

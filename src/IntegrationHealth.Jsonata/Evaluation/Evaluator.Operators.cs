@@ -41,20 +41,20 @@ internal static partial class Evaluator
                 case "%":
                     return Arithmetic(lhs, rhs, op);
                 case "=":
-                    return lhs is null || rhs is null ? Semantics.False : Semantics.Box(Semantics.DeepEquals(lhs, rhs));
+                    return lhs is null || rhs is null ? Semantics.False : Semantics.Box(Semantics.DeepEquals(lhs, rhs, env.Context));
                 case "!=":
-                    return lhs is null || rhs is null ? Semantics.False : Semantics.Box(!Semantics.DeepEquals(lhs, rhs));
+                    return lhs is null || rhs is null ? Semantics.False : Semantics.Box(!Semantics.DeepEquals(lhs, rhs, env.Context));
                 case "<":
                 case "<=":
                 case ">":
                 case ">=":
                     return Compare(lhs, rhs, op);
                 case "&":
-                    return (lhs is null ? "" : StringFunctions.Stringify(lhs)) + (rhs is null ? "" : StringFunctions.Stringify(rhs));
+                    return Concatenate(lhs is null ? "" : StringFunctions.Stringify(lhs, env.Context), rhs is null ? "" : StringFunctions.Stringify(rhs, env.Context), env.Context);
                 case "..":
                     return Range(lhs, rhs, env.Context);
                 case "in":
-                    return In(lhs, rhs);
+                    return In(lhs, rhs, env.Context);
                 default:
                     return null;
             }
@@ -140,7 +140,21 @@ internal static partial class Evaluator
         });
     }
 
-    private static object In(object? lhs, object? rhs)
+    /// <summary>The <c>&amp;</c> operator. Repeated concatenation doubles a string per step, so the result is
+    /// counted against the allocation budget before it is built.</summary>
+    private static string Concatenate(string left, string right, EvaluationContext context)
+    {
+        var length = (long)left.Length + right.Length;
+        if (length > 4096)
+        {
+            context.CheckMemory(length * sizeof(char));
+            context.Work(length / 64);
+        }
+
+        return string.Concat(left, right);
+    }
+
+    private static object In(object? lhs, object? rhs, EvaluationContext context)
     {
         if (lhs is null || rhs is null)
         {
@@ -149,6 +163,7 @@ internal static partial class Evaluator
 
         if (rhs is ArrayValue arr)
         {
+            context.Work(arr.Count);
             foreach (var item in arr)
             {
                 if (Semantics.StrictEquals(item, lhs))
@@ -194,10 +209,14 @@ internal static partial class Evaluator
         }
 
         context.CheckSize((long)size);
+
+        // A boxed double and a list slot per item, refused up front when the budget cannot take them.
+        context.CheckMemory((long)size * 32);
         var result = new ArrayValue((int)size) { IsSequence = true };
         for (var item = from; item <= to; item++)
         {
             result.Add(item);
+            context.Work();
         }
 
         return result;
@@ -317,6 +336,6 @@ internal static partial class Evaluator
             return comp == 1;
         }
 
-        return ArrayFunctions.MergeSort(input, Comparator);
+        return ArrayFunctions.MergeSort(input, Comparator, env.Context);
     }
 }

@@ -12,10 +12,27 @@ namespace IntegrationHealth.Jsonata.Evaluation;
 /// </summary>
 internal static partial class Evaluator
 {
-    /// <summary>Stack size of the helper thread used when the caller's stack runs low.</summary>
-    private const int FreshStackSize = 64 * 1024 * 1024;
+    /// <summary>
+    /// Stack size of a helper thread used when the caller's stack runs low. With <see cref="MaxStackHops"/> it bounds
+    /// the stack an evaluation adds to its caller's to 64 MB: about 24,000 levels of non-tail recursion when the depth
+    /// limit is off. The bound is kept that low on purpose: every garbage collection walks every frame of every stack
+    /// (about a microsecond per frame on a busy machine), so with deeper stacks GC pauses, not the evaluation's
+    /// timeout, would decide when a deep evaluation ends.
+    /// </summary>
+    private const int FreshStackSize = 16 * 1024 * 1024;
 
-    private const int MaxStackHops = 16;
+    private const int MaxStackHops = 4;
+
+    /// <summary>
+    /// Depth limits above this run the whole evaluation on a fresh stack from the start, so the caller's own stack stays
+    /// shallow: a sandbox error that ends a deep evaluation is thrown there, and unwinding a deep caller stack would
+    /// first allocate an exception stack trace large enough for full garbage collections, which walk every frame of the
+    /// deeper stacks too. Up to this limit (the default) the caller's stack holds at most about 3,000 frames.
+    /// </summary>
+    public const int CallerStackDepthLimit = 1000;
+
+    /// <summary>How often a thread waiting for a deeper stack looks at the deadline and for a sandbox error.</summary>
+    private const int HopPollMilliseconds = 5;
 
     public static object? Evaluate(Node expr, object? input, Frame env)
     {
@@ -39,7 +56,7 @@ internal static partial class Evaluator
                 result = EvaluateUnary(expr, input, env);
                 break;
             case NodeType.Name:
-                result = Lookup(input, (string)expr.Value!);
+                result = Lookup(input, (string)expr.Value!, context);
                 break;
             case NodeType.String:
             case NodeType.Number:
@@ -49,10 +66,10 @@ internal static partial class Evaluator
                 result = expr.Value ?? NullValue.Instance;
                 break;
             case NodeType.Wildcard:
-                result = EvaluateWildcard(input);
+                result = EvaluateWildcard(input, context);
                 break;
             case NodeType.Descendant:
-                result = EvaluateDescendants(input);
+                result = EvaluateDescendants(input, context);
                 break;
             case NodeType.Parent:
                 result = env.Lookup(expr.Slot!.Label);
@@ -128,20 +145,28 @@ internal static partial class Evaluator
         return result;
     }
 
-    /// <summary>Continues a deep evaluation on a new thread with a large stack instead of overflowing this one.</summary>
-    private static object? EvaluateOnFreshStack(Node expr, object? input, Frame env)
+    /// <summary>
+    /// Continues a deep evaluation on a new thread with a large stack instead of overflowing this one. The wait ends
+    /// early at the deadline or at a sandbox error raised on any deeper stack: those end the evaluation, and unwinding
+    /// a deep stack (about a microsecond per frame) would otherwise keep the caller waiting for seconds. An abandoned
+    /// thread stops at its next step (the deadline or the error stands) and unwinds on its own.
+    /// </summary>
+    public static object? EvaluateOnFreshStack(Node expr, object? input, Frame env)
     {
         var context = env.Context;
         if (context.StackHops >= MaxStackHops)
         {
-            throw new JsonataException("U1001", "Stack overflow: the expression recurses too deeply for the available stack.");
+            throw context.Abort(new JsonataException("U1001", "Stack overflow: the expression recurses too deeply for the available stack."));
         }
 
         context.StackHops++;
+        context.PrepareForFreshStacks();
         object? result = null;
         ExceptionDispatchInfo? failure = null;
+        context.LeaveThread();
         var thread = new Thread(() =>
         {
+            context.EnterThread();
             try
             {
                 result = Evaluate(expr, input, env);
@@ -150,13 +175,29 @@ internal static partial class Evaluator
             {
                 failure = ExceptionDispatchInfo.Capture(ex);
             }
+            finally
+            {
+                context.LeaveThread();
+            }
         }, FreshStackSize)
         {
             IsBackground = true,
             Name = "jsonata-deep-evaluation",
         };
         thread.Start();
-        thread.Join();
+        while (!thread.Join(HopPollMilliseconds))
+        {
+            if (context.Fatal is { } fatal)
+            {
+                // A copy: the original may still be on its way up another thread's stack.
+                context.AwaitRelease();
+                throw new JsonataException(fatal.Code, fatal.Message);
+            }
+
+            context.CheckTime();
+        }
+
+        context.EnterThread();
         context.StackHops--;
         failure?.Throw();
         return result;
@@ -197,14 +238,15 @@ internal static partial class Evaluator
     }
 
     /// <summary>jsonata's <c>$lookup</c>: a field of an object, or the flattened fields of every object in an array.</summary>
-    public static object? Lookup(object? input, string key)
+    public static object? Lookup(object? input, string key, EvaluationContext context)
     {
         if (input is ArrayValue arr)
         {
             var result = ArrayValue.Sequence();
+            context.Work(arr.Count);
             foreach (var item in arr)
             {
-                var res = Lookup(item, key);
+                var res = Lookup(item, key, context);
                 if (res is ArrayValue resArr)
                 {
                     result.AddRange(resArr);
@@ -215,6 +257,7 @@ internal static partial class Evaluator
                 }
             }
 
+            context.CheckSize(result.Count);
             return result;
         }
 
@@ -226,7 +269,7 @@ internal static partial class Evaluator
         return null;
     }
 
-    private static object? EvaluateWildcard(object? input)
+    private static object? EvaluateWildcard(object? input, EvaluationContext context)
     {
         object results = ArrayValue.Sequence();
         if (input is ArrayValue { OuterWrapper: true } wrapped && wrapped.Count > 0)
@@ -242,8 +285,8 @@ internal static partial class Evaluator
                 if (item is ArrayValue nested)
                 {
                     var flat = new ArrayValue();
-                    Flatten(nested, flat);
-                    results = Semantics.Append(results, flat)!;
+                    Flatten(nested, flat, context);
+                    results = AppendInPlace(results, flat);
                 }
                 else
                 {
@@ -258,8 +301,8 @@ internal static partial class Evaluator
                 if (pair.Value is ArrayValue arr)
                 {
                     var flat = new ArrayValue();
-                    Flatten(arr, flat);
-                    results = Semantics.Append(results, flat)!;
+                    Flatten(arr, flat, context);
+                    results = AppendInPlace(results, flat);
                 }
                 else
                 {
@@ -268,16 +311,35 @@ internal static partial class Evaluator
             }
         }
 
+        context.CheckSize(((ArrayValue)results).Count);
         return results;
     }
 
-    private static void Flatten(object? arg, ArrayValue flattened)
+    /// <summary>
+    /// jsonata's <c>results = append(results, flat)</c>: JavaScript's concat turns the wildcard's sequence into a plain
+    /// array (so a single value is no longer unwrapped), once; after that the array is the wildcard's own, and
+    /// appending in place gives the same result without copying it once per item.
+    /// </summary>
+    private static ArrayValue AppendInPlace(object results, ArrayValue flat)
+    {
+        var current = (ArrayValue)results;
+        if (current.IsSequence)
+        {
+            current = new ArrayValue(current);
+        }
+
+        current.AddRange(flat);
+        return current;
+    }
+
+    private static void Flatten(object? arg, ArrayValue flattened, EvaluationContext context)
     {
         if (arg is ArrayValue arr)
         {
+            context.Work(arr.Count);
             foreach (var item in arr)
             {
-                Flatten(item, flattened);
+                Flatten(item, flattened, context);
             }
         }
         else
@@ -286,7 +348,7 @@ internal static partial class Evaluator
         }
     }
 
-    private static object? EvaluateDescendants(object? input)
+    private static object? EvaluateDescendants(object? input, EvaluationContext context)
     {
         if (input is null)
         {
@@ -294,17 +356,19 @@ internal static partial class Evaluator
         }
 
         var results = ArrayValue.Sequence();
-        RecurseDescendants(input, results);
+        RecurseDescendants(input, results, context);
+        context.CheckSize(results.Count);
         return results.Count == 1 ? results[0] : results;
     }
 
-    private static void RecurseDescendants(object? input, ArrayValue results)
+    private static void RecurseDescendants(object? input, ArrayValue results, EvaluationContext context)
     {
+        context.Work();
         if (input is ArrayValue arr)
         {
             foreach (var member in arr)
             {
-                RecurseDescendants(member, results);
+                RecurseDescendants(member, results, context);
             }
 
             return;
@@ -315,7 +379,7 @@ internal static partial class Evaluator
         {
             foreach (var pair in obj)
             {
-                RecurseDescendants(pair.Value, results);
+                RecurseDescendants(pair.Value, results, context);
             }
         }
     }

@@ -11,12 +11,28 @@ namespace IntegrationHealth.Jsonata.Evaluation;
 /// </summary>
 internal sealed class JsRegex
 {
-    private JsRegex(Regex regex, string source)
+    /// <summary>Granularity of the match timeouts derived from an evaluation's remaining time (see <see cref="For"/>).</summary>
+    private const int BudgetStepMs = 25;
+
+    private const int CachedBudgets = 8;
+
+    private readonly string _translated;
+    private readonly RegexOptions _options;
+
+    /// <summary>Instances for the remaining-time budgets met so far; replaced whole, so readers need no lock.</summary>
+    private volatile (int TimeoutMs, Regex Regex)[] _budgeted = [];
+
+    private int _nextSlot;
+
+    private JsRegex(Regex regex, string translated, RegexOptions options, string source)
     {
         Regex = regex;
+        _translated = translated;
+        _options = options;
         Source = source;
     }
 
+    /// <summary>The instance with the fixed <see cref="MatchTimeout"/>, for evaluations without a timeout.</summary>
     public Regex Regex { get; }
 
     /// <summary>The JavaScript pattern text.</summary>
@@ -38,7 +54,8 @@ internal sealed class JsRegex
 
         try
         {
-            return new JsRegex(new Regex(Translate(literal.Pattern, multiline), options, MatchTimeout), literal.Pattern);
+            var translated = Translate(literal.Pattern, multiline);
+            return new JsRegex(new Regex(translated, options, MatchTimeout), translated, options, literal.Pattern);
         }
         catch (ArgumentException ex)
         {
@@ -46,10 +63,48 @@ internal sealed class JsRegex
         }
     }
 
-    /// <summary>Bounds catastrophic backtracking; a match that runs longer fails the evaluation with U1001.</summary>
+    /// <summary>Bounds catastrophic backtracking when the evaluation has no timeout of its own; a match that runs
+    /// longer fails the evaluation with U1001.</summary>
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The instance to match with when <paramref name="remainingMs"/> of the evaluation's time budget are left: its
+    /// match timeout is the remaining time rounded down to 25 ms (so a match never outlives the evaluation's deadline,
+    /// and stops at most 25 ms early). .NET fixes a regex's timeout at construction, so one instance is kept per
+    /// budget step met, a few per expression; a repeated evaluation with the same timeout reuses them.
+    /// </summary>
+    public Regex For(long remainingMs)
+    {
+        var timeoutMs = (int)Math.Clamp(remainingMs >= BudgetStepMs ? remainingMs / BudgetStepMs * BudgetStepMs : remainingMs, 1, int.MaxValue - 1);
+        var budgeted = _budgeted;
+        foreach (var (ms, regex) in budgeted)
+        {
+            if (ms == timeoutMs)
+            {
+                return regex;
+            }
+        }
+
+        var created = new Regex(_translated, _options, TimeSpan.FromMilliseconds(timeoutMs));
+        var next = budgeted.Length < CachedBudgets ? new (int, Regex)[budgeted.Length + 1] : ((int, Regex)[])budgeted.Clone();
+        if (budgeted.Length < CachedBudgets)
+        {
+            budgeted.CopyTo(next, 0);
+            next[^1] = (timeoutMs, created);
+        }
+        else
+        {
+            // Races only cost a duplicate instance or a lost entry, never a wrong one.
+            next[(int)((uint)Interlocked.Increment(ref _nextSlot) % CachedBudgets)] = (timeoutMs, created);
+        }
+
+        _budgeted = next;
+        return created;
+    }
+
     private const string LineTerminators = @"\n\r\u2028\u2029";
+
+    private const string JsWhiteSpace = @"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
 
     internal static string Translate(string pattern, bool multiline)
     {
@@ -97,10 +152,26 @@ internal sealed class JsRegex
                         sb.Append(inClass ? @"\D" : "[^0-9]");
                         break;
                     case 'w':
-                        sb.Append(inClass ? "a-zA-Z0-9_" : "[a-zA-Z0-9_]");
+                        // (?-i:) because .NET would widen [a-z] with the i flag (k also matching the Kelvin sign).
+                        sb.Append(inClass ? "a-zA-Z0-9_" : "(?-i:[a-zA-Z0-9_])");
                         break;
                     case 'W':
-                        sb.Append(inClass ? @"\W" : "[^a-zA-Z0-9_]");
+                        sb.Append(inClass ? @"\W" : "(?-i:[^a-zA-Z0-9_])");
+                        break;
+                    case 'b' when !inClass:
+                        // JavaScript's word boundary is between ASCII word characters and anything else; .NET's \b is
+                        // Unicode-aware (no boundary between "İ" and "s" in "İstanbul").
+                        sb.Append("(?-i:(?<=[a-zA-Z0-9_])(?![a-zA-Z0-9_])|(?<![a-zA-Z0-9_])(?=[a-zA-Z0-9_]))");
+                        break;
+                    case 'B' when !inClass:
+                        sb.Append("(?-i:(?<=[a-zA-Z0-9_])(?=[a-zA-Z0-9_])|(?<![a-zA-Z0-9_])(?![a-zA-Z0-9_]))");
+                        break;
+                    case 's':
+                        // JavaScript's WhiteSpace and LineTerminator set: .NET's \s adds U+0085 and lacks U+FEFF.
+                        sb.Append(inClass ? JsWhiteSpace : "[" + JsWhiteSpace + "]");
+                        break;
+                    case 'S' when !inClass:
+                        sb.Append("[^" + JsWhiteSpace + "]");
                         break;
                     case 'u' when i + 4 < pattern.Length + 0 && IsHex(pattern, i + 1, 4):
                         sb.Append("\\u").Append(pattern, i + 1, 4);

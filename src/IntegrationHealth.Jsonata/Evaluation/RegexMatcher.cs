@@ -11,12 +11,12 @@ internal static class RegexMatcher
     public static NativeFunction Create(JsRegex regex, int position)
     {
         NativeFunction? self = null;
-        self = new NativeFunction("regex", 2, (in CallSite _, object?[] args) =>
+        self = new NativeFunction("regex", 2, (in CallSite site, object?[] args) =>
         {
             // RegExp.prototype.exec coerces its argument to a string (numbers, booleans, even undefined).
             var str = JsString(args.Length > 0 ? args[0] : null);
             var from = args.Length > 1 && args[1] is double d ? (int)d : 0;
-            return Match(regex, str, from, position);
+            return Match(regex, str, from, position, site.Context);
         });
         return self;
     }
@@ -34,20 +34,28 @@ internal static class RegexMatcher
         _ => "",
     };
 
-    private static ObjectValue? Match(JsRegex regex, string str, int fromIndex, int position)
+    private static ObjectValue? Match(JsRegex regex, string str, int fromIndex, int position, EvaluationContext context)
     {
         if (fromIndex > str.Length)
         {
             return null;
         }
 
+        // Each match gets at most what is left of the evaluation's time budget (a regex cannot be interrupted from
+        // outside, and .NET checks its own timeout while backtracking).
+        var remaining = context.RemainingMilliseconds();
         System.Text.RegularExpressions.Match m;
         try
         {
-            m = regex.Regex.Match(str, fromIndex);
+            m = (remaining is { } ms ? regex.For(ms) : regex.Regex).Match(str, fromIndex);
         }
         catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
         {
+            if (remaining is not null)
+            {
+                throw context.TimeoutError();
+            }
+
             throw new JsonataException("U1001", $"Regular expression /{regex.Source}/ took longer than {JsRegex.MatchTimeout.TotalSeconds} s to match", position);
         }
 
@@ -77,7 +85,7 @@ internal static class RegexMatcher
                 return null;
             }
 
-            var next = Match(regex, str, lastIndex, position);
+            var next = Match(regex, str, lastIndex, position, context);
             if (next is not null && next["match"] is "")
             {
                 throw new JsonataException("D1004", "Regular expression matches zero length string", position, value: regex.Source);

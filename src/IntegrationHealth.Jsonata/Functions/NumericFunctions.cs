@@ -188,7 +188,7 @@ internal static partial class NumericFunctions
 
         // A missing exponent is JavaScript undefined: Math.pow(b, undefined) is NaN, so D3061 as for any non-finite result.
         var exp = NumberOrNaN(args, 1);
-        var result = JsPow(b, exp);
+        var result = JsMath.Pow(b, exp);
         if (!double.IsFinite(result))
         {
             var expText = Arg(args, 1) is null ? "undefined" : JsNumber.ToString(exp);
@@ -198,20 +198,6 @@ internal static partial class NumericFunctions
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// JavaScript Math.pow, which departs from IEEE pow (and .NET's Math.Pow) in two places: a NaN exponent always
-    /// gives NaN (.NET: pow(1, NaN) is 1), and ±1 to an infinite power is NaN (.NET: 1).
-    /// </summary>
-    private static double JsPow(double b, double exp)
-    {
-        if (double.IsNaN(exp) || (Math.Abs(b) == 1 && double.IsInfinity(exp)))
-        {
-            return double.NaN;
-        }
-
-        return Math.Pow(b, exp);
     }
 
     public static object? Random(in CallSite site, object?[] args) => System.Random.Shared.NextDouble();

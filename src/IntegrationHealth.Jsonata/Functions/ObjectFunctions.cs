@@ -52,26 +52,44 @@ internal static class ObjectFunctions
     }
 
     public static object? Lookup(in CallSite site, object?[] args) =>
-        Evaluator.Lookup(Arg(args, 0), Arg(args, 1) as string ?? "undefined");
+        Evaluator.Lookup(Arg(args, 0), Arg(args, 1) as string ?? "undefined", site.Context);
 
-    public static object? Spread(in CallSite site, object?[] args) => SpreadValue(Arg(args, 0));
+    public static object? Spread(in CallSite site, object?[] args) => SpreadValue(Arg(args, 0), site.Context);
 
-    private static object? SpreadValue(object? arg)
+    private static object? SpreadValue(object? arg, EvaluationContext context)
     {
         if (arg is ArrayValue arr)
         {
+            // jsonata-js's `result = append(result, spread)`: the first append copies the sequence into a plain array,
+            // later ones extend that array in place (the same result, without a copy per item).
             object? result = ArrayValue.Sequence();
+            ArrayValue? owned = null;
             foreach (var item in arr)
             {
-                result = Semantics.Append(result, SpreadValue(item));
+                var spread = SpreadValue(item, context);
+                if (owned is null)
+                {
+                    result = Semantics.Append(result, spread);
+                    owned = spread is null ? null : (ArrayValue)result!;
+                }
+                else if (spread is ArrayValue items)
+                {
+                    owned.AddRange(items);
+                }
+                else if (spread is not null)
+                {
+                    owned.Add(spread);
+                }
             }
 
+            context.CheckSize(((ArrayValue)result!).Count);
             return result;
         }
 
         if (arg is ObjectValue obj)
         {
             var result = ArrayValue.Sequence();
+            context.Work(obj.Count);
             foreach (var pair in obj)
             {
                 result.Add(new ObjectValue(1) { [pair.Key] = pair.Value });
@@ -124,7 +142,7 @@ internal static class ObjectFunctions
 
     public static object? Type(in CallSite site, object?[] args) => Semantics.TypeOf(Arg(args, 0));
 
-    public static object? Clone(in CallSite site, object?[] args) => Semantics.DeepClone(Arg(args, 0));
+    public static object? Clone(in CallSite site, object?[] args) => Semantics.DeepClone(Arg(args, 0), site.Context);
 
     public static object? Eval(in CallSite site, object?[] args)
     {

@@ -19,6 +19,7 @@ internal static class PatternFunctions
         }
 
         var result = site.Apply(function, str is null ? [] : [str]);
+        site.Context.Work();
         if (result is null)
         {
             return null;
@@ -82,6 +83,13 @@ internal static class PatternFunctions
         return result;
     }
 
+    /// <summary>
+    /// <c>String(f)</c> of the closure jsonata-js 2.2.2 passes to a built-in for a function argument (jsonata.js,
+    /// evaluateFunction), character for character, indentation included.
+    /// </summary>
+    private const string JsFunctionArgumentText =
+        "async function (...params) {\n                    // invoke func\n                    return await apply(arg, params, null, environment);\n                }";
+
     public static object? Replace(in CallSite site, object?[] args)
     {
         if (Arg(args, 0) is not string str)
@@ -113,12 +121,15 @@ internal static class PatternFunctions
         if (pattern is string p)
         {
             // jsonata-js appends the replacement with `result += replacement`, so a missing replacement inserts the text
-            // "undefined" ($replace('abc', 'b', missing) is "aundefinedc"). A function there would insert the source
-            // text of jsonata-js's own wrapper, which is no semantics worth copying: it stays "".
+            // "undefined" ($replace('abc', 'b', missing) is "aundefinedc"), and a function inserts JavaScript's String()
+            // of that function: for a function passed in the call, the source text of the closure jsonata-js wraps every
+            // function argument in; for a lambda bound by a partial application, "[object Object]".
             var replacementText = replacement switch
             {
                 string text => text,
                 null => "undefined",
+                LambdaValue when site.BoundByPartialApplication(2) => "[object Object]",
+                FunctionValue when !site.BoundByPartialApplication(2) => JsFunctionArgumentText,
                 _ => "",
             };
             var index = str.IndexOf(p, StringComparison.Ordinal);
@@ -126,6 +137,7 @@ internal static class PatternFunctions
             {
                 result.Append(str, position, index - position);
                 result.Append(replacementText);
+                site.Context.Work(1 + ((index - position + replacementText.Length) >> 6));
                 position = index + p.Length;
                 count++;
                 index = str.IndexOf(p, position, StringComparison.Ordinal);
@@ -151,6 +163,7 @@ internal static class PatternFunctions
             if (replacedWith is string replacedText)
             {
                 result.Append(replacedText);
+                site.Context.Work(1 + ((start - position + replacedText.Length) >> 6));
             }
             else
             {
@@ -267,7 +280,9 @@ internal static class PatternFunctions
         var separator = Arg(args, 1);
         if (separator is string sep)
         {
-            var max = limit is null ? int.MaxValue : (int)Math.Min(Math.Floor(limit.Value), int.MaxValue);
+            // jsonata-js calls String.prototype.split(separator, limit), which takes the limit modulo 2^32 (ToUint32):
+            // 1e300 is a multiple of 2^32, so it splits into nothing, and 2^32 + 1 keeps one part.
+            var max = limit is null ? uint.MaxValue : JsNumber.ToUint32(limit.Value);
             if (sep.Length == 0)
             {
                 for (var i = 0; i < str.Length && result.Count < max; i++)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using IntegrationHealth.Jsonata.Evaluation;
 using IntegrationHealth.Jsonata.Values;
 using static IntegrationHealth.Jsonata.Functions.BuiltinLibrary;
 
@@ -8,8 +9,8 @@ namespace IntegrationHealth.Jsonata.Functions;
 /// <summary>String functions. Lengths and offsets count Unicode code points, as JavaScript's string iterator does.</summary>
 internal static partial class StringFunctions
 {
-    /// <summary>jsonata's <c>fn.string</c>: the text form of any value.</summary>
-    public static string Stringify(object value, bool pretty = false)
+    /// <summary>jsonata's <c>fn.string</c>: the text form of any value (serializing counts as work for the deadline).</summary>
+    public static string Stringify(object value, EvaluationContext context, bool pretty = false)
     {
         switch (value)
         {
@@ -20,9 +21,9 @@ internal static partial class StringFunctions
             case double d when !double.IsFinite(d):
                 throw new JsonataException("D3001", "Attempting to invoke string function on Infinity or NaN", value: d);
             case ArrayValue { OuterWrapper: true, Count: > 0 } wrapped:
-                return JsonText.Stringify(wrapped[0]!, pretty);
+                return JsonText.Stringify(wrapped[0]!, pretty, context);
             default:
-                return JsonText.Stringify(value, pretty);
+                return JsonText.Stringify(value, pretty, context);
         }
     }
 
@@ -34,7 +35,7 @@ internal static partial class StringFunctions
             return null;
         }
 
-        return Stringify(arg, Arg(args, 1) is true);
+        return Stringify(arg, site.Context, Arg(args, 1) is true);
     }
 
     /// <summary>Splits a string into code points (a lone surrogate counts as one).</summary>
@@ -233,7 +234,10 @@ internal static partial class StringFunctions
         }
 
         // JavaScript fails with a RangeError on absurd widths; the sandbox turns that into its size limit.
-        site.Context.CheckSize((long)Math.Min(padLength * padChar.Length, long.MaxValue / 2));
+        var padChars = (long)Math.Min(padLength * padChar.Length, long.MaxValue / 4);
+        site.Context.CheckSize(padChars);
+        site.Context.CheckMemory(padChars * 2 * sizeof(char));
+        site.Context.Work(padChars / 64);
         var sb = new StringBuilder();
         for (var i = 0; i < padLength; i++)
         {
@@ -257,7 +261,17 @@ internal static partial class StringFunctions
         }
 
         var separator = Arg(args, 1) as string ?? "";
-        var sb = new StringBuilder();
+
+        // The same long string may be joined many times over: the length is known, so it is checked before building.
+        var length = (long)separator.Length * Math.Max(0, strs.Count - 1);
+        foreach (var item in strs)
+        {
+            length += ((string?)item)?.Length ?? 0;
+        }
+
+        site.Context.CheckMemory(length * sizeof(char));
+        site.Context.Work(strs.Count + (length / 64));
+        var sb = new StringBuilder((int)Math.Min(length, int.MaxValue));
         for (var i = 0; i < strs.Count; i++)
         {
             if (i > 0)

@@ -30,15 +30,26 @@ internal sealed class LambdaValue : FunctionValue
     /// <summary>For partially applied built-ins: the built-in to call with the bound parameters.</summary>
     public NativeFunction? NativeBody { get; init; }
 
+    /// <summary>For partially applied built-ins: bit i is set when argument i was bound by the partial application
+    /// itself rather than passed in the later call (see <see cref="CallSite.BoundByPartialApplication"/>).</summary>
+    public int PartiallyBoundArguments { get; init; }
+
     public override int Arity => Parameters.Count;
 }
 
 /// <summary>The call site handed to built-in implementations.</summary>
-internal readonly struct CallSite(Frame environment, object? input)
+internal readonly struct CallSite(Frame environment, object? input, int partiallyBoundArguments = 0)
 {
     public Frame Environment { get; } = environment;
 
     public object? Input { get; } = input;
+
+    /// <summary>
+    /// True when argument <paramref name="index"/> was bound by a partial application (<c>$f(?, x)</c>) instead of
+    /// being passed in this call. jsonata-js wraps a function passed as a call argument in a JavaScript closure but
+    /// binds partial-application arguments as they are, which is visible where a built-in turns a function into text.
+    /// </summary>
+    public bool BoundByPartialApplication(int index) => index < 32 && (partiallyBoundArguments & (1 << index)) != 0;
 
     public EvaluationContext Context => Environment.Context;
 

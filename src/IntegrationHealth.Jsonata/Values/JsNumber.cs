@@ -86,5 +86,17 @@ internal static class JsNumber
         return double.Parse(value.ToString("E14", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>ECMAScript <c>ToUint32</c>: truncated toward zero, modulo 2^32; NaN and infinities are 0.</summary>
+    public static uint ToUint32(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return 0;
+        }
+
+        var modulo = Math.Truncate(value) % 4294967296.0;
+        return (uint)(modulo < 0 ? modulo + 4294967296.0 : modulo);
+    }
+
     public static bool IsInteger(double value) => !double.IsInfinity(value) && value == Math.Floor(value);
 }

@@ -1,20 +1,37 @@
 using System.Globalization;
 using System.Text;
+using IntegrationHealth.Jsonata.Evaluation;
 
 namespace IntegrationHealth.Jsonata.Values;
 
 /// <summary>JSON serialisation with the rules of jsonata's <c>$string</c> (JSON.stringify with a replacer).</summary>
 internal static class JsonText
 {
-    /// <summary>Serialises a value as <c>$string</c> does: non-integers to 15 significant digits, functions as "".</summary>
-    public static string Stringify(object value, bool pretty)
+    /// <summary>Serialises a value as <c>$string</c> does: non-integers to 15 significant digits, functions as "".
+    /// With a <paramref name="context"/>, every value written counts as work, and every 64 characters written as one
+    /// more, so serializing a large structure meets the deadline and the allocation budget.</summary>
+    public static string Stringify(object value, bool pretty, EvaluationContext? context = null)
     {
         var sb = new StringBuilder();
-        Write(sb, value, pretty, 0);
+        Write(sb, value, pretty, 0, context);
         return sb.ToString();
     }
 
-    private static void Write(StringBuilder sb, object? value, bool pretty, int indent)
+    private static void Write(StringBuilder sb, object? value, bool pretty, int indent, EvaluationContext? context)
+    {
+        if (context is not null)
+        {
+            var before = sb.Length;
+            WriteValue(sb, value, pretty, indent, context);
+            context.Work(1 + ((sb.Length - before) / 64));
+        }
+        else
+        {
+            WriteValue(sb, value, pretty, indent, null);
+        }
+    }
+
+    private static void WriteValue(StringBuilder sb, object? value, bool pretty, int indent, EvaluationContext? context)
     {
         switch (value)
         {
@@ -66,7 +83,7 @@ internal static class JsonText
 
                     NewLine(sb, pretty, indent + 1);
                     // JSON.stringify writes null for undefined array slots.
-                    Write(sb, arr[i], pretty, indent + 1);
+                    Write(sb, arr[i], pretty, indent + 1, context);
                 }
 
                 NewLine(sb, pretty, indent);
@@ -94,7 +111,7 @@ internal static class JsonText
                     NewLine(sb, pretty, indent + 1);
                     WriteString(sb, pair.Key);
                     sb.Append(pretty ? ": " : ":");
-                    Write(sb, pair.Value, pretty, indent + 1);
+                    Write(sb, pair.Value, pretty, indent + 1, context);
                 }
 
                 if (!first)

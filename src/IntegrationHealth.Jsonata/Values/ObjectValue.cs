@@ -3,9 +3,10 @@ namespace IntegrationHealth.Jsonata.Values;
 /// <summary>
 /// A JSON object with JavaScript's key order (insertion order, kept through deletions). Keys and values live in
 /// two arrays searched linearly, which beats hashing for the small objects typical of API payloads; objects with
-/// many keys add a hash index.
+/// many keys add a hash index. An object of an input document may be a lazy view (<c>ObjectValue.Lazy.cs</c>):
+/// members are read from the document as they are looked up, and everything else first materializes it.
 /// </summary>
-internal sealed class ObjectValue : IEnumerable<KeyValuePair<string, object?>>
+internal sealed partial class ObjectValue : IEnumerable<KeyValuePair<string, object?>>
 {
     private const int IndexThreshold = 12;
 
@@ -25,12 +26,20 @@ internal sealed class ObjectValue : IEnumerable<KeyValuePair<string, object?>>
         _values = new object?[capacity];
     }
 
-    public int Count => _count;
+    public int Count
+    {
+        get
+        {
+            EnsureMaterialized();
+            return _count;
+        }
+    }
 
     public IEnumerable<string> Keys
     {
         get
         {
+            EnsureMaterialized();
             for (var i = 0; i < _count; i++)
             {
                 yield return _keys[i];
@@ -39,10 +48,18 @@ internal sealed class ObjectValue : IEnumerable<KeyValuePair<string, object?>>
     }
 
     /// <summary>Key at position <paramref name="i"/> in insertion order.</summary>
-    public string KeyAt(int i) => _keys[i];
+    public string KeyAt(int i)
+    {
+        EnsureMaterialized();
+        return _keys[i];
+    }
 
     /// <summary>Value at position <paramref name="i"/> in insertion order.</summary>
-    public object? ValueAt(int i) => _values[i];
+    public object? ValueAt(int i)
+    {
+        EnsureMaterialized();
+        return _values[i];
+    }
 
     private int IndexOf(string key)
     {
@@ -66,6 +83,11 @@ internal sealed class ObjectValue : IEnumerable<KeyValuePair<string, object?>>
 
     public bool TryGetValue(string key, out object? value)
     {
+        if (_lazy)
+        {
+            return TryGetLazy(key, out value);
+        }
+
         var i = IndexOf(key);
         if (i < 0)
         {
@@ -79,13 +101,14 @@ internal sealed class ObjectValue : IEnumerable<KeyValuePair<string, object?>>
 
     public object? GetValueOrDefault(string key) => TryGetValue(key, out var v) ? v : null;
 
-    public bool ContainsKey(string key) => IndexOf(key) >= 0;
+    public bool ContainsKey(string key) => TryGetValue(key, out _);
 
     public object? this[string key]
     {
         get => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException(key);
         set
         {
+            EnsureMaterialized();
             var i = IndexOf(key);
             if (i >= 0)
             {
@@ -100,6 +123,7 @@ internal sealed class ObjectValue : IEnumerable<KeyValuePair<string, object?>>
     /// <summary>Adds a key known not to be present yet (used when converting input documents).</summary>
     public void Add(string key, object? value)
     {
+        EnsureMaterialized();
         if (IndexOf(key) >= 0)
         {
             throw new ArgumentException($"Duplicate key {key}", nameof(key));
@@ -109,14 +133,19 @@ internal sealed class ObjectValue : IEnumerable<KeyValuePair<string, object?>>
     }
 
     /// <summary>Adds or replaces without the duplicate check's cost when the caller knows the key is new.</summary>
-    internal void AppendUnchecked(string key, object? value) => Append(key, value);
+    internal void AppendUnchecked(string key, object? value)
+    {
+        EnsureMaterialized();
+        Append(key, value);
+    }
 
     private void Append(string key, object? value)
     {
         if (_count == _keys.Length)
         {
-            Array.Resize(ref _keys, _count * 2);
-            Array.Resize(ref _values, _count * 2);
+            var capacity = Math.Max(4, _count * 2);
+            Array.Resize(ref _keys, capacity);
+            Array.Resize(ref _values, capacity);
         }
 
         _keys[_count] = key;
@@ -140,6 +169,7 @@ internal sealed class ObjectValue : IEnumerable<KeyValuePair<string, object?>>
     /// <summary>Removes a key, keeping the remaining keys in order.</summary>
     public bool Remove(string key)
     {
+        EnsureMaterialized();
         var i = IndexOf(key);
         if (i < 0)
         {
@@ -165,7 +195,11 @@ internal sealed class ObjectValue : IEnumerable<KeyValuePair<string, object?>>
 
     public void RemoveKeepingOrder(string key) => Remove(key);
 
-    public Enumerator GetEnumerator() => new(this);
+    public Enumerator GetEnumerator()
+    {
+        EnsureMaterialized();
+        return new Enumerator(this);
+    }
 
     IEnumerator<KeyValuePair<string, object?>> IEnumerable<KeyValuePair<string, object?>>.GetEnumerator() => GetEnumerator();
 

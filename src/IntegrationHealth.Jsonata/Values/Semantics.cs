@@ -1,3 +1,5 @@
+using IntegrationHealth.Jsonata.Evaluation;
+
 namespace IntegrationHealth.Jsonata.Values;
 
 /// <summary>JSONata's value semantics: truthiness, numeric checks, equality and sequence appending.</summary>
@@ -94,7 +96,7 @@ internal static class Semantics
             case bool b:
                 return b;
             case ObjectValue o:
-                return o.Count > 0;
+                return o.HasMembers;
             default:
                 return false;
         }
@@ -112,12 +114,18 @@ internal static class Semantics
         _ => ReferenceEquals(a, b),
     };
 
-    /// <summary>jsonata's isDeepEqual (used by <c>=</c>, <c>!=</c> and <c>$distinct</c>).</summary>
-    public static bool DeepEquals(object? a, object? b)
+    /// <summary>jsonata's isDeepEqual (used by <c>=</c>, <c>!=</c> and <c>$distinct</c>); every pair of containers
+    /// compared counts as work for <paramref name="context"/>'s deadline.</summary>
+    public static bool DeepEquals(object? a, object? b, EvaluationContext context)
     {
         if (StrictEquals(a, b))
         {
             return true;
+        }
+
+        if (a is ArrayValue or ObjectValue)
+        {
+            context.Work();
         }
 
         if (a is ArrayValue la && b is ArrayValue ra)
@@ -129,7 +137,7 @@ internal static class Semantics
 
             for (var i = 0; i < la.Count; i++)
             {
-                if (!DeepEquals(la[i], ra[i]))
+                if (!DeepEquals(la[i], ra[i], context))
                 {
                     return false;
                 }
@@ -147,7 +155,7 @@ internal static class Semantics
 
             foreach (var pair in lo)
             {
-                if (!ro.TryGetValue(pair.Key, out var other) || !DeepEquals(pair.Value, other))
+                if (!ro.TryGetValue(pair.Key, out var other) || !DeepEquals(pair.Value, other, context))
                 {
                     return false;
                 }
@@ -210,8 +218,9 @@ internal static class Semantics
     };
 
     /// <summary>A deep copy through JSON text, as jsonata's <c>$clone</c> does (numbers to 15 significant digits).</summary>
-    public static object? DeepClone(object? value)
+    public static object? DeepClone(object? value, EvaluationContext context)
     {
+        context.Work();
         switch (value)
         {
             case ArrayValue arr:
@@ -219,7 +228,7 @@ internal static class Semantics
                 var copy = new ArrayValue(arr.Count);
                 foreach (var item in arr)
                 {
-                    copy.Add(item is null or FunctionValue ? NullValue.Instance : DeepClone(item));
+                    copy.Add(item is null or FunctionValue ? NullValue.Instance : DeepClone(item, context));
                 }
 
                 return copy;
@@ -235,7 +244,7 @@ internal static class Semantics
                         continue;
                     }
 
-                    copy[pair.Key] = pair.Value is FunctionValue ? "" : DeepClone(pair.Value);
+                    copy[pair.Key] = pair.Value is FunctionValue ? "" : DeepClone(pair.Value, context);
                 }
 
                 return copy;

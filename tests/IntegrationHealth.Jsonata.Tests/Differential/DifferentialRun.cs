@@ -17,8 +17,8 @@ public sealed record Mismatch(DifferentialCase Case, Outcome Reference, Outcome 
 
 /// <summary>
 /// One differential run, shared by every test of <see cref="JsonataDifferentialTests"/>: generates the payloads and
-/// cases from the seed, evaluates them all with jsonata-js in one node process and with our engine through both
-/// input entry points, and keeps every mismatch. A full report (plus the batch file, to replay the reference by
+/// cases from the seed, evaluates them all with jsonata-js in one node process and with our engine through every
+/// input entry point (JsonElement, JsonNode, UTF-8 bytes, prepared input), and keeps every mismatch. A full report (plus the batch file, to replay the reference by
 /// hand) is written to <see cref="ReportPath"/>.
 /// </summary>
 public sealed class DifferentialRun
@@ -65,7 +65,9 @@ public sealed class DifferentialRun
         var reference = ReferenceJsonata.Evaluate(cases, payloads, WorkDirectory);
 
         var payloadTexts = payloads.Select(p => p.Document.ToJsonString()).ToArray();
+        var payloadUtf8 = payloadTexts.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
         var payloadElements = payloadTexts.Select(text => JsonDocument.Parse(text).RootElement.Clone()).ToArray();
+        var payloadsPrepared = payloadElements.Select(JsonataInput.From).ToArray();
         var mismatches = new List<Mismatch>();
         foreach (var c in cases)
         {
@@ -77,11 +79,21 @@ public sealed class DifferentialRun
                 continue;
             }
 
-            // The JsonNode entry point must agree too; it is a separate code path in most engines.
-            var fromNode = OurJsonata.EvaluateNode(c, payloadTexts[c.Payload.Index]);
-            if (!Outcome.Agree(expected, fromNode, out difference, c.Expression))
+            // Every other entry point must agree too: the lazy views over JsonNode and over bytes, and the input
+            // converted once up front (a separate conversion, shared by all cases on a payload).
+            foreach (var (entryPoint, outcome) in new (string, Func<Outcome>)[]
+                     {
+                         ("JsonNode input", () => OurJsonata.EvaluateNode(c, payloadTexts[c.Payload.Index])),
+                         ("UTF-8 input", () => OurJsonata.EvaluateUtf8(c, payloadUtf8[c.Payload.Index])),
+                         ("prepared input", () => OurJsonata.EvaluatePrepared(c, payloadsPrepared[c.Payload.Index])),
+                     })
             {
-                mismatches.Add(new Mismatch(c, expected, fromNode, "JsonNode input", difference));
+                var ours = outcome();
+                if (!Outcome.Agree(expected, ours, out difference, c.Expression))
+                {
+                    mismatches.Add(new Mismatch(c, expected, ours, entryPoint, difference));
+                    break;
+                }
             }
         }
 

@@ -38,6 +38,33 @@ public static class OurJsonata
         };
     });
 
+    /// <summary>Evaluates straight from the payload's UTF-8 bytes (the one-shot path for a response just received).</summary>
+    public static Outcome EvaluateUtf8(DifferentialCase c, byte[] payloadUtf8) => Guarded(() =>
+    {
+        var expression = JsonataExpression.Compile(c.Expression);
+        var bindings = HostFunctions.For(c);
+        return c.Input switch
+        {
+            CaseInput.None => expression.EvaluateWithoutInput(bindings),
+            CaseInput.JsonNull => expression.EvaluateUtf8("null"u8.ToArray(), bindings),
+            _ => expression.EvaluateUtf8(payloadUtf8, bindings),
+        };
+    });
+
+    /// <summary>Evaluates over the payload converted once, completely (<see cref="JsonataInput"/>, the cached path),
+    /// shared by every case on that payload.</summary>
+    public static Outcome EvaluatePrepared(DifferentialCase c, JsonataInput payload) => Guarded(() =>
+    {
+        var expression = JsonataExpression.Compile(c.Expression);
+        var bindings = HostFunctions.For(c);
+        return c.Input switch
+        {
+            CaseInput.None => expression.EvaluateWithoutInput(bindings),
+            CaseInput.JsonNull => expression.EvaluateInput(JsonataInput.From((JsonNode?)null), bindings),
+            _ => expression.EvaluateInput(payload, bindings),
+        };
+    });
+
     private static Outcome Guarded(Func<JsonataResult> evaluate)
     {
         // Evaluated on its own thread with a deadline: an engine bug that loops forever must cost one case, not the run.

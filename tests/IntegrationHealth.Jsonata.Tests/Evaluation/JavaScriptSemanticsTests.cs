@@ -42,6 +42,21 @@ public sealed class JavaScriptSemanticsTests
     [InlineData("$contains('p{L}', /\\p{L}/)", "true")]
     public void Evaluate_RegexLiterals_UseJavaScriptSemantics(string expression, string expected) => Assert.Equal(expected, Eval(expression));
 
+    // The wildcard and $spread build their results with jsonata-js's append (JavaScript concat), which turns the first
+    // sequence into a plain array: ours appends in place after that first copy, and the shapes must stay jsonata-js's
+    // (expected values from jsonata-js 2.2.2 under node).
+    [Theory]
+    [InlineData("*", """{"a":[1]}""", "[1]")]
+    [InlineData("*", """{"a":[1],"b":2,"c":[[3,4]]}""", "[1,2,3,4]")]
+    [InlineData("*[0]", """{"a":[1],"b":2,"c":[[3,4]]}""", "1")]
+    [InlineData("$spread($)", """{"a":[1]}""", """{"a":[1]}""")]
+    [InlineData("$spread([$, $])", """{"a":[1],"b":2}""", """[{"a":[1]},{"b":2},{"a":[1]},{"b":2}]""")]
+    [InlineData("$spread([1, {\"x\": 1}, [2]])", "{}", """[1,{"x":1},2]""")]
+    [InlineData("$spread([[1]])", "{}", "[1]")]
+    [InlineData("$type($spread([{\"a\":1}]))", "{}", "\"array\"")]
+    public void Evaluate_WildcardAndSpread_KeepJavaScriptAppendShapes(string expression, string input, string expected) =>
+        Assert.Equal(expected, JsonataExpression.Compile(expression).Evaluate(System.Text.Json.Nodes.JsonNode.Parse(input)).ToJsonString());
+
     [Fact]
     public void Evaluate_RegexMatchingEmptyStringRepeatedly_ThrowsD1004()
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using IntegrationHealth.Jsonata.Values;
 
 namespace IntegrationHealth.Jsonata.Functions.Formatting;
 
@@ -77,7 +78,7 @@ internal static class DateTimePicture
             var value = CalendarFields.Numeric(date, component);
             if (component == "Y" && marker.YearDigits != -1)
             {
-                value %= Math.Pow(10, marker.YearDigits);
+                value %= JsMath.Pow(10, marker.YearDigits);
             }
 
             if (marker.Names is { } names)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using IntegrationHealth.Jsonata.Values;
 
 namespace IntegrationHealth.Jsonata.Functions.Formatting;
 
@@ -116,7 +117,7 @@ internal static class EnglishNumberWords
                 magnitude = Magnitudes.Length;
             }
 
-            var factor = Math.Pow(10, magnitude * 3);
+            var factor = JsMath.Pow(10, magnitude * 3);
             var mantissa = Math.Floor(num / factor);
             var remainder = num - (mantissa * factor);
             words.Append(prev ? ", " : "");
@@ -170,7 +171,7 @@ internal static class EnglishNumberWords
         for (var i = 0; i < Magnitudes.Length; i++)
         {
             var word = Magnitudes[i].ToLowerInvariant();
-            var value = Math.Pow(10, (i + 1) * 3);
+            var value = JsMath.Pow(10, (i + 1) * 3);
             Add(word, value);
             Add(word + "th", value);
         }

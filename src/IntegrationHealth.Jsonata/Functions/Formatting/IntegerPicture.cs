@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using IntegrationHealth.Jsonata.Values;
 
 namespace IntegrationHealth.Jsonata.Functions.Formatting;
 
@@ -254,7 +255,7 @@ internal static class IntegerPicture
         var result = 0.0;
         for (var i = 0; i < letters.Length; i++)
         {
-            result += (letters[letters.Length - i - 1] - a + 1) * Math.Pow(26, i);
+            result += (letters[letters.Length - i - 1] - a + 1) * JsMath.Pow(26, i);
         }
 
         return result;

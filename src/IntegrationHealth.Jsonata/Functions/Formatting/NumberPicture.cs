@@ -1,4 +1,5 @@
 using System.Text;
+using IntegrationHealth.Jsonata.Values;
 
 namespace IntegrationHealth.Jsonata.Functions.Formatting;
 
@@ -9,7 +10,7 @@ namespace IntegrationHealth.Jsonata.Functions.Formatting;
 internal static class NumberPicture
 {
     /// <summary>Formats <paramref name="value"/> with <paramref name="picture"/>.</summary>
-    /// <param name="value">The number; NaN and infinities give the <c>NaN</c> / <c>infinity</c> properties.</param>
+    /// <param name="value">The number; NaN and infinities are formatted as jsonata-js does (see <see cref="Format"/>'s body).</param>
     /// <param name="picture">e.g. <c>#,##0.00</c>, <c>0.00e0</c>, <c>#0%</c>, <c>#,##0.00;(#,##0.00)</c>.</param>
     /// <param name="options">Decimal-format overrides keyed by property name (<c>decimal-separator</c>, <c>zero-digit</c>, ...).</param>
     /// <exception cref="JsonataException">D3080–D3093 for an invalid picture.</exception>
@@ -29,11 +30,6 @@ internal static class NumberPicture
 
         // NaN is not >= 0, so it takes the negative sub-picture, as in jsonata-js.
         var pic = value >= 0 ? positive : negative;
-        if (double.IsNaN(value))
-        {
-            return format.NaN;
-        }
-
         var adjusted = value;
         if (JsText.IndexOf(pic.Picture, format.Percent) != -1)
         {
@@ -44,9 +40,12 @@ internal static class NumberPicture
             adjusted = value * 1000;
         }
 
-        if (double.IsInfinity(adjusted))
+        // F&O bullets 1 and 4 (NaN, infinity) are not implemented by jsonata-js: a NaN or an infinity (e.g. a value near
+        // the double limit times 100 for a percent) goes through the rounding below, whose decimal shift turns an
+        // infinity into NaN, so '0.0%' gives "NaN.0%" and '#' of NaN gives "-NaN". Only the exponent loop would never
+        // end in jsonata-js for an infinity; there the F&O answer stands in.
+        if (double.IsInfinity(adjusted) && pic.MinimumExponentSize > 0)
         {
-            // F&O bullet 4; jsonata-js never meets it because JSON numbers are finite.
             return pic.Prefix + format.Infinity + pic.Suffix;
         }
 
@@ -54,8 +53,8 @@ internal static class NumberPicture
         int? exponent = null;
         if (pic.MinimumExponentSize > 0)
         {
-            var maxMantissa = Math.Pow(10, pic.ScalingFactor);
-            var minMantissa = Math.Pow(10, pic.ScalingFactor - 1);
+            var maxMantissa = JsMath.Pow(10, pic.ScalingFactor);
+            var minMantissa = JsMath.Pow(10, pic.ScalingFactor - 1);
             var e = 0;
             if (mantissa != 0)
             {
