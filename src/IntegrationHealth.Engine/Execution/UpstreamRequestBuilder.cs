@@ -68,7 +68,10 @@ internal static class UpstreamRequestBuilder
         }
 
         var body = operation.Body is { } b ? JsonNode.Parse(b.GetRawText()) : null;
-        foreach (var (location, value) in page.Values)
+        IEnumerable<(ValueLocation, JsonNode)> values = page.Values;
+        if (operation.Pagination is { PageSizeParam: { } sizeAt, PageSize: { } size })
+            values = values.Prepend((sizeAt, JsonValue.Create(size))); // on every page, next links included
+        foreach (var (location, value) in values)
         {
             if (location.Query is { } q) request.RequestUri = UriQuery.With(request.RequestUri!, q, Text(value));
             else if (location.Header is { } h) SetHeader(request, h, Text(value));
