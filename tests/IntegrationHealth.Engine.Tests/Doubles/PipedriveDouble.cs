@@ -17,8 +17,9 @@ public sealed class PipedriveDouble(int persons = 230) : ProviderDouble
 
     protected override void Map(WebApplication app)
     {
-        app.MapGet("/persons", (HttpContext c) => List(c, persons, Person));
-        app.MapGet("/organizations", (HttpContext c) => List(c, 12, Organization));
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/persons", (HttpContext c) => List(c, persons, Person));
+        api.MapGet("/organizations", (HttpContext c) => List(c, 12, Organization));
     }
 
     private IResult List(HttpContext context, int total, Func<int, JsonObject> record)
