@@ -102,7 +102,8 @@ public sealed class TokenRefresher(ICredentialStore store, IHttpClientFactory ht
             var errorClass = invalidGrant ? ErrorClass.InvalidGrant : answer.Status >= 500 ? ErrorClass.Server5xx : ErrorClass.Client4xx;
             telemetry.Record(_events.TokenRefresh(connection, answer.Status, latency, errorClass));
             EngineLog.TokenRequestFailed(logger, connection.ConnectionId, provider.Key, answer.Status ?? 0, answer.Error);
-            if (invalidGrant || answer.Error is "invalid_client" or "unauthorized_client")
+            // The grant or the client itself refused: a person must act, so this is never retried.
+            if (invalidGrant || answer.Error is "invalid_client" or "unauthorized_client" || answer.Status == 401)
                 throw NeedsReauth(provider, resource, answer.Status, answer.Error!);
             throw new UpstreamCallException(provider.Key, resource, answer.Status,
                 new ResponseClassification(ResponseAction.Fail, errorClass, null, "token request"), RateLimitSnapshot.None);
@@ -116,8 +117,14 @@ public sealed class TokenRefresher(ICredentialStore store, IHttpClientFactory ht
         return credentials.WithToken(accessToken, Read(provider, auth.TokenResponse.RefreshToken, json), now, now + lifetime);
     }
 
-    private static (int?, JsonElement?, string?) Answer(TokenResponse response) =>
-        ((int)response.HttpStatusCode == 0 ? null : (int)response.HttpStatusCode, response.Json, response.IsError ? response.Error ?? "error" : null);
+    /// <summary>Status, JSON body and OAuth error code (RFC 6749 §5.2 <c>error</c>, else Duende's description).</summary>
+    private static (int?, JsonElement?, string?) Answer(TokenResponse response)
+    {
+        var error = !response.IsError ? null
+            : response.Json is { ValueKind: JsonValueKind.Object } json && json.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
+                ? e.GetString() : response.Error ?? "error";
+        return ((int)response.HttpStatusCode == 0 ? null : (int)response.HttpStatusCode, response.Json, error);
+    }
 
     /// <summary>A refresh for providers whose token endpoint takes JSON rather than a form (client credentials in the body).</summary>
     private static async Task<(int?, JsonElement?, string?)> JsonRefreshAsync(HttpClient http, string address, string clientId,
