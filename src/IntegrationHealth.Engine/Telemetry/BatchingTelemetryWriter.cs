@@ -29,7 +29,8 @@ public sealed class BatchingTelemetryWriter : BackgroundService, IEngineTelemetr
         _logger = logger;
         _queue = Channel.CreateBounded<TelemetryEvent>(new BoundedChannelOptions(_options.TelemetryQueueCapacity)
         {
-            FullMode = BoundedChannelFullMode.DropWrite,
+            // Wait, not DropWrite: TryWrite then fails when full (DropWrite reports success), and TryWrite never waits.
+            FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
     }

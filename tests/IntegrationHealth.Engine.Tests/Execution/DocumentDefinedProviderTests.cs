@@ -127,7 +127,7 @@ public sealed class DocumentDefinedProviderTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<UpstreamCallException>(async () => await _engine.Executor.ListAsync(provider, connection, "employees").FirstAsync());
 
-        Assert.Equal(Responses.ResponseAction.NeedsReauth, error.Classification.Action);
+        Assert.Equal(Engine.Responses.ResponseAction.NeedsReauth, error.Classification.Action);
         Assert.Single(_double.Requests); // the token request only
     }
 
