@@ -22,7 +22,7 @@ public static class EngineHttpClients
     public const string Tokens = "IntegrationHealth.Engine.Tokens";
 }
 
-/// <summary>The engine feature's registration.</summary>
+/// <summary>The engine feature's registration and endpoints.</summary>
 public static class EngineServiceCollectionExtensions
 {
     /// <summary>
@@ -68,6 +68,13 @@ public static class EngineServiceCollectionExtensions
         services.TryAddTransient<UpstreamCallHandler>();
         AddHttpClients(services);
         return services;
+    }
+
+    /// <summary>Maps <c>GET /v1/engine/providers</c>.</summary>
+    public static IEndpointRouteBuilder MapEngineApi(this IEndpointRouteBuilder app)
+    {
+        app.MapEngineProvidersApi();
+        return app;
     }
 
     private static void AddHttpClients(IServiceCollection services)
