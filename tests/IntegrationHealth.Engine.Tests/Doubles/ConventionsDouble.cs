@@ -63,6 +63,12 @@ public sealed class ConventionsDouble(int records = 45) : ProviderDouble
             return Results.Json(new JsonObject { ["items"] = Items(start, 10), ["links"] = new JsonObject { ["next"] = next } });
         });
 
+        app.MapGet("/items/slow", async (HttpContext context) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
+            return Results.Json(Items(0, 1));
+        });
+
         app.MapPost("/items/offset-body", async (HttpContext context) =>
         {
             var body = (await JsonNode.ParseAsync(context.Request.Body))!;
