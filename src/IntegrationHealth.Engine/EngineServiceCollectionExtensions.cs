@@ -60,6 +60,7 @@ public static class EngineServiceCollectionExtensions
 
         services.TryAddSingleton<ICredentialStore, InMemoryCredentialStore>();
         services.TryAddSingleton<IAccessTokenSource, TokenRefresher>();
+        services.TryAddSingleton<IEndpointTemplateIds, StoreEndpointTemplateIds>();
         services.TryAddSingleton<BatchingTelemetryWriter>();
         services.TryAddSingleton<IEngineTelemetry>(sp => sp.GetRequiredService<BatchingTelemetryWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<BatchingTelemetryWriter>());

@@ -100,7 +100,7 @@ public sealed class TokenRefresher(ICredentialStore store, IHttpClientFactory ht
         {
             var invalidGrant = answer.Error == "invalid_grant";
             var errorClass = invalidGrant ? ErrorClass.InvalidGrant : answer.Status >= 500 ? ErrorClass.Server5xx : ErrorClass.Client4xx;
-            telemetry.Record(_events.TokenRefresh(connection, answer.Status, latency, errorClass));
+            telemetry.Record(_events.TokenRefresh(connection, answer.Status, latency, errorClass, answer.Error));
             EngineLog.TokenRequestFailed(logger, connection.ConnectionId, provider.Key, answer.Status ?? 0, answer.Error);
             // The grant or the client itself refused: a person must act, so this is never retried.
             if (invalidGrant || answer.Error is "invalid_client" or "unauthorized_client" || answer.Status == 401)

@@ -58,7 +58,6 @@ public sealed class OperationExecutor(
         var (resourceDefinition, operation) = provider.Operation(resource, "list");
         var baseUri = UpstreamRequestBuilder.BaseUri(provider, connection, resource, options.Value);
         var operationPath = Member(Member(Member(Member(Root, "resources"), resource), "operations"), "list");
-        var label = EngineEvents.ResourceLabel(resource, operation.Path);
         var maxPages = request.MaxPages ?? operation.Pagination?.MaxPages ?? options.Value.MaxPages;
         var guard = new PaginationGuard(provider.Key, resource, maxPages, baseUri);
         var paginator = Paginator.For(operation.Pagination, provider);
@@ -69,11 +68,11 @@ public sealed class OperationExecutor(
 
         for (var number = 1; ; number++)
         {
-            using var response = await SendAsync(provider, connection, resource, operation, request, pageRequest, baseUri, rules, label, cancellationToken);
+            using var response = await SendAsync(provider, connection, resource, operation, request, pageRequest, baseUri, rules, cancellationToken);
             var body = response.Body?.RootElement;
             var records = response.Classification.Action == ResponseAction.Ignore ? [] : RecordMapper.Records(provider, operation, body);
             Guarded(() => guard.AfterPage(number, new JsonArray([.. records.Select(r => r.DeepClone())]).ToJsonString(), records.Count),
-                connection, provider, resource, label, recordsRead, started);
+                connection, provider, resource, recordsRead, started);
             var (mapped, failures) = _mapper.Map(provider, resourceDefinition, operation, records, connection, Member(operationPath, "response_mapping"));
             ReportMappingFailures(provider, connection, resource, failures);
             recordsRead += mapped.Count;
@@ -83,7 +82,7 @@ public sealed class OperationExecutor(
             var page = new PageResponse(number, response.Status, response.Message.Headers, body, records.Count, response.RequestUri);
             if (StopWhen(provider, operation.Pagination, page, resource)) yield break;
             if (paginator.Next(page) is not { } next) yield break;
-            Guarded(() => guard.BeforeNext(next, number), connection, provider, resource, label, recordsRead, started);
+            Guarded(() => guard.BeforeNext(next, number), connection, provider, resource, recordsRead, started);
             pageRequest = next;
         }
     }
@@ -111,7 +110,7 @@ public sealed class OperationExecutor(
         var request = new ListRequest { Context = context, Parameters = new Dictionary<string, string> { ["id"] = id } };
         var baseUri = UpstreamRequestBuilder.BaseUri(provider, connection, resource, options.Value);
         using var response = await SendAsync(provider, connection, resource, operation, request, PageRequest.FirstPage, baseUri,
-            Rules(provider, operation, operationPath), EngineEvents.ResourceLabel(resource, operation.Path), cancellationToken);
+            Rules(provider, operation, operationPath), cancellationToken);
         if (response.Classification.Action == ResponseAction.Ignore) return null;
         var records = RecordMapper.Records(provider, operation, response.Body?.RootElement);
         var (mapped, failures) = _mapper.Map(provider, resourceDefinition, operation, records, connection, Member(operationPath, "response_mapping"));
@@ -128,7 +127,7 @@ public sealed class OperationExecutor(
 
     private async Task<UpstreamResponse> SendAsync(LoadedProvider provider, EngineConnection connection, string resource,
         OperationDefinition operation, ListRequest request, PageRequest page, Uri baseUri, IReadOnlyList<ClassificationRule> rules,
-        string label, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var client = httpClients.CreateClient(request.Context == CallContext.Background ? EngineHttpClients.Background : EngineHttpClients.Interactive);
         for (var refreshed = false; ; refreshed = true)
@@ -136,7 +135,7 @@ public sealed class OperationExecutor(
             var credentials = await tokens.GetAsync(provider, connection, resource, refreshed, cancellationToken);
             var message = UpstreamRequestBuilder.Build(provider, connection, resource, operation, request.Parameters, page, baseUri);
             CredentialInjector.Apply(message, provider, resource, credentials);
-            var call = new UpstreamCall(provider, connection, resource, label, rules);
+            var call = new UpstreamCall(provider, connection, resource, operation.Path, rules);
             call.Attach(message);
             HttpResponseMessage response;
             try
@@ -198,7 +197,7 @@ public sealed class OperationExecutor(
     }
 
     /// <summary>Runs a guard check; a stopped listing is logged and reported as a failed run before the error goes up.</summary>
-    private void Guarded(Action check, EngineConnection connection, LoadedProvider provider, string resource, string label, int records, long started)
+    private void Guarded(Action check, EngineConnection connection, LoadedProvider provider, string resource, int records, long started)
     {
         try
         {
@@ -208,7 +207,7 @@ public sealed class OperationExecutor(
         {
             EngineLog.PaginationStopped(logger, connection.ConnectionId, provider.Key, resource, e.Pages, e.Failure.ToString());
             var elapsed = (int)Math.Min(int.MaxValue, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            telemetry.Record(_events.ListingStopped(connection, label, records, elapsed));
+            telemetry.Record(_events.ListingStopped(connection, resource, records, elapsed, $"{e.Failure}: {e.Message}"));
             throw;
         }
     }
@@ -218,7 +217,7 @@ public sealed class OperationExecutor(
         foreach (var failure in failures)
         {
             EngineLog.MappingFailed(logger, connection.ConnectionId, provider.Key, resource, failure.Index, failure.Where);
-            telemetry.Record(_events.MappingFailure(connection, resource, failure.Where));
+            telemetry.Record(_events.MappingFailure(connection, resource, failure));
         }
     }
 

@@ -9,7 +9,7 @@ namespace IntegrationHealth.Engine.Execution;
 /// what it learned from the last attempt: the classification, parsed body and rate-limit state. The classifying
 /// handler fills it on every attempt; the background retry policy and the executor read it.
 /// </summary>
-internal sealed class UpstreamCall(LoadedProvider provider, EngineConnection connection, string resource, string resourceLabel,
+internal sealed class UpstreamCall(LoadedProvider provider, EngineConnection connection, string resource, string endpointTemplate,
     IReadOnlyList<ClassificationRule> rules) : IDisposable
 {
     private static readonly HttpRequestOptionsKey<UpstreamCall> Key = new("IntegrationHealth.Engine.UpstreamCall");
@@ -17,8 +17,8 @@ internal sealed class UpstreamCall(LoadedProvider provider, EngineConnection con
     public LoadedProvider Provider { get; } = provider;
     public EngineConnection Connection { get; } = connection;
     public string Resource { get; } = resource;
-    /// <summary>The resource and endpoint template telemetry names.</summary>
-    public string ResourceLabel { get; } = resourceLabel;
+    /// <summary>The operation's path template, which telemetry names instead of the raw path.</summary>
+    public string EndpointTemplate { get; } = endpointTemplate;
     public IReadOnlyList<ClassificationRule> Rules { get; } = rules;
 
     public int Attempts { get; private set; }

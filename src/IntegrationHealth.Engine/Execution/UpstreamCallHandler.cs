@@ -35,7 +35,7 @@ internal sealed class UpstreamCallHandler(ResponseClassifier classifier, IEngine
             var errorClass = e is HttpRequestException ? ErrorClass.Network : ErrorClass.Timeout;
             var failed = new ResponseClassification(ResponseAction.Retry, errorClass, null, errorClass == ErrorClass.Network ? "network failure" : "timeout");
             call.Attempted(null, failed, RateLimitSnapshot.None, null);
-            telemetry.Record(_events.Request(call.Connection, call.ResourceLabel, request.Method, null, Elapsed(started), errorClass, RateLimitSnapshot.None));
+            telemetry.Record(_events.Request(call.Connection, call.Resource, request.Method, null, Elapsed(started), errorClass, RateLimitSnapshot.None), call.EndpointTemplate);
             throw;
         }
 
@@ -46,7 +46,7 @@ internal sealed class UpstreamCallHandler(ResponseClassifier classifier, IEngine
             : classifier.Classify(call.Provider, call.Rules, new ClassifiedResponse(status, response.Headers, response.Content.Headers, body?.RootElement, malformed));
         var rateLimit = RateLimitReader.Read(call.Provider.Definition.RateLimit, response.Headers, time.GetUtcNow());
         call.Attempted(status, classification, rateLimit, body);
-        telemetry.Record(_events.Request(call.Connection, call.ResourceLabel, request.Method, status, Elapsed(started), classification.ErrorClass, rateLimit));
+        telemetry.Record(_events.Request(call.Connection, call.Resource, request.Method, status, Elapsed(started), classification.ErrorClass, rateLimit), call.EndpointTemplate);
         return response;
     }
 

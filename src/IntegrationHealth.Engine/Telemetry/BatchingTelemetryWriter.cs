@@ -8,26 +8,29 @@ namespace IntegrationHealth.Engine.Telemetry;
 /// <summary>
 /// Queues the engine's events in memory and writes them through <see cref="ITelemetryWriter"/> in batches (up to
 /// <see cref="EngineOptions.TelemetryBatchSize"/>, at least every <see cref="EngineOptions.TelemetryFlushInterval"/>),
-/// never one write per call. A full queue drops new events and counts them rather than slowing calls; stopping the
+/// never one write per call; endpoint templates are interned per batch (<see cref="IEndpointTemplateIds"/>). A full queue drops new events and counts them rather than slowing calls; stopping the
 /// host writes what is queued.
 /// </summary>
 public sealed class BatchingTelemetryWriter : BackgroundService, IEngineTelemetry
 {
-    private readonly Channel<TelemetryEvent> _queue;
+    private readonly Channel<(TelemetryEvent Event, string? Endpoint)> _queue;
     private readonly ITelemetryWriter _writer;
+    private readonly IEndpointTemplateIds _endpoints;
     private readonly EngineOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<BatchingTelemetryWriter> _logger;
     private readonly SemaphoreSlim _writing = new(1, 1);
     private long _dropped;
 
-    public BatchingTelemetryWriter(ITelemetryWriter writer, IOptions<EngineOptions> options, TimeProvider time, ILogger<BatchingTelemetryWriter> logger)
+    public BatchingTelemetryWriter(ITelemetryWriter writer, IEndpointTemplateIds endpoints, IOptions<EngineOptions> options, TimeProvider time,
+        ILogger<BatchingTelemetryWriter> logger)
     {
         _writer = writer;
+        _endpoints = endpoints;
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _queue = Channel.CreateBounded<TelemetryEvent>(new BoundedChannelOptions(_options.TelemetryQueueCapacity)
+        _queue = Channel.CreateBounded<(TelemetryEvent, string?)>(new BoundedChannelOptions(_options.TelemetryQueueCapacity)
         {
             // Wait, not DropWrite: TryWrite then fails when full (DropWrite reports success), and TryWrite never waits.
             FullMode = BoundedChannelFullMode.Wait,
@@ -38,9 +41,9 @@ public sealed class BatchingTelemetryWriter : BackgroundService, IEngineTelemetr
     /// <summary>Events dropped because the queue was full, since start.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public void Record(TelemetryEvent telemetryEvent)
+    public void Record(TelemetryEvent telemetryEvent, string? endpointTemplate = null)
     {
-        if (!_queue.Writer.TryWrite(telemetryEvent)) Interlocked.Increment(ref _dropped);
+        if (!_queue.Writer.TryWrite((telemetryEvent, endpointTemplate))) Interlocked.Increment(ref _dropped);
     }
 
     /// <summary>Writes everything queued now (tests, and the host stopping).</summary>
@@ -81,12 +84,19 @@ public sealed class BatchingTelemetryWriter : BackgroundService, IEngineTelemetr
         await _writing.WaitAsync(cancellationToken);
         try
         {
-            var batch = new List<TelemetryEvent>(Math.Min(_queue.Reader.Count, _options.TelemetryBatchSize));
+            var batch = new List<(TelemetryEvent Event, string? Endpoint)>(Math.Min(_queue.Reader.Count, _options.TelemetryBatchSize));
             while (batch.Count < _options.TelemetryBatchSize && _queue.Reader.TryRead(out var item)) batch.Add(item);
             if (batch.Count == 0) return;
             try
             {
-                await _writer.WriteAsync(batch, CancellationToken.None);
+                var templates = batch.Where(b => b.Endpoint is not null)
+                    .Select(b => (b.Event.TenantId, b.Event.ProviderId, Template(b.Endpoint!))).Distinct().ToList();
+                var ids = await _endpoints.ResolveAsync(templates, CancellationToken.None);
+                foreach (var (e, endpoint) in batch)
+                {
+                    if (endpoint is not null && ids.TryGetValue((e.TenantId, e.ProviderId, Template(endpoint)), out var id)) e.EndpointId = id;
+                }
+                await _writer.WriteAsync([.. batch.Select(b => b.Event)], CancellationToken.None);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -98,6 +108,9 @@ public sealed class BatchingTelemetryWriter : BackgroundService, IEngineTelemetr
             _writing.Release();
         }
     }
+
+    private static string Template(string endpoint) =>
+        endpoint.Length <= StoreEndpointTemplateIds.MaxTemplate ? endpoint : endpoint[..StoreEndpointTemplateIds.MaxTemplate];
 
     public override void Dispose()
     {

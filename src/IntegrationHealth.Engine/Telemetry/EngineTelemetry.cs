@@ -8,89 +8,84 @@ namespace IntegrationHealth.Engine.Telemetry;
 /// the reason an integration call fails.</summary>
 public interface IEngineTelemetry
 {
-    void Record(TelemetryEvent telemetryEvent);
+    /// <summary>Queues an event; <paramref name="endpointTemplate"/> (the operation's path template) is interned and
+    /// set as the event's <see cref="TelemetryEvent.EndpointId"/> when the batch is written.</summary>
+    void Record(TelemetryEvent telemetryEvent, string? endpointTemplate = null);
 }
 
 /// <summary>
-/// Builds the engine's telemetry events. They carry ids, codes and the endpoint template (<c>contacts
-/// /crm/v3/objects/contacts/{id}</c>), never a raw path, query string, header or body, so no secret or personal value
-/// can reach the store through them.
+/// Builds the engine's telemetry events: the resource by name, the endpoint by its template (interned, never the raw
+/// path or query), codes and counts, and for failures a detail row (message, field, record id). No header value,
+/// credential or body goes into them.
 /// </summary>
 internal sealed class EngineEvents(TimeProvider time)
 {
-    private const int MaxResource = 200;
+    private const int MaxText = 200;
+    private const int MaxMessage = 1000;
 
-    /// <summary>The telemetry resource of an operation: the resource name and the endpoint template.</summary>
-    public static string ResourceLabel(string resource, string pathTemplate) => Truncate($"{resource} {pathTemplate}");
-
-    public TelemetryEvent Request(EngineConnection connection, string resourceLabel, HttpMethod method, int? status, int latencyMs,
-        ErrorClass errorClass, RateLimitSnapshot rateLimit) => new()
+    public TelemetryEvent Request(EngineConnection connection, string resource, HttpMethod method, int? status, int latencyMs,
+        ErrorClass errorClass, RateLimitSnapshot rateLimit)
     {
-        Id = Guid.CreateVersion7(time.GetUtcNow()),
-        OccurredAt = time.GetUtcNow().UtcDateTime,
-        TenantId = connection.TenantId,
-        AccountId = connection.AccountId,
-        ProviderId = connection.ProviderId,
-        ConnectionId = connection.ConnectionId,
-        Kind = TelemetryKind.Request,
-        Outcome = errorClass == ErrorClass.None ? TelemetryOutcome.Success : TelemetryOutcome.Failure,
-        ErrorClass = errorClass,
-        Method = MethodCode(method),
-        HttpStatus = status is >= 100 and <= 599 ? (short)status : null,
-        LatencyMs = latencyMs,
-        RateLimitRemaining = rateLimit.Remaining,
-        RateLimitLimit = rateLimit.Limit,
-        Resource = resourceLabel,
-    };
+        var e = New(connection, TelemetryKind.Request, errorClass, resource);
+        e.Method = MethodCode(method);
+        e.HttpStatus = status is >= 100 and <= 599 ? (short)status : null;
+        e.LatencyMs = latencyMs;
+        e.RateLimitRemaining = rateLimit.Remaining;
+        e.RateLimitLimit = rateLimit.Limit;
+        return e;
+    }
 
-    public TelemetryEvent TokenRefresh(EngineConnection connection, int? status, int latencyMs, ErrorClass errorClass) => new()
+    /// <summary>A token request; a failure carries the OAuth error code (<c>invalid_grant</c>), never the response.</summary>
+    public TelemetryEvent TokenRefresh(EngineConnection connection, int? status, int latencyMs, ErrorClass errorClass, string? error = null)
     {
-        Id = Guid.CreateVersion7(time.GetUtcNow()),
-        OccurredAt = time.GetUtcNow().UtcDateTime,
-        TenantId = connection.TenantId,
-        AccountId = connection.AccountId,
-        ProviderId = connection.ProviderId,
-        ConnectionId = connection.ConnectionId,
-        Kind = TelemetryKind.TokenRefresh,
-        Outcome = errorClass == ErrorClass.None ? TelemetryOutcome.Success : TelemetryOutcome.Failure,
-        ErrorClass = errorClass,
-        Method = HttpMethodCode.Post,
-        HttpStatus = status is >= 100 and <= 599 ? (short)status : null,
-        LatencyMs = latencyMs,
-        Resource = "token",
-    };
+        var e = New(connection, TelemetryKind.TokenRefresh, errorClass, "token");
+        e.Method = HttpMethodCode.Post;
+        e.HttpStatus = status is >= 100 and <= 599 ? (short)status : null;
+        e.LatencyMs = latencyMs;
+        if (error is not null) e.Detail = new TelemetryEventDetail { ErrorMessage = Truncate(error, MaxText) };
+        return e;
+    }
 
-    /// <summary>A record that did not map: the resource and where (the expression or the model's field) it failed.</summary>
-    public TelemetryEvent MappingFailure(EngineConnection connection, string resource, string where) => new()
+    /// <summary>A record that did not map: where (the expression or the model's field), why, and the record's remote id.</summary>
+    public TelemetryEvent MappingFailure(EngineConnection connection, string resource, MappingFailure failure)
     {
-        Id = Guid.CreateVersion7(time.GetUtcNow()),
-        OccurredAt = time.GetUtcNow().UtcDateTime,
-        TenantId = connection.TenantId,
-        AccountId = connection.AccountId,
-        ProviderId = connection.ProviderId,
-        ConnectionId = connection.ConnectionId,
-        Kind = TelemetryKind.MappingFailure,
-        Outcome = TelemetryOutcome.Failure,
-        ErrorClass = ErrorClass.Mapping,
-        Resource = Truncate($"{resource} {where}"),
-    };
+        var e = New(connection, TelemetryKind.MappingFailure, ErrorClass.Mapping, resource);
+        e.Detail = new TelemetryEventDetail
+        {
+            ErrorMessage = Truncate(failure.Message, MaxMessage),
+            Field = Truncate(failure.Where, MaxText),
+            RecordId = failure.RemoteId is { } id ? Truncate(id, MaxText) : null,
+        };
+        return e;
+    }
 
     /// <summary>A listing the engine had to stop (pagination loop or limit): a failed run with the records read so far.</summary>
-    public TelemetryEvent ListingStopped(EngineConnection connection, string resourceLabel, int records, int latencyMs) => new()
+    public TelemetryEvent ListingStopped(EngineConnection connection, string resource, int records, int latencyMs, string reason)
     {
-        Id = Guid.CreateVersion7(time.GetUtcNow()),
-        OccurredAt = time.GetUtcNow().UtcDateTime,
-        TenantId = connection.TenantId,
-        AccountId = connection.AccountId,
-        ProviderId = connection.ProviderId,
-        ConnectionId = connection.ConnectionId,
-        Kind = TelemetryKind.SyncRun,
-        Outcome = TelemetryOutcome.Failure,
-        ErrorClass = ErrorClass.Other,
-        Records = records,
-        LatencyMs = latencyMs,
-        Resource = resourceLabel,
-    };
+        var e = New(connection, TelemetryKind.SyncRun, ErrorClass.Other, resource);
+        e.Records = records;
+        e.LatencyMs = latencyMs;
+        e.Detail = new TelemetryEventDetail { ErrorMessage = Truncate(reason, MaxMessage) };
+        return e;
+    }
+
+    private TelemetryEvent New(EngineConnection connection, TelemetryKind kind, ErrorClass errorClass, string resource)
+    {
+        var now = time.GetUtcNow();
+        return new TelemetryEvent
+        {
+            Id = Guid.CreateVersion7(now),
+            OccurredAt = now.UtcDateTime,
+            TenantId = connection.TenantId,
+            AccountId = connection.AccountId,
+            ProviderId = connection.ProviderId,
+            ConnectionId = connection.ConnectionId,
+            Kind = kind,
+            Outcome = errorClass == ErrorClass.None ? TelemetryOutcome.Success : TelemetryOutcome.Failure,
+            ErrorClass = errorClass,
+            Resource = Truncate(resource, MaxText),
+        };
+    }
 
     private static HttpMethodCode MethodCode(HttpMethod method) => method.Method switch
     {
@@ -104,5 +99,5 @@ internal sealed class EngineEvents(TimeProvider time)
         _ => HttpMethodCode.None,
     };
 
-    private static string Truncate(string value) => value.Length <= MaxResource ? value : value[..MaxResource];
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }

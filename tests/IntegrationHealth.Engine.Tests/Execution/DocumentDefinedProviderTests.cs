@@ -88,7 +88,7 @@ public sealed class DocumentDefinedProviderTests : IAsyncLifetime
             _double.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
         var events = await _engine.TelemetryAsync();
         Assert.Equal([TelemetryKind.TokenRefresh, TelemetryKind.Request, TelemetryKind.Request, TelemetryKind.Request], events.Select(e => e.Kind));
-        Assert.All(events.Skip(1), e => Assert.Equal(("employees /v2/people/search", HttpMethodCode.Post), (e.Resource, e.Method)));
+        Assert.All(events.Skip(1), e => Assert.Equal(("employees", "/v2/people/search", HttpMethodCode.Post), (e.Resource, _engine.EndpointOf(e), e.Method)));
     }
 
     [Fact]

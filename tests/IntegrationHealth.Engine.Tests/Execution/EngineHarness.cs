@@ -24,6 +24,25 @@ public sealed class RecordingTelemetryWriter : ITelemetryWriter
     }
 }
 
+/// <summary>Interns endpoint templates in memory (ids from 1, per tenant, provider and template), as the store would.</summary>
+public sealed class RecordingEndpointTemplateIds : IEndpointTemplateIds
+{
+    private readonly ConcurrentDictionary<(int, int, string), int> _ids = new();
+
+    /// <summary>The template of an interned id.</summary>
+    public string TemplateOf(int? id) => _ids.Single(p => p.Value == id).Key.Item3;
+
+    public Task<IReadOnlyDictionary<(int TenantId, int ProviderId, string Template), int>> ResolveAsync(
+        IReadOnlyCollection<(int TenantId, int ProviderId, string Template)> templates, CancellationToken cancellationToken)
+    {
+        lock (_ids)
+        {
+            foreach (var key in templates) _ids.TryAdd(key, _ids.Count + 1);
+        }
+        return Task.FromResult<IReadOnlyDictionary<(int, int, string), int>>(templates.ToDictionary(t => t, t => _ids[t]));
+    }
+}
+
 /// <summary>
 /// The engine as <c>AddEngine</c> registers it, over a recording telemetry writer and in-memory credentials, with
 /// origin overrides pointing shipped providers at their doubles and short retry delays.
@@ -45,6 +64,9 @@ public sealed class EngineHarness : IAsyncDisposable
     public RecordingTelemetryWriter Writer => (RecordingTelemetryWriter)_services.GetRequiredService<ITelemetryWriter>();
     public FakeLogCollector Logs { get; }
 
+    /// <summary>The endpoint template an event names (through its interned id).</summary>
+    public string EndpointOf(TelemetryEvent e) => ((RecordingEndpointTemplateIds)_services.GetRequiredService<IEndpointTemplateIds>()).TemplateOf(e.EndpointId);
+
     public static EngineHarness Create(IDictionary<string, ProviderDouble>? doubles = null, IDictionary<string, string?>? settings = null)
     {
         var values = new Dictionary<string, string?>
@@ -62,6 +84,7 @@ public sealed class EngineHarness : IAsyncDisposable
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         services.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Debug));
         services.AddSingleton<ITelemetryWriter, RecordingTelemetryWriter>();
+        services.AddSingleton<IEndpointTemplateIds, RecordingEndpointTemplateIds>();
         services.AddEngine();
         return new EngineHarness(services.BuildServiceProvider(validateScopes: true), logs);
     }

@@ -15,6 +15,7 @@ public sealed class EngineRegistrationTests
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton<ITelemetryWriter, RecordingTelemetryWriter>();
+        builder.Services.AddSingleton<IEndpointTemplateIds, RecordingEndpointTemplateIds>();
         builder.Services.AddEngine();
         more?.Invoke(builder.Services);
         return builder.Build();

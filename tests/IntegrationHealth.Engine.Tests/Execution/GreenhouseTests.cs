@@ -51,7 +51,7 @@ public sealed class GreenhouseTests : IAsyncLifetime
         Assert.Empty(failures);
         Assert.Equal(Enumerable.Range(90000, 120).Select(i => i.ToString()), records.Select(r => r.RemoteId));
         Assert.Equal(["/v1/candidates?per_page=100", "/v1/candidates?page=2&per_page=100"], _double.Requests.Select(r => r.PathAndQuery));
-        Assert.All(await _engine.TelemetryAsync(), e => Assert.Equal("candidates /candidates", e.Resource));
+        Assert.All(await _engine.TelemetryAsync(), e => Assert.Equal(("candidates", "/candidates"), (e.Resource, _engine.EndpointOf(e))));
     }
 
     [Fact]

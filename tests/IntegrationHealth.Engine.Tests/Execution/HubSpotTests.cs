@@ -71,7 +71,8 @@ public sealed class HubSpotTests : IAsyncLifetime
         Assert.All(events, e =>
         {
             Assert.Equal(TelemetryKind.Request, e.Kind);
-            Assert.Equal("contacts /crm/v3/objects/contacts", e.Resource); // the endpoint template, never the raw path
+            Assert.Equal("contacts", e.Resource);
+            Assert.Equal("/crm/v3/objects/contacts", _engine.EndpointOf(e)); // the endpoint template, never the raw path
             Assert.Equal(HttpMethodCode.Get, e.Method);
             Assert.Equal((short)200, e.HttpStatus);
             Assert.Equal(ErrorClass.None, e.ErrorClass);
@@ -153,7 +154,7 @@ public sealed class HubSpotTests : IAsyncLifetime
         Assert.Equal(ResponseAction.NeedsReauth, error.Classification.Action);
         Assert.Equal(1, _double.TokenRequests);
         var refresh = Assert.Single(await _engine.TelemetryAsync(), e => e.Kind == TelemetryKind.TokenRefresh);
-        Assert.Equal(ErrorClass.InvalidGrant, refresh.ErrorClass);
+        Assert.Equal((ErrorClass.InvalidGrant, "invalid_grant"), (refresh.ErrorClass, refresh.Detail?.ErrorMessage));
     }
 
     [Fact]
@@ -168,6 +169,7 @@ public sealed class HubSpotTests : IAsyncLifetime
         Assert.Equal(2, _double.Requests.Count);
         var stopped = Assert.Single(await _engine.TelemetryAsync(), e => e.Kind == TelemetryKind.SyncRun);
         Assert.Equal((TelemetryOutcome.Failure, 200), (stopped.Outcome, stopped.Records));
+        Assert.StartsWith("RepeatedCursor", stopped.Detail!.ErrorMessage);
         Assert.Contains(_engine.Logs.GetSnapshot(), r => r.Id.Id == 4200);
     }
 
@@ -245,7 +247,7 @@ public sealed class HubSpotTests : IAsyncLifetime
         await _engine.Executor.ListAllAsync(HubSpot, connection, "contacts");
 
         var events = await _engine.TelemetryAsync();
-        var text = string.Join('\n', events.Select(e => $"{e.Resource} {e.UserId}")) + _engine.LogText;
+        var text = string.Join('\n', events.Select(e => $"{e.Resource} {e.UserId} {e.Detail?.ErrorMessage} {e.Detail?.Field}")) + _engine.LogText;
         foreach (var secret in new[] { _double.ValidToken, "hs-token-0", HubSpotDouble.ClientSecret, _double.RefreshToken })
             Assert.DoesNotContain(secret, text);
     }

@@ -172,7 +172,9 @@ public sealed class PaginationStrategyTests : IAsyncLifetime
         Assert.Equal(8, page.Records.Count);
         Assert.Equal([("item-3", "$.email"), ("item-4", "$.first_name")], page.MappingFailures.Select(f => (f.RemoteId, f.Where)));
         var failures = (await _engine.TelemetryAsync()).Where(e => e.Kind == Data.Entities.TelemetryKind.MappingFailure).ToList();
-        Assert.Equal(["items $.email", "items $.first_name"], failures.Select(f => f.Resource));
+        Assert.All(failures, f => Assert.Equal("items", f.Resource));
+        Assert.Equal([("$.email", "item-3"), ("$.first_name", "item-4")], failures.Select(f => (f.Detail!.Field, f.Detail.RecordId)));
+        Assert.All(failures, f => Assert.False(string.IsNullOrEmpty(f.Detail!.ErrorMessage)));
     }
 
     [Fact]

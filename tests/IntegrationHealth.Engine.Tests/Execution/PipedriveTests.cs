@@ -57,7 +57,7 @@ public sealed class PipedriveTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, 230).Select(i => i.ToString()), records.Select(r => r.RemoteId));
         Assert.Equal(3, _double.Requests.Count);
         var events = await _engine.TelemetryAsync();
-        Assert.All(events, e => Assert.Equal("persons /persons", e.Resource)); // no api_token, no offsets
+        Assert.All(events, e => Assert.Equal(("persons", "/persons"), (e.Resource, _engine.EndpointOf(e)))); // no api_token, no offsets
     }
 
     [Fact]
