@@ -7,7 +7,7 @@ using IntegrationHealth.Engine.Responses;
 namespace IntegrationHealth.Engine.Pagination;
 
 /// <summary>What one page request adds to the operation's request: values at their locations, or a whole next URL.</summary>
-public sealed record PageRequest
+internal sealed record PageRequest
 {
     public static readonly PageRequest FirstPage = new();
 
@@ -19,14 +19,14 @@ public sealed record PageRequest
 }
 
 /// <summary>What a paginator looks at after a page.</summary>
-public sealed record PageResponse(int Number, int Status, HttpResponseHeaders Headers, JsonElement? Body, int Records, Uri RequestUri);
+internal sealed record PageResponse(int Number, int Status, HttpResponseHeaders Headers, JsonElement? Body, int Records, Uri RequestUri);
 
 /// <summary>
 /// One pagination strategy: the first request, and from each response the next request or null for "that was the last
 /// page". The definition's <c>stop_when</c> and the loop guards are applied around it by the executor, so a paginator
 /// only knows its own convention.
 /// </summary>
-public abstract class Paginator(PaginationDefinition definition, LoadedProvider provider)
+internal abstract class Paginator(PaginationDefinition definition, LoadedProvider provider)
 {
     protected PaginationDefinition Definition { get; } = definition;
     protected LoadedProvider Provider { get; } = provider;
@@ -66,14 +66,14 @@ public abstract class Paginator(PaginationDefinition definition, LoadedProvider 
 }
 
 /// <summary>No pagination: one request, one page.</summary>
-public sealed class SinglePagePaginator(PaginationDefinition definition, LoadedProvider provider) : Paginator(definition, provider)
+internal sealed class SinglePagePaginator(PaginationDefinition definition, LoadedProvider provider) : Paginator(definition, provider)
 {
     public override PageRequest? Next(PageResponse response) => null;
 }
 
 /// <summary>A cursor or page token read from a body path or a header, sent back as a query parameter, a header or a
 /// body field; absent (or null, or empty) means the last page.</summary>
-public sealed class CursorPaginator(PaginationDefinition definition, LoadedProvider provider) : Paginator(definition, provider)
+internal sealed class CursorPaginator(PaginationDefinition definition, LoadedProvider provider) : Paginator(definition, provider)
 {
     public override PageRequest? Next(PageResponse response) =>
         Read(Definition.CursorFrom!, response) is { } cursor
@@ -83,7 +83,7 @@ public sealed class CursorPaginator(PaginationDefinition definition, LoadedProvi
 
 /// <summary>Offset and limit: the offset advances by the records returned (right when a server caps the page size) or
 /// by the page size, and the first request may omit it.</summary>
-public sealed class OffsetPaginator(PaginationDefinition definition, LoadedProvider provider) : Paginator(definition, provider)
+internal sealed class OffsetPaginator(PaginationDefinition definition, LoadedProvider provider) : Paginator(definition, provider)
 {
     private long _offset = definition.Start ?? 0;
 
@@ -100,7 +100,7 @@ public sealed class OffsetPaginator(PaginationDefinition definition, LoadedProvi
 }
 
 /// <summary>Page numbers from a start value (0 or 1), the first request optionally without it.</summary>
-public sealed class PageNumberPaginator(PaginationDefinition definition, LoadedProvider provider) : Paginator(definition, provider)
+internal sealed class PageNumberPaginator(PaginationDefinition definition, LoadedProvider provider) : Paginator(definition, provider)
 {
     private long _page = definition.Start ?? 1;
 
@@ -112,7 +112,7 @@ public sealed class PageNumberPaginator(PaginationDefinition definition, LoadedP
 }
 
 /// <summary>RFC 8288 <c>Link</c> headers: follow the link with the definition's relation (default <c>next</c>).</summary>
-public sealed class LinkHeaderPaginator(PaginationDefinition definition, LoadedProvider provider) : Paginator(definition, provider)
+internal sealed class LinkHeaderPaginator(PaginationDefinition definition, LoadedProvider provider) : Paginator(definition, provider)
 {
     public override PageRequest? Next(PageResponse response)
     {
@@ -127,7 +127,7 @@ public sealed class LinkHeaderPaginator(PaginationDefinition definition, LoadedP
 }
 
 /// <summary>A next-page URL at a body path or in a header, absolute or relative to the request.</summary>
-public sealed class NextUrlPaginator(PaginationDefinition definition, LoadedProvider provider) : Paginator(definition, provider)
+internal sealed class NextUrlPaginator(PaginationDefinition definition, LoadedProvider provider) : Paginator(definition, provider)
 {
     public override PageRequest? Next(PageResponse response) =>
         Read(Definition.NextUrlFrom!, response) is { } link && Uri.TryCreate(response.RequestUri, link, out var next)

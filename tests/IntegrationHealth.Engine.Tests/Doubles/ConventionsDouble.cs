@@ -63,6 +63,14 @@ public sealed class ConventionsDouble(int records = 45) : ProviderDouble
             return Results.Json(new JsonObject { ["items"] = Items(start, 10), ["links"] = new JsonObject { ["next"] = next } });
         });
 
+        app.MapPost("/items/cursor-body", async (HttpContext context) =>
+        {
+            var body = (await JsonNode.ParseAsync(context.Request.Body))!;
+            var at = int.TryParse((string?)body["query"]?["page"]?["cursor"], out var c) ? c : 0;
+            var next = at + 10 < records ? (at + 10).ToString(CultureInfo.InvariantCulture) : null;
+            return Results.Json(new JsonObject { ["result"] = new JsonObject { ["rows"] = Items(at, 10), ["next_cursor"] = next }, ["kind"] = (string?)body["query"]?["kind"] });
+        });
+
         app.MapGet("/items/slow", async (HttpContext context) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);

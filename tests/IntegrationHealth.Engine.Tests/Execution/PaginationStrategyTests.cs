@@ -60,6 +60,40 @@ public sealed class PaginationStrategyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cursor_FromABodyPath_SentAtANestedPathOfTheRequestBody()
+    {
+        var provider = Provider($$"""
+            { "method": "POST", "path": "/items/cursor-body", "body": { "query": { "kind": "contact" } }, "records": "result.rows", {{Mapping}},
+              "pagination": { "strategy": "cursor", "cursor_from": { "body": "result.next_cursor" }, "cursor_to": { "body_path": "query.page.cursor" } } }
+            """);
+
+        Assert.Equal(Expected, await IdsAsync(provider));
+        Assert.Equal(5, _double.Requests.Count);
+    }
+
+    [Fact]
+    public async Task PageNumber_InTheQueryFromOne_UntilAnEmptyPage()
+    {
+        await using var greenhouse = new GreenhouseDouble(candidates: 120);
+        await greenhouse.StartAsync();
+        await using var engine = EngineHarness.Create(new Dictionary<string, ProviderDouble> { ["numbered"] = greenhouse });
+        var provider = TestDefinitions.Loader.Load("""
+            {
+              "key": "numbered", "name": "Numbered", "base_url": "https://numbered.test/v1",
+              "auth": { "kind": "basic", "username": "{api_key}", "password": "", "credential_fields": ["api_key"] },
+              "resources": { "candidates": { "operations": { "list": { "method": "GET", "path": "/candidates", "records": "$",
+                "pagination": { "strategy": "page_number", "page_param": { "query": "page" }, "start": 1, "page_size": 50, "page_size_param": { "query": "per_page" } } } } } }
+            }
+            """);
+        var connection = await engine.ConnectAsync(ConnectionCredentials.Of(("api_key", GreenhouseDouble.ApiKey)));
+
+        var (records, _) = await engine.Executor.ListAllAsync(provider, connection, "candidates");
+
+        Assert.Equal(120, records.Count);
+        Assert.Equal(["page=1", "page=2", "page=3", "page=4"], greenhouse.Requests.Select(r => r.PathAndQuery.Split('?')[1].Split('&').Single(p => p.StartsWith("page="))));
+    }
+
+    [Fact]
     public async Task NextUrl_AtABodyPath_RelativeLinksFollowedUntilNull()
     {
         var provider = Provider($$"""
