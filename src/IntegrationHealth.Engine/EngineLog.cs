@@ -36,6 +36,9 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 4500, Level = LogLevel.Warning, Message = "Telemetry queue full: dropped {Count} engine events")]
     public static partial void TelemetryDropped(ILogger logger, long count);
 
+    [LoggerMessage(EventId = 4502, Level = LogLevel.Warning, Message = "Interning {Count} endpoint templates failed; the batch is written without endpoint ids")]
+    public static partial void EndpointInterningFailed(ILogger logger, int count, Exception exception);
+
     [LoggerMessage(EventId = 4501, Level = LogLevel.Error, Message = "Writing a batch of {Count} engine telemetry events failed; they are lost")]
     public static partial void TelemetryWriteFailed(ILogger logger, int count, Exception exception);
 }

@@ -89,13 +89,7 @@ public sealed class BatchingTelemetryWriter : BackgroundService, IEngineTelemetr
             if (batch.Count == 0) return;
             try
             {
-                var templates = batch.Where(b => b.Endpoint is not null)
-                    .Select(b => (b.Event.TenantId, b.Event.ProviderId, Template(b.Endpoint!))).Distinct().ToList();
-                var ids = await _endpoints.ResolveAsync(templates, CancellationToken.None);
-                foreach (var (e, endpoint) in batch)
-                {
-                    if (endpoint is not null && ids.TryGetValue((e.TenantId, e.ProviderId, Template(endpoint)), out var id)) e.EndpointId = id;
-                }
+                await SetEndpointIdsAsync(batch);
                 await _writer.WriteAsync([.. batch.Select(b => b.Event)], CancellationToken.None);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -106,6 +100,30 @@ public sealed class BatchingTelemetryWriter : BackgroundService, IEngineTelemetr
         finally
         {
             _writing.Release();
+        }
+    }
+
+    /// <summary>Sets each event's interned endpoint id; when interning fails the events are written without one
+    /// rather than lost.</summary>
+    private async Task SetEndpointIdsAsync(List<(TelemetryEvent Event, string? Endpoint)> batch)
+    {
+        var templates = batch.Where(b => b.Endpoint is not null)
+            .Select(b => (b.Event.TenantId, b.Event.ProviderId, Template(b.Endpoint!))).Distinct().ToList();
+        if (templates.Count == 0) return;
+        IReadOnlyDictionary<(int, int, string), int> ids;
+        try
+        {
+            ids = await _endpoints.ResolveAsync(templates, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            EngineLog.EndpointInterningFailed(_logger, templates.Count, e);
+            return;
+        }
+        foreach (var (telemetryEvent, endpoint) in batch)
+        {
+            if (endpoint is not null && ids.TryGetValue((telemetryEvent.TenantId, telemetryEvent.ProviderId, Template(endpoint)), out var id))
+                telemetryEvent.EndpointId = id;
         }
     }
 

@@ -102,4 +102,24 @@ public sealed class EngineRegistrationTests
         Assert.Equal(3, telemetry.Dropped);
         Assert.Equal(["r0", "r1"], ((RecordingTelemetryWriter)host.Services.GetRequiredService<ITelemetryWriter>()).Events.Select(e => e.Resource));
     }
+
+    private sealed class FailingEndpointTemplateIds : IEndpointTemplateIds
+    {
+        public Task<IReadOnlyDictionary<(int TenantId, int ProviderId, string Template), int>> ResolveAsync(
+            IReadOnlyCollection<(int TenantId, int ProviderId, string Template)> templates, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("store down");
+    }
+
+    [Fact]
+    public async Task Telemetry_InterningFails_EventsAreWrittenWithoutEndpointIds()
+    {
+        using var host = Host(new Dictionary<string, string?>(), s => s.AddSingleton<IEndpointTemplateIds, FailingEndpointTemplateIds>());
+        var telemetry = host.Services.GetRequiredService<BatchingTelemetryWriter>();
+
+        telemetry.Record(Event(0), "/things/{id}");
+        await telemetry.FlushAsync();
+
+        var written = Assert.Single(((RecordingTelemetryWriter)host.Services.GetRequiredService<ITelemetryWriter>()).Events);
+        Assert.Null(written.EndpointId);
+    }
 }
