@@ -178,6 +178,55 @@ public sealed class DefinitionLoaderTests
         Assert.Equal("$.resources.contacts.operations.list.pagination", error.Path);
     }
 
+    [Theory]
+    [InlineData("""{ "wait": { "header": "Retry-After", "unit": "retry_after" }, "action": "retry", "when": { "status": [503] } }""", "$.responses[0].wait")]
+    [InlineData("""{ "action": "retry", "when": {} }""", "$.responses[0].when")]
+    [InlineData("""{ "action": "panic", "when": { "status": [500] } }""", "$.responses[0].action")]
+    [InlineData("""{ "action": "retry", "when": { "status": ["5XX"] } }""", "$.responses[0].when.status[0]")]
+    public void TryLoad_BadRule_NamesIt(string rule, string path)
+    {
+        var definition = Minimal();
+        definition["responses"] = new JsonArray(JsonNode.Parse(rule));
+
+        Assert.Contains(Errors(definition), e => e.Path == path);
+    }
+
+    [Fact]
+    public void TryLoad_ShortPageIsLastWithoutPageSize_IsRefused()
+    {
+        var definition = Minimal();
+        List(definition)["pagination"]!["short_page_is_last"] = true;
+
+        Assert.Equal("$.resources.contacts.operations.list.pagination.page_size", Assert.Single(Errors(definition)).Path);
+    }
+
+    [Fact]
+    public void TryLoad_GetWithBody_IsRefused()
+    {
+        var definition = Minimal();
+        List(definition)["body"] = new JsonObject { ["q"] = "x" };
+
+        Assert.Equal("$.resources.contacts.operations.list.body", Assert.Single(Errors(definition)).Path);
+    }
+
+    [Fact]
+    public void TryLoad_BaseUrlNotAbsolute_IsRefused()
+    {
+        var definition = Minimal();
+        definition["base_url"] = "/{region}/api";
+
+        Assert.Equal("$.base_url", Assert.Single(Errors(definition)).Path);
+    }
+
+    [Fact]
+    public void TryLoad_PatternNotARegex_IsRefused()
+    {
+        var definition = Minimal();
+        definition["connection_values"]!["region"]!["pattern"] = "[a-z";
+
+        Assert.Equal("$.connection_values.region.pattern", Assert.Single(Errors(definition)).Path);
+    }
+
     [Fact]
     public void TryLoad_NotJson_ReportsWhere()
     {

@@ -16,6 +16,8 @@ public sealed class ConventionsDouble(int records = 45) : ProviderDouble
     private int _tokens;
 
     public int TokenRequests => _tokens;
+    /// <summary>The refresh token <c>/oauth/json-token</c> accepts now (rotated on every use).</summary>
+    public string CurrentRefreshToken { get; private set; } = "rt-0";
     /// <summary>A next link to this origin on another address, which the engine must refuse to follow.</summary>
     public string? ForeignNextLink { get; set; }
 
@@ -29,6 +31,18 @@ public sealed class ConventionsDouble(int records = 45) : ProviderDouble
             if (context.Request.Headers.Authorization != basic) return Results.Json(new { error = "invalid_client" }, statusCode: 401);
             if (form["grant_type"] != "client_credentials") return Results.Json(new { error = "unsupported_grant_type" }, statusCode: 400);
             return Results.Json(new { access_token = $"cc-token-{_tokens}", token_type = "Bearer", expires_in = 3600, scope = form["scope"].ToString() });
+        });
+
+        // A token endpoint that takes JSON (some providers do), rotating the refresh token on every use.
+        app.MapPost("/oauth/json-token", async (HttpContext context) =>
+        {
+            Interlocked.Increment(ref _tokens);
+            var body = (await JsonNode.ParseAsync(context.Request.Body))!;
+            if ((string?)body["grant_type"] != "refresh_token" || (string?)body["refresh_token"] != CurrentRefreshToken
+                || (string?)body["client_id"] != ClientId || (string?)body["client_secret"] != ClientSecret)
+                return Results.Json(new { error = "invalid_grant" }, statusCode: 400);
+            CurrentRefreshToken = $"rt-{_tokens}";
+            return Results.Json(new { data = new { token = $"json-token-{_tokens}", refresh = CurrentRefreshToken, ttl_ms = 600_000 } });
         });
 
         app.MapPost("/v2/people/search", async (HttpContext context) =>
