@@ -1,3 +1,4 @@
+using IntegrationHealth.Engine;
 using IntegrationHealth.Ingestion;
 using IntegrationHealth.Web;
 using IntegrationHealth.Web.Jobs;
@@ -76,11 +77,13 @@ public static class ApiHost
         services.AddHostedService<DatabaseMigrationService>(); // first: hosted services start in registration order
         services.AddServiceDefaults(configuration);
         services.AddIngestion();
+        services.AddEngine();
     }
 
     /// <summary>Every feature's endpoints.</summary>
     private static void MapFeatures(IEndpointRouteBuilder app)
     {
         app.MapIngestionApi();
+        app.MapEngineApi();
     }
 }

@@ -192,13 +192,21 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task ListEngineProviders_IsTheSameDefinitionsForBothTenants()
+    {
+        using var a = fixture.Host.Client(fixture.KeyA);
+        using var b = B();
+        Assert.Equal(await a.GetStringAsync("/v1/engine/providers"), await b.GetStringAsync("/v1/engine/providers"));
+    }
+
+    [Fact]
     public void Catalogue_CoversEveryTenantScopedEndpoint()
     {
         // Guard: if an endpoint is added to the catalogue, this class must say how it is isolated.
         var covered = new[]
         {
             "PostEvents", "UpsertAccounts", "UpsertConnections", "UpsertProviders", "UpsertSupportTickets", "UpsertSurveyResponses", "ListAccounts",
-            "GetAccount", "ListAccountEvents", "ListConnections", "ListProviders", "ListSupportTickets", "ListSurveyResponses",
+            "GetAccount", "ListAccountEvents", "ListConnections", "ListProviders", "ListEngineProviders", "ListSupportTickets", "ListSurveyResponses",
             "CreateApiKey", "ListApiKeys", "RevokeApiKey", "HangfireDashboard",
         };
         Assert.Equal(covered.Order(), EndpointCatalog.Protected.Select(e => e.Name).Order());

@@ -1,0 +1,44 @@
+namespace IntegrationHealth.Engine;
+
+/// <summary>
+/// Every log message of the engine, source-generated; EventIds 4000–4999. Rule: no message takes a credential, token,
+/// header value, URL with its query, or response body; connections are named by their ids, expressions by JSONPath.
+/// </summary>
+internal static partial class EngineLog
+{
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Loaded {Count} provider definitions from {Origin}")]
+    public static partial void DefinitionsLoaded(ILogger logger, int count, string origin);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Provider definition {Origin} is invalid: {Errors}")]
+    public static partial void DefinitionInvalid(ILogger logger, string origin, string errors);
+
+    [LoggerMessage(EventId = 4100, Level = LogLevel.Debug, Message = "Provider {Provider}: classification predicate {Rule} failed with {Code}; the rule does not match")]
+    public static partial void PredicateFailed(ILogger logger, string provider, string rule, string code);
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Debug, Message = "Provider {Provider} {Resource}: stop_when failed with {Code}; pagination continues by its strategy")]
+    public static partial void StopConditionFailed(ILogger logger, string provider, string resource, string code);
+
+    [LoggerMessage(EventId = 4200, Level = LogLevel.Warning, Message = "Connection {ConnectionId} ({Provider} {Resource}): pagination stopped after {Pages} pages: {Reason}")]
+    public static partial void PaginationStopped(ILogger logger, int? connectionId, string provider, string resource, int pages, string reason);
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Connection {ConnectionId} ({Provider} {Resource}): upstream answered {Status}, classified {Action} by {Rule}")]
+    public static partial void CallFailed(ILogger logger, int? connectionId, string provider, string resource, int status, string action, string rule);
+
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Debug, Message = "Connection {ConnectionId} ({Provider}): access token refreshed after a {Status}; retrying once")]
+    public static partial void RefreshingAfterRejection(ILogger logger, int? connectionId, string provider, int status);
+
+    [LoggerMessage(EventId = 4300, Level = LogLevel.Information, Message = "Connection {ConnectionId} ({Provider}): token request failed with {Status} {Error}")]
+    public static partial void TokenRequestFailed(ILogger logger, int? connectionId, string provider, int status, string? error);
+
+    [LoggerMessage(EventId = 4400, Level = LogLevel.Debug, Message = "Connection {ConnectionId} ({Provider} {Resource}): record {Index} failed mapping at {Where}")]
+    public static partial void MappingFailed(ILogger logger, int? connectionId, string provider, string resource, int index, string where);
+
+    [LoggerMessage(EventId = 4500, Level = LogLevel.Warning, Message = "Telemetry queue full: dropped {Count} engine events")]
+    public static partial void TelemetryDropped(ILogger logger, long count);
+
+    [LoggerMessage(EventId = 4502, Level = LogLevel.Warning, Message = "Interning {Count} endpoint templates failed; the batch is written without endpoint ids")]
+    public static partial void EndpointInterningFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 4501, Level = LogLevel.Error, Message = "Writing a batch of {Count} engine telemetry events failed; they are lost")]
+    public static partial void TelemetryWriteFailed(ILogger logger, int count, Exception exception);
+}

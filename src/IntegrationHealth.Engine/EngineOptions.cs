@@ -1,0 +1,50 @@
+namespace IntegrationHealth.Engine;
+
+/// <summary>Limits and timings of the engine's upstream calls (configuration section <c>Engine</c>).</summary>
+public sealed class EngineOptions
+{
+    public const string Section = "Engine";
+
+    /// <summary>Pages one listing may read when its definition sets no <c>max_pages</c>; more ends it with an error.</summary>
+    public int MaxPages { get; set; } = 1_000;
+
+    /// <summary>Time one upstream attempt may take.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest response body read, in bytes; a larger one fails the call.</summary>
+    public long MaxResponseBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>Retries of a transient failure in background contexts (never in the request path).</summary>
+    public int BackgroundRetries { get; set; } = 3;
+
+    /// <summary>First backoff of a background retry; doubled each time, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest rate-limit wait a background call sits out; a longer one ends the call as rate-limited.</summary>
+    public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Per provider key, an origin (<c>http://127.0.0.1:5123</c>) that replaces the scheme, host and port of every URL
+    /// of that provider's definition (base, token), paths kept: local provider doubles for tests and the demo, or a
+    /// provider's sandbox. Operator configuration, like a connection string.
+    /// </summary>
+    public Dictionary<string, string> OriginOverrides { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The URL with its origin replaced when <paramref name="providerKey"/> has an override.</summary>
+    public Uri ApplyOriginOverride(string providerKey, Uri url)
+    {
+        if (!OriginOverrides.TryGetValue(providerKey, out var origin) || !Uri.TryCreate(origin, UriKind.Absolute, out var to)) return url;
+        return new UriBuilder(url) { Scheme = to.Scheme, Host = to.Host, Port = to.Port }.Uri;
+    }
+
+    /// <summary>Telemetry events written per batch.</summary>
+    public int TelemetryBatchSize { get; set; } = 500;
+
+    /// <summary>Longest time an event waits in memory before its batch is written.</summary>
+    public TimeSpan TelemetryFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Events held in memory at most; beyond it new events are dropped and counted (calls never block on telemetry).</summary>
+    public int TelemetryQueueCapacity { get; set; } = 100_000;
+}

@@ -1,0 +1,155 @@
+using IntegrationHealth.Engine.Auth;
+using IntegrationHealth.Engine.Definitions;
+using IntegrationHealth.Engine.Execution;
+using IntegrationHealth.Engine.Models;
+using IntegrationHealth.Engine.Responses;
+using IntegrationHealth.Engine.Telemetry;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace IntegrationHealth.Engine;
+
+/// <summary>The names of the engine's HTTP clients.</summary>
+public static class EngineHttpClients
+{
+    /// <summary>Request-path calls: no retries, one attempt within <see cref="EngineOptions.RequestTimeout"/>.</summary>
+    public const string Interactive = "IntegrationHealth.Engine.Interactive";
+    /// <summary>Background calls: transient failures and short rate-limit waits retried with backoff and jitter.</summary>
+    public const string Background = "IntegrationHealth.Engine.Background";
+    /// <summary>Token endpoint calls: never retried (a refresh token may have been consumed by a lost answer).</summary>
+    public const string Tokens = "IntegrationHealth.Engine.Tokens";
+}
+
+/// <summary>The engine feature's registration and endpoints.</summary>
+public static class EngineServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the engine: validated options (<c>Engine</c> section), the shipped provider definitions (validated at
+    /// start: a bad one stops the host naming its JSON paths), the unified models, the executor with its HTTP clients,
+    /// in-memory credentials (the seam for the encrypted vault), and batched telemetry through the store's
+    /// <c>ITelemetryWriter</c>. Needs the store's registration (the shared plumbing's <c>AddServiceDefaults</c>).
+    /// </summary>
+    public static IServiceCollection AddEngine(this IServiceCollection services)
+    {
+        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section)
+            .Validate(o => o.MaxPages > 0, "Engine:MaxPages must be positive.")
+            .Validate(o => o.RequestTimeout > TimeSpan.Zero && o.RequestTimeout <= TimeSpan.FromMinutes(10),
+                "Engine:RequestTimeout must be between 0 and 10 minutes.")
+            .Validate(o => o.MaxResponseBytes > 0 && o.MaxResponseBytes <= int.MaxValue, $"Engine:MaxResponseBytes must be between 1 and {int.MaxValue}.")
+            .Validate(o => o.BackgroundRetries is >= 0 and <= 10, "Engine:BackgroundRetries must be between 0 and 10.")
+            .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.RetryBaseDelay,
+                "Engine:RetryBaseDelay must be positive and Engine:MaxRetryDelay at least as long.")
+            .Validate(o => o.MaxRateLimitWait >= TimeSpan.Zero, "Engine:MaxRateLimitWait must not be negative.")
+            .Validate(o => o.TelemetryBatchSize > 0 && o.TelemetryQueueCapacity >= o.TelemetryBatchSize,
+                "Engine:TelemetryBatchSize must be positive and Engine:TelemetryQueueCapacity at least as large.")
+            .Validate(o => o.TelemetryFlushInterval > TimeSpan.Zero && o.TelemetryFlushInterval <= TimeSpan.FromMinutes(1),
+                "Engine:TelemetryFlushInterval must be between 0 and 1 minute.")
+            .Validate(o => o.OriginOverrides.Values.All(v => Uri.TryCreate(v, UriKind.Absolute, out var u)
+                    && u.Scheme is "http" or "https" && u.AbsolutePath == "/" && u.Query.Length == 0),
+                "Engine:OriginOverrides values must be bare http(s) origins such as http://127.0.0.1:5123.")
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EngineOptions>, ProviderDefinitionsValidation>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<UnifiedModelCatalog>();
+        services.TryAddSingleton<ProviderDefinitionLoader>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderDefinitionSource, ShippedProviderDefinitions>());
+        services.TryAddSingleton<ProviderRegistry>();
+
+        services.TryAddSingleton<ICredentialStore, InMemoryCredentialStore>();
+        services.TryAddSingleton<IAccessTokenSource, TokenRefresher>();
+        services.TryAddSingleton<IEndpointTemplateIds, StoreEndpointTemplateIds>();
+        services.TryAddSingleton<BatchingTelemetryWriter>();
+        services.TryAddSingleton<IEngineTelemetry>(sp => sp.GetRequiredService<BatchingTelemetryWriter>());
+        services.AddHostedService(sp => sp.GetRequiredService<BatchingTelemetryWriter>());
+        services.TryAddSingleton<ResponseClassifier>();
+        services.TryAddSingleton<OperationExecutor>();
+        services.TryAddTransient<UpstreamCallHandler>();
+        AddHttpClients(services);
+        return services;
+    }
+
+    /// <summary>Maps <c>GET /v1/engine/providers</c>.</summary>
+    public static IEndpointRouteBuilder MapEngineApi(this IEndpointRouteBuilder app)
+    {
+        app.MapEngineProvidersApi();
+        return app;
+    }
+
+    private static void AddHttpClients(IServiceCollection services)
+    {
+        // Redirects are not followed: a 3xx would carry the credential to wherever the provider points.
+        static SocketsHttpHandler Primary() => new()
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.All,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
+
+        services.AddHttpClient(EngineHttpClients.Interactive)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<EngineOptions>>().Value.RequestTimeout)
+            .ConfigurePrimaryHttpMessageHandler(Primary)
+            .AddHttpMessageHandler<UpstreamCallHandler>();
+
+        var background = services.AddHttpClient(EngineHttpClients.Background)
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan) // per attempt, by the pipeline below
+            .ConfigurePrimaryHttpMessageHandler(Primary);
+        background.AddResilienceHandler("engine-background", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<EngineOptions>>().Value;
+                if (options.BackgroundRetries > 0) pipeline.AddRetry(BackgroundRetry(options));
+                pipeline.AddTimeout(options.RequestTimeout);
+            });
+        // Added after the resilience handler, so it sits inside it and sees (and reports) every attempt.
+        background.AddHttpMessageHandler<UpstreamCallHandler>();
+
+        services.AddHttpClient(EngineHttpClients.Tokens)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<EngineOptions>>().Value.RequestTimeout)
+            .ConfigurePrimaryHttpMessageHandler(Primary);
+    }
+
+    /// <summary>Retries what the definition's rules classified as transient, or as rate-limited with a wait short
+    /// enough to sit out (waiting exactly that long); network failures and attempt timeouts too.</summary>
+    private static HttpRetryStrategyOptions BackgroundRetry(EngineOptions options) => new()
+    {
+        MaxRetryAttempts = options.BackgroundRetries,
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        Delay = options.RetryBaseDelay,
+        MaxDelay = options.MaxRetryDelay,
+        ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+        {
+            { Exception: HttpRequestException or Polly.Timeout.TimeoutRejectedException } => true,
+            { Result: { } response } => UpstreamCall.Of(response.RequestMessage)?.LastClassification switch
+            {
+                { Action: ResponseAction.Retry } => true,
+                { Action: ResponseAction.RateLimited, Wait: var wait } => wait is null || wait <= options.MaxRateLimitWait,
+                _ => false,
+            },
+            _ => false,
+        }),
+        DelayGenerator = args => ValueTask.FromResult(
+            UpstreamCall.Of(args.Outcome.Result?.RequestMessage)?.LastClassification is { Action: ResponseAction.RateLimited, Wait: { } wait }
+                ? wait : (TimeSpan?)null),
+    };
+}
+
+/// <summary>Loads the provider definitions when the host validates its options, so a bad definition stops the start
+/// with its errors instead of failing the first call.</summary>
+internal sealed class ProviderDefinitionsValidation(ProviderRegistry registry) : IValidateOptions<EngineOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EngineOptions options)
+    {
+        try
+        {
+            _ = registry.All;
+            return ValidateOptionsResult.Success;
+        }
+        catch (InvalidOperationException e)
+        {
+            return ValidateOptionsResult.Fail(e.Message);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Engine.Auth;
+using IntegrationHealth.Engine.Definitions;
+using IntegrationHealth.Engine.Models;
+using IntegrationHealth.Engine.Pagination;
+using IntegrationHealth.Engine.Responses;
+using IntegrationHealth.Engine.Telemetry;
+using IntegrationHealth.Jsonata;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+using static IntegrationHealth.Engine.Definitions.JsonPathText;
+
+namespace IntegrationHealth.Engine.Execution;
+
+/// <summary>A listing's options: where it runs, the call's parameters (path and query placeholders), a page cap.</summary>
+public sealed record ListRequest
+{
+    public CallContext Context { get; init; } = CallContext.Interactive;
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+    /// <summary>Overrides the definition's <c>max_pages</c> and <see cref="EngineOptions.MaxPages"/>.</summary>
+    public int? MaxPages { get; init; }
+}
+
+/// <summary>One page of a listing: its mapped records, the records that failed mapping, and the provider's rate-limit state.</summary>
+public sealed record RecordPage(int Number, IReadOnlyList<UnifiedRecord> Records, IReadOnlyList<MappingFailure> MappingFailures,
+    int Status, RateLimitSnapshot RateLimit);
+
+/// <summary>
+/// The one generic engine: for any loaded definition, a connection and its credentials, it builds each request,
+/// injects the credential, follows the definition's pagination under the loop guards, classifies every response by
+/// the definition's rules (refreshing and retrying once when told the token expired), maps records into unified
+/// models, and reports every upstream call as telemetry. Nothing in it knows a provider.
+/// </summary>
+public sealed class OperationExecutor(
+    IHttpClientFactory httpClients,
+    IAccessTokenSource tokens,
+    UnifiedModelCatalog models,
+    IEngineTelemetry telemetry,
+    IOptions<EngineOptions> options,
+    TimeProvider time,
+    ILogger<OperationExecutor> logger)
+{
+    private static readonly JsonataOptions StopLimits = new() { Timeout = TimeSpan.FromSeconds(1) };
+    private readonly RecordMapper _mapper = new(models);
+    private readonly EngineEvents _events = new(time);
+
+    /// <summary>Streams the resource's records page by page, mapped into its unified model.</summary>
+    /// <exception cref="UpstreamCallException">A response was not a success (after what the context allows).</exception>
+    /// <exception cref="PaginationException">The provider looped, or sent more pages than allowed.</exception>
+    public async IAsyncEnumerable<RecordPage> ListAsync(LoadedProvider provider, EngineConnection connection, string resource,
+        ListRequest? request = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        request ??= new ListRequest();
+        var (resourceDefinition, operation) = provider.Operation(resource, "list");
+        var baseUri = UpstreamRequestBuilder.BaseUri(provider, connection, resource, options.Value);
+        var operationPath = Member(Member(Member(Member(Root, "resources"), resource), "operations"), "list");
+        var maxPages = request.MaxPages ?? operation.Pagination?.MaxPages ?? options.Value.MaxPages;
+        var guard = new PaginationGuard(provider.Key, resource, maxPages, baseUri);
+        var paginator = Paginator.For(operation.Pagination, provider);
+        var rules = Rules(provider, operation, operationPath);
+        var started = Stopwatch.GetTimestamp();
+        var pageRequest = paginator.First();
+        var recordsRead = 0;
+
+        for (var number = 1; ; number++)
+        {
+            using var response = await SendAsync(provider, connection, resource, operation, request, pageRequest, baseUri, rules, cancellationToken);
+            var body = response.Body?.RootElement;
+            var records = response.Classification.Action == ResponseAction.Ignore ? [] : RecordMapper.Records(provider, operation, body);
+            Guarded(() => guard.AfterPage(number, new JsonArray([.. records.Select(r => r.DeepClone())]).ToJsonString(), records.Count),
+                connection, provider, resource, recordsRead, started);
+            var (mapped, failures) = _mapper.Map(provider, resourceDefinition, operation, records, connection, Member(operationPath, "response_mapping"));
+            ReportMappingFailures(provider, connection, resource, failures);
+            recordsRead += mapped.Count;
+            yield return new RecordPage(number, mapped, failures, response.Status, response.RateLimit);
+
+            if (response.Classification.Action == ResponseAction.Ignore) yield break;
+            var page = new PageResponse(number, response.Status, response.Message.Headers, body, records.Count, response.RequestUri);
+            if (StopWhen(provider, operation.Pagination, page, resource)) yield break;
+            if (paginator.Next(page) is not { } next) yield break;
+            Guarded(() => guard.BeforeNext(next, number), connection, provider, resource, recordsRead, started);
+            pageRequest = next;
+        }
+    }
+
+    /// <summary>Reads every page of a listing into one list (tests, small resources); mapping failures are returned too.</summary>
+    public async Task<(IReadOnlyList<UnifiedRecord> Records, IReadOnlyList<MappingFailure> Failures)> ListAllAsync(LoadedProvider provider,
+        EngineConnection connection, string resource, ListRequest? request = null, CancellationToken cancellationToken = default)
+    {
+        var records = new List<UnifiedRecord>();
+        var failures = new List<MappingFailure>();
+        await foreach (var page in ListAsync(provider, connection, resource, request, cancellationToken))
+        {
+            records.AddRange(page.Records);
+            failures.AddRange(page.MappingFailures);
+        }
+        return (records, failures);
+    }
+
+    /// <summary>Fetches one record by id with the resource's <c>get</c> operation (its path names <c>{id}</c>).</summary>
+    public async Task<UnifiedRecord?> GetAsync(LoadedProvider provider, EngineConnection connection, string resource, string id,
+        CallContext context = CallContext.Interactive, CancellationToken cancellationToken = default)
+    {
+        var (resourceDefinition, operation) = provider.Operation(resource, "get");
+        var operationPath = Member(Member(Member(Member(Root, "resources"), resource), "operations"), "get");
+        var request = new ListRequest { Context = context, Parameters = new Dictionary<string, string> { ["id"] = id } };
+        var baseUri = UpstreamRequestBuilder.BaseUri(provider, connection, resource, options.Value);
+        using var response = await SendAsync(provider, connection, resource, operation, request, PageRequest.FirstPage, baseUri,
+            Rules(provider, operation, operationPath), cancellationToken);
+        if (response.Classification.Action == ResponseAction.Ignore) return null;
+        var records = RecordMapper.Records(provider, operation, response.Body?.RootElement);
+        var (mapped, failures) = _mapper.Map(provider, resourceDefinition, operation, records, connection, Member(operationPath, "response_mapping"));
+        ReportMappingFailures(provider, connection, resource, failures);
+        return mapped.FirstOrDefault();
+    }
+
+    /// <summary>The operation's rules, then the provider's (the classifier adds the engine's defaults last).</summary>
+    private static List<ClassificationRule> Rules(LoadedProvider provider, OperationDefinition operation, string operationPath) =>
+    [
+        .. operation.Responses.Select((r, i) => new ClassificationRule(r, Index(Member(operationPath, "responses"), i))),
+        .. provider.Definition.Responses.Select((r, i) => new ClassificationRule(r, Index(Member(Root, "responses"), i))),
+    ];
+
+    private async Task<UpstreamResponse> SendAsync(LoadedProvider provider, EngineConnection connection, string resource,
+        OperationDefinition operation, ListRequest request, PageRequest page, Uri baseUri, IReadOnlyList<ClassificationRule> rules,
+        CancellationToken cancellationToken)
+    {
+        var client = httpClients.CreateClient(request.Context == CallContext.Background ? EngineHttpClients.Background : EngineHttpClients.Interactive);
+        for (var refreshed = false; ; refreshed = true)
+        {
+            var credentials = await tokens.GetAsync(provider, connection, resource, refreshed, cancellationToken);
+            var message = UpstreamRequestBuilder.Build(provider, connection, resource, operation, request.Parameters, page, baseUri);
+            CredentialInjector.Apply(message, provider, resource, credentials);
+            var call = new UpstreamCall(provider, connection, resource, operation.Path, rules);
+            call.Attach(message);
+            HttpResponseMessage response;
+            try
+            {
+                response = await client.SendAsync(message, cancellationToken);
+            }
+            catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException
+                || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                var classification = call.LastClassification
+                    ?? new ResponseClassification(ResponseAction.Retry, e is HttpRequestException ? ErrorClass.Network : ErrorClass.Timeout, null, "no response");
+                call.Dispose();
+                message.Dispose();
+                throw new UpstreamCallException(provider.Key, resource, null, classification, RateLimitSnapshot.None, e);
+            }
+
+            var verdict = call.LastClassification!;
+            if (verdict.IsSuccess) return new UpstreamResponse(message, response, call);
+
+            var status = (int)response.StatusCode;
+            var rateLimit = call.LastRateLimit;
+            response.Dispose();
+            call.Dispose();
+            message.Dispose();
+            if (verdict.Action == ResponseAction.RefreshThenRetryOnce && !refreshed && AuthKinds.UsesTokenEndpoint(provider.Definition.Auth.Kind))
+            {
+                EngineLog.RefreshingAfterRejection(logger, connection.ConnectionId, provider.Key, status);
+                continue;
+            }
+            // Told again that the token expired, right after a refresh (or with nothing to refresh): the grant is gone.
+            if (verdict.Action == ResponseAction.RefreshThenRetryOnce)
+                verdict = verdict with { Action = ResponseAction.NeedsReauth, ErrorClass = ErrorClass.InvalidGrant, Rule = verdict.Rule + " (again after a refresh)" };
+            EngineLog.CallFailed(logger, connection.ConnectionId, provider.Key, resource, status, ResponseActions.Of(verdict.Action), verdict.Rule);
+            throw new UpstreamCallException(provider.Key, resource, status, verdict, rateLimit);
+        }
+    }
+
+    private bool StopWhen(LoadedProvider provider, PaginationDefinition? pagination, PageResponse page, string resource)
+    {
+        if (pagination?.StopWhen is not { } stop) return false;
+        var headers = new JsonObject();
+        foreach (var (name, values) in page.Headers) headers[name.ToLowerInvariant()] = values.FirstOrDefault();
+        var input = new JsonObject
+        {
+            ["status"] = page.Status,
+            ["headers"] = headers,
+            ["body"] = page.Body is { } body ? JsonNode.Parse(body.GetRawText()) : null,
+            ["page"] = new JsonObject { ["number"] = page.Number, ["records"] = page.Records, ["page_size"] = pagination.PageSize },
+        };
+        try
+        {
+            return Truthiness.Of(provider.Expression(stop).Evaluate(input, options: StopLimits));
+        }
+        catch (JsonataException e)
+        {
+            EngineLog.StopConditionFailed(logger, provider.Key, resource, e.Code);
+            return false;
+        }
+    }
+
+    /// <summary>Runs a guard check; a stopped listing is logged and reported as a failed run before the error goes up.</summary>
+    private void Guarded(Action check, EngineConnection connection, LoadedProvider provider, string resource, int records, long started)
+    {
+        try
+        {
+            check();
+        }
+        catch (PaginationException e)
+        {
+            EngineLog.PaginationStopped(logger, connection.ConnectionId, provider.Key, resource, e.Pages, e.Failure.ToString());
+            var elapsed = (int)Math.Min(int.MaxValue, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            telemetry.Record(_events.ListingStopped(connection, resource, records, elapsed, $"{e.Failure}: {e.Message}"));
+            throw;
+        }
+    }
+
+    private void ReportMappingFailures(LoadedProvider provider, EngineConnection connection, string resource, List<MappingFailure> failures)
+    {
+        foreach (var failure in failures)
+        {
+            EngineLog.MappingFailed(logger, connection.ConnectionId, provider.Key, resource, failure.Index, failure.Where);
+            telemetry.Record(_events.MappingFailure(connection, resource, failure));
+        }
+    }
+
+    /// <summary>A successful response with its parsed body; owns the request, response and body until disposed.</summary>
+    private sealed class UpstreamResponse(HttpRequestMessage request, HttpResponseMessage message, UpstreamCall call) : IDisposable
+    {
+        public HttpResponseMessage Message { get; } = message;
+        public int Status { get; } = (int)message.StatusCode;
+        public ResponseClassification Classification { get; } = call.LastClassification!;
+        public RateLimitSnapshot RateLimit { get; } = call.LastRateLimit;
+        public JsonDocument? Body { get; } = call.TakeBody();
+        public Uri RequestUri { get; } = request.RequestUri!;
+
+        public void Dispose()
+        {
+            Body?.Dispose();
+            call.Dispose();
+            Message.Dispose();
+            request.Dispose();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace IntegrationHealth.Engine.Tests.Doubles;
+
+/// <summary>
+/// HubSpot CRM v3 as its public API behaves: bearer tokens from <c>POST /oauth/v1/token</c> (refresh grant, client
+/// credentials in the form), objects under <c>/crm/v3/objects/{type}</c> paged by <c>paging.next.after</c> with
+/// <c>limit</c> capped at 100, 401 bodies whose <c>category</c> tells expired from invalid tokens, and the
+/// <c>X-HubSpot-RateLimit-*</c> headers.
+/// </summary>
+public sealed class HubSpotDouble(int contacts = 250, int companies = 30) : ProviderDouble
+{
+    public const string ClientId = "hs-client";
+    public const string ClientSecret = "hs-secret";
+    private int _remaining = 100;
+    private int _tokenSerial;
+
+    /// <summary>The access token the API accepts now.</summary>
+    public string ValidToken { get; private set; } = "hs-token-0";
+    public string RefreshToken { get; set; } = "hs-refresh";
+    /// <summary>Tokens the API says have expired (rather than being invalid).</summary>
+    public HashSet<string> ExpiredTokens { get; } = [];
+    public int TokenRequests { get; private set; }
+
+    /// <summary>Marks the current token expired, as when its 30 minutes are up.</summary>
+    public void ExpireToken() => ExpiredTokens.Add(ValidToken);
+
+    protected override void Map(WebApplication app)
+    {
+        app.MapPost("/oauth/v1/token", async (HttpContext context) =>
+        {
+            TokenRequests++;
+            var form = await context.Request.ReadFormAsync();
+            if (form["client_id"] != ClientId || form["client_secret"] != ClientSecret)
+                return Results.Json(new { status = "BAD_CLIENT_ID", message = "missing or unknown client id", error = "invalid_client" }, statusCode: 400);
+            if (form["grant_type"] != "refresh_token" || form["refresh_token"] != RefreshToken)
+                return Results.Json(new { status = "BAD_REFRESH_TOKEN", message = "missing or unknown refresh token", error = "invalid_grant" }, statusCode: 400);
+            ValidToken = $"hs-token-{++_tokenSerial}";
+            return Results.Json(new { access_token = ValidToken, refresh_token = RefreshToken, expires_in = 1800, token_type = "bearer" });
+        });
+        app.MapGet("/crm/v3/objects/contacts", (HttpContext c) => List(c, contacts, Contact));
+        app.MapGet("/crm/v3/objects/companies", (HttpContext c) => List(c, companies, Company));
+        app.MapGet("/crm/v3/objects/contacts/{id}", (HttpContext c, string id) =>
+            Authorized(c) ?? (int.TryParse(id, out var n) && n >= 1 && n <= contacts
+                ? Results.Json(Contact(n - 1))
+                : Results.Json(new { status = "error", message = "Object not found.", category = "OBJECT_NOT_FOUND" }, statusCode: 404)));
+    }
+
+    private IResult List(HttpContext context, int total, Func<int, JsonObject> record)
+    {
+        if (Authorized(context) is { } denied) return denied;
+        var limit = Served(int.TryParse(context.Request.Query["limit"], out var l) ? l : 10, 100);
+        var after = int.TryParse(context.Request.Query["after"], out var a) ? a : 0;
+        var results = new JsonArray([.. Enumerable.Range(after, Math.Max(0, Math.Min(limit, total - after))).Select(i => (JsonNode)record(i))]);
+        var body = new JsonObject { ["results"] = results };
+        var next = RepeatCursor ? limit : after + limit;
+        if (after + limit < total)
+        {
+            var cursor = next.ToString(CultureInfo.InvariantCulture);
+            body["paging"] = new JsonObject { ["next"] = new JsonObject { ["after"] = cursor, ["link"] = $"{Origin}crm/v3/objects?after={cursor}" } };
+        }
+        RateLimitHeaders(context);
+        return Results.Json(body);
+    }
+
+    private IResult? Authorized(HttpContext context)
+    {
+        var token = context.Request.Headers.Authorization.ToString() is { } h && h.StartsWith("Bearer ", StringComparison.Ordinal) ? h[7..] : "";
+        if (token == ValidToken && !ExpiredTokens.Contains(token)) return null;
+        return ExpiredTokens.Contains(token)
+            ? Results.Json(new { status = "error", message = "The OAuth token used to make this call expired 2 minute(s) ago.", correlationId = "c-1", category = "EXPIRED_AUTHENTICATION" }, statusCode: 401)
+            : Results.Json(new { status = "error", message = "Authentication credentials not found.", correlationId = "c-2", category = "INVALID_AUTHENTICATION" }, statusCode: 401);
+    }
+
+    private void RateLimitHeaders(HttpContext context)
+    {
+        context.Response.Headers["X-HubSpot-RateLimit-Max"] = "100";
+        context.Response.Headers["X-HubSpot-RateLimit-Remaining"] = Math.Max(0, --_remaining).ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["X-HubSpot-RateLimit-Interval-Milliseconds"] = "10000";
+    }
+
+    public static JsonObject Contact(int i) => new()
+    {
+        ["id"] = (i + 1).ToString(CultureInfo.InvariantCulture),
+        ["properties"] = new JsonObject
+        {
+            ["firstname"] = $"First{i + 1}",
+            ["lastname"] = $"Last{i + 1}",
+            ["email"] = $"contact{i + 1}@example.com",
+            ["phone"] = i % 3 == 0 ? null : $"+1 555 {i:0000}",
+            ["company"] = $"Company {i % 7}",
+            ["lifecyclestage"] = "lead",
+            ["createdate"] = "2024-01-02T03:04:05.678Z",
+            ["lastmodifieddate"] = "2024-06-01T00:00:00Z",
+            ["hs_object_id"] = (i + 1).ToString(CultureInfo.InvariantCulture),
+        },
+        ["createdAt"] = "2024-01-02T03:04:05.678Z",
+        ["updatedAt"] = "2024-06-01T00:00:00Z",
+        ["archived"] = false,
+    };
+
+    public static JsonObject Company(int i) => new()
+    {
+        ["id"] = (1000 + i).ToString(CultureInfo.InvariantCulture),
+        ["properties"] = new JsonObject
+        {
+            ["name"] = $"Company {i}",
+            ["domain"] = $"company{i}.example",
+            ["industry"] = "COMPUTER_SOFTWARE",
+            ["phone"] = null,
+            ["numberofemployees"] = i % 2 == 0 ? (50 * (i + 1)).ToString(CultureInfo.InvariantCulture) : null,
+        },
+        ["createdAt"] = "2023-05-06T07:08:09Z",
+        ["updatedAt"] = "2024-02-03T04:05:06Z",
+        ["archived"] = false,
+    };
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace IntegrationHealth.Engine.Tests.Doubles;
+
+/// <summary>
+/// Pipedrive API v1 as documented: <c>api_token</c> in the query, <c>start</c>/<c>limit</c> paging (limit capped at
+/// 500) with <c>additional_data.pagination.more_items_in_collection</c>, <c>{success, data}</c> envelopes (also for
+/// errors), and the <c>x-ratelimit-*</c> headers.
+/// </summary>
+public sealed class PipedriveDouble(int persons = 230) : ProviderDouble
+{
+    public const string ApiToken = "pd-token";
+
+    /// <summary>Ignore <c>start</c> and always serve the first page, as a broken deployment might.</summary>
+    public bool IgnoreStart { get; set; }
+
+    protected override void Map(WebApplication app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/persons", (HttpContext c) => List(c, persons, Person));
+        api.MapGet("/organizations", (HttpContext c) => List(c, 12, Organization));
+    }
+
+    private IResult List(HttpContext context, int total, Func<int, JsonObject> record)
+    {
+        if (context.Request.Query["api_token"] != ApiToken)
+            return Results.Json(new { success = false, error = "You need to be authorized to make this request.", errorCode = 401 }, statusCode: 401);
+        var start = IgnoreStart ? 0 : int.TryParse(context.Request.Query["start"], out var s) ? s : 0;
+        var limit = Served(int.TryParse(context.Request.Query["limit"], out var l) ? l : 100, 500);
+        var count = Math.Max(0, Math.Min(limit, total - start));
+        var more = start + count < total;
+        var pagination = new JsonObject { ["start"] = start, ["limit"] = limit, ["more_items_in_collection"] = more };
+        if (more) pagination["next_start"] = start + count;
+        context.Response.Headers["x-ratelimit-limit"] = "80";
+        context.Response.Headers["x-ratelimit-remaining"] = "79";
+        context.Response.Headers["x-ratelimit-reset"] = "2";
+        return Results.Json(new JsonObject
+        {
+            ["success"] = true,
+            ["data"] = count == 0 ? null : new JsonArray([.. Enumerable.Range(start, count).Select(i => (JsonNode)record(i))]),
+            ["additional_data"] = new JsonObject { ["pagination"] = pagination },
+        });
+    }
+
+    public static JsonObject Person(int i) => new()
+    {
+        ["id"] = i + 1,
+        ["name"] = $"Person {i + 1}",
+        ["first_name"] = "Person",
+        ["last_name"] = (i + 1).ToString(CultureInfo.InvariantCulture),
+        ["email"] = new JsonArray(
+            new JsonObject { ["label"] = "home", ["value"] = $"home{i + 1}@example.org", ["primary"] = false },
+            new JsonObject { ["label"] = "work", ["value"] = i % 5 == 0 ? "" : $"person{i + 1}@example.com", ["primary"] = true }),
+        ["phone"] = new JsonArray(new JsonObject { ["label"] = "work", ["value"] = $"555-{i:0000}", ["primary"] = true }),
+        ["org_id"] = i % 4 == 0 ? null : new JsonObject { ["name"] = $"Org {i % 4}", ["value"] = i % 4 },
+        ["add_time"] = "2017-02-10 19:29:09",
+        ["update_time"] = "2024-03-04 05:06:07",
+    };
+
+    public static JsonObject Organization(int i) => new()
+    {
+        ["id"] = 500 + i,
+        ["name"] = $"Org {i}",
+        ["people_count"] = i * 3,
+        ["address"] = i % 2 == 0 ? $"{i} Main St" : null,
+        ["add_time"] = "2018-01-01 00:00:00",
+        ["update_time"] = null,
+    };
+}

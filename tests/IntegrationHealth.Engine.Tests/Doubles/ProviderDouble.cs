@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace IntegrationHealth.Engine.Tests.Doubles;
+
+/// <summary>A fault the next request to a double meets instead of its normal answer.</summary>
+public sealed record Fault(int Status, string Body, IReadOnlyDictionary<string, string> Headers, string ContentType = "application/json")
+{
+    public static Fault Of(int status, string body = "{}", params (string Name, string Value)[] headers) =>
+        new(status, body, headers.ToDictionary(h => h.Name, h => h.Value));
+
+    /// <summary>A 200 whose body is cut off mid-JSON.</summary>
+    public static Fault MalformedJson() => new(200, "{\"results\": [{\"id\": \"1\", \"prop", new Dictionary<string, string>());
+}
+
+/// <summary>
+/// A provider double: a real Kestrel server on 127.0.0.1 (a free port) speaking one provider's conventions, with fault
+/// injection (queued faults answer the next requests; modes such as a repeating cursor or a silently capped page size
+/// are set by each double) and a log of the requests it received.
+/// </summary>
+public abstract class ProviderDouble : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<Fault> _faults = new();
+    private WebApplication? _app;
+
+    /// <summary>The double's origin, e.g. <c>http://127.0.0.1:41234</c> (an engine origin override points here).</summary>
+    public Uri Origin { get; private set; } = null!;
+
+    /// <summary>Every request received: method, path and query (in arrival order).</summary>
+    public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
+
+    /// <summary>Silently serve at most this many records per page, whatever the request asks (0: the provider's own cap).</summary>
+    public int PageSizeCap { get; set; }
+
+    /// <summary>Answer every page with the same next cursor or link, so a naive client would loop forever.</summary>
+    public bool RepeatCursor { get; set; }
+
+    public void Enqueue(params Fault[] faults)
+    {
+        foreach (var fault in faults) _faults.Enqueue(fault);
+    }
+
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            Requests.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString,
+                context.Request.Headers.Authorization.ToString(), context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+            if (_faults.TryDequeue(out var fault))
+            {
+                context.Response.StatusCode = fault.Status;
+                context.Response.ContentType = fault.ContentType;
+                foreach (var (name, value) in fault.Headers) context.Response.Headers[name] = value;
+                await context.Response.WriteAsync(fault.Body);
+                return;
+            }
+            await next(context);
+        });
+        Map(app);
+        await app.StartAsync();
+        _app = app;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        Origin = new Uri(address);
+    }
+
+    /// <summary>Maps the provider's endpoints.</summary>
+    protected abstract void Map(WebApplication app);
+
+    /// <summary>The page size to serve: what was asked, capped by the provider's maximum and by <see cref="PageSizeCap"/>.</summary>
+    protected int Served(int asked, int providerMax)
+    {
+        var size = Math.Min(asked, providerMax);
+        return PageSizeCap > 0 ? Math.Min(size, PageSizeCap) : size;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>A request a double received.</summary>
+public sealed record ReceivedRequest(string Method, string PathAndQuery, string Authorization, IReadOnlyDictionary<string, string> Headers);
