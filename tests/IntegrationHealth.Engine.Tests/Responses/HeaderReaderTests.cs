@@ -55,3 +55,16 @@ public sealed class HeaderReaderTests
         Assert.Equal(expected, LinkHeader.Find(header, relation));
     }
 }
+
+/// <summary>Query edits on provider URLs (next links): only the parameter set changes.</summary>
+public sealed class UriQueryTests
+{
+    [Theory]
+    [InlineData("https://x.test/a?cursor=ab+c%2Fd&page[size]=10", "api_token", "t&1", "https://x.test/a?cursor=ab+c%2Fd&page[size]=10&api_token=t%261")]
+    [InlineData("https://x.test/a?page%5Bsize%5D=10&cursor=Zm9v+", "page[size]", "10", "https://x.test/a?page%5Bsize%5D=10&cursor=Zm9v+")]
+    [InlineData("https://x.test/a?limit=500&cursor=Zm9v+", "limit", "100", "https://x.test/a?cursor=Zm9v+&limit=100")]
+    public void With_KeepsEveryOtherParameterVerbatim(string uri, string name, string value, string expected)
+    {
+        Assert.Equal(expected, Engine.Execution.UriQuery.With(new Uri(uri), name, value).AbsoluteUri);
+    }
+}

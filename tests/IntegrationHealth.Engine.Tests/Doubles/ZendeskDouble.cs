@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace IntegrationHealth.Engine.Tests.Doubles;
+
+/// <summary>
+/// Zendesk Support API v2 as documented: API tokens over HTTP Basic (<c>{email}/token:{api_token}</c>), cursor
+/// pagination by <c>page[size]</c> (at most 100) and <c>page[after]</c> with <c>meta.has_more</c> and absolute
+/// <c>links.next</c>, and the IETF <c>ratelimit-*</c> headers.
+/// </summary>
+public sealed class ZendeskDouble(int users = 130) : ProviderDouble
+{
+    public const string Email = "admin@acme.example";
+    public const string ApiToken = "zd-token";
+
+    protected override void Map(WebApplication app)
+    {
+        app.MapGet("/api/v2/users.json", (HttpContext context) =>
+        {
+            var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Email}/token:{ApiToken}"));
+            if (context.Request.Headers.Authorization.ToString() != expected)
+                return Results.Json(new { error = "Couldn't authenticate you" }, statusCode: 401);
+            var size = Served(int.TryParse(context.Request.Query["page[size]"], out var s) ? s : 100, 100);
+            var after = int.TryParse(context.Request.Query["page[after]"], out var a) ? a : 0;
+            var count = Math.Max(0, Math.Min(size, users - after));
+            var more = after + count < users;
+            var cursor = (after + count).ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers["ratelimit-limit"] = "700";
+            context.Response.Headers["ratelimit-remaining"] = "699";
+            context.Response.Headers["ratelimit-reset"] = "40";
+            return Results.Json(new JsonObject
+            {
+                ["users"] = new JsonArray([.. Enumerable.Range(after, count).Select(i => (JsonNode)User(i))]),
+                ["meta"] = new JsonObject { ["has_more"] = more, ["after_cursor"] = more ? cursor : null, ["before_cursor"] = null },
+                ["links"] = new JsonObject
+                {
+                    ["next"] = more ? $"{Origin}api/v2/users.json?page[after]={cursor}&page[size]={size}&role=end-user" : null,
+                    ["prev"] = null,
+                },
+            });
+        });
+    }
+
+    public static JsonObject User(int i) => new()
+    {
+        ["id"] = 360000000 + i,
+        ["name"] = i % 10 == 0 ? "Cher" : $"Jane Doe{i}",
+        ["email"] = $"user{i}@customer.example",
+        ["phone"] = null,
+        ["role"] = "end-user",
+        ["organization_id"] = i % 2 == 0 ? 12 : null,
+        ["user_fields"] = new JsonObject { ["plan"] = "pro" },
+        ["created_at"] = "2023-07-01T10:00:00Z",
+        ["updated_at"] = "2024-07-01T10:00:00Z",
+    };
+}
