@@ -14,6 +14,9 @@ public sealed class EngineOptions
     /// <summary>Largest response body read, in bytes; a larger one fails the call.</summary>
     public long MaxResponseBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>Largest provider definition document accepted for validation (later: upload), in bytes; more is answered 413.</summary>
+    public int MaxDefinitionBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Retries of a transient failure in background contexts (never in the request path).</summary>
     public int BackgroundRetries { get; set; } = 3;
 

@@ -38,6 +38,7 @@ public static class EngineServiceCollectionExtensions
             .Validate(o => o.RequestTimeout > TimeSpan.Zero && o.RequestTimeout <= TimeSpan.FromMinutes(10),
                 "Engine:RequestTimeout must be between 0 and 10 minutes.")
             .Validate(o => o.MaxResponseBytes > 0 && o.MaxResponseBytes <= int.MaxValue, $"Engine:MaxResponseBytes must be between 1 and {int.MaxValue}.")
+            .Validate(o => o.MaxDefinitionBytes is > 0 and <= 16 * 1024 * 1024, "Engine:MaxDefinitionBytes must be between 1 and 16 MiB.")
             .Validate(o => o.BackgroundRetries is >= 0 and <= 10, "Engine:BackgroundRetries must be between 0 and 10.")
             .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.RetryBaseDelay,
                 "Engine:RetryBaseDelay must be positive and Engine:MaxRetryDelay at least as long.")
@@ -71,7 +72,7 @@ public static class EngineServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Maps <c>GET /v1/engine/providers</c>.</summary>
+    /// <summary>Maps <c>GET /v1/engine/providers</c> and <c>POST /v1/engine/providers/validate</c>.</summary>
     public static IEndpointRouteBuilder MapEngineApi(this IEndpointRouteBuilder app)
     {
         app.MapEngineProvidersApi();

@@ -34,6 +34,7 @@ public static class EndpointCatalog
         new("ListConnections", HttpMethod.Get, "/v1/connections?account=acct-1", "read", () => null),
         new("ListProviders", HttpMethod.Get, "/v1/providers", "read", () => null),
         new("ListEngineProviders", HttpMethod.Get, "/v1/engine/providers", "read", () => null),
+        new("ValidateEngineProvider", HttpMethod.Post, "/v1/engine/providers/validate", "admin", () => TestHttp.Json(Engine.EngineDefinitions.Minimal)),
         new("ListSupportTickets", HttpMethod.Get, "/v1/support-tickets?account=acct-1", "read", () => null),
         new("ListSurveyResponses", HttpMethod.Get, "/v1/survey-responses?account=acct-1", "read", () => null),
         new("CreateApiKey", HttpMethod.Post, "/v1/keys", "admin", () => Json(new JsonObject { ["scopes"] = new JsonArray("read"), ["name"] = "made by test" })),

@@ -200,13 +200,24 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task ValidateEngineProvider_ReadsAndStoresNoTenantData()
+    {
+        // A pure function of the body: both tenants get the same verdict, and nothing is stored that could differ.
+        using var a = fixture.Host.Client(fixture.KeyA);
+        using var b = B();
+        using var fromA = await a.PostAsync("/v1/engine/providers/validate", TestHttp.Json(Engine.EngineDefinitions.Minimal));
+        using var fromB = await b.PostAsync("/v1/engine/providers/validate", TestHttp.Json(Engine.EngineDefinitions.Minimal));
+        Assert.Equal(await fromA.Content.ReadAsStringAsync(), await fromB.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public void Catalogue_CoversEveryTenantScopedEndpoint()
     {
         // Guard: if an endpoint is added to the catalogue, this class must say how it is isolated.
         var covered = new[]
         {
             "PostEvents", "UpsertAccounts", "UpsertConnections", "UpsertProviders", "UpsertSupportTickets", "UpsertSurveyResponses", "ListAccounts",
-            "GetAccount", "ListAccountEvents", "ListConnections", "ListProviders", "ListEngineProviders", "ListSupportTickets", "ListSurveyResponses",
+            "GetAccount", "ListAccountEvents", "ListConnections", "ListProviders", "ListEngineProviders", "ValidateEngineProvider", "ListSupportTickets", "ListSurveyResponses",
             "CreateApiKey", "ListApiKeys", "RevokeApiKey", "HangfireDashboard",
         };
         Assert.Equal(covered.Order(), EndpointCatalog.Protected.Select(e => e.Name).Order());
