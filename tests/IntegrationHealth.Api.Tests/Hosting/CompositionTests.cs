@@ -30,6 +30,8 @@ public sealed class CompositionTests
     [InlineData("Auth:KeyCacheDuration", "01:00:00", "Auth:KeyCacheDuration")]
     [InlineData("Ingestion:MaxBatchEvents", "0", "Ingestion")]
     [InlineData("Ingestion:MaxFutureSkew", "-00:01:00", "Ingestion:MaxFutureSkew")]
+    [InlineData("Engine:MaxPages", "0", "Engine:MaxPages")]
+    [InlineData("Engine:OriginOverrides:hubspot", "not a url", "Engine:OriginOverrides")]
     public async Task BuildWeb_InvalidSetting_FailsAtStartNamingTheSetting(string key, string value, string named)
     {
         await using var database = TestDatabase.Sqlite();
