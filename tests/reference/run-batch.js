@@ -34,9 +34,14 @@ function describe(value) {
     // JSON round trip drops what jsonata's own $string would drop (undefined members, functions in objects).
     // NaN and ±Infinity (e.g. $parseInteger('zz', '0') is NaN) have no JSON form: JSON.stringify writes null, and the
     // result is flagged so the C# side knows the null stands for a non-finite number.
+    // A function nested in a result is a jsonata-js object, not a JavaScript function: its JSON would show internals,
+    // and for a built-in the token and position of that built-in's last call anywhere in this process (jsonata-js
+    // records them on the shared function object), which depends on the cases before it. It is written the way
+    // JSON.stringify writes a function instead: null in an array, left out of an object.
     let nonFinite = false;
     const text = JSON.stringify(value, (key, v) => {
         if (typeof v === 'number' && !Number.isFinite(v)) nonFinite = true;
+        if (v && typeof v === 'object' && (v._jsonata_function || v._jsonata_lambda)) return undefined;
         return v;
     });
     return nonFinite ? { value: JSON.parse(text), nonFinite: true } : { value: JSON.parse(text) };

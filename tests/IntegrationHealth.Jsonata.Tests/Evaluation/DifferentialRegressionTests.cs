@@ -70,6 +70,16 @@ public sealed class DifferentialRegressionTests
         Assert.Null(result.ToJsonString());
     }
 
+    // Sweep seed 881668729: a function nested in a result. jsonata-js returns its internal function object, whose JSON
+    // would carry the token and position of the built-in's last call anywhere in the process; the reference runner
+    // writes it as JSON.stringify writes a function, as ours does: null in an array, left out of an object.
+    [Theory]
+    [InlineData("$uppercase ~> $sort()", "[null]")]
+    [InlineData("[1, $uppercase]", "[1,null]")]
+    [InlineData("{'a': function($x) { $x }, 'b': 1}", """{"b":1}""")]
+    public void Evaluate_FunctionNestedInResult_IsWrittenAsJsonStringifyWritesAFunction(string expression, string expected) =>
+        Assert.Equal(expected, Eval(expression));
+
     // $string keeps jsonata-js's own rule for functions (its JSON replacer turns them into ""), unlike the result.
     [Theory]
     [InlineData("$string($uppercase)", "\"\"")]
