@@ -9,6 +9,8 @@
 //                 "host" registers the host functions the C# side registers too (see HostFunctions.cs).
 //   results.json: [ result, ... ] in case order, each one of
 //                 { "value": <json>, "nonFinite": true? } | { "undefined": true } | { "code": "T2001", "message": "..." } | { "function": true }
+//                 plus "at": the time (ms since the epoch) the evaluation started, which jsonata-js uses for $now(),
+//                 $millis() and the date a picture without one defaults to; the C# side evaluates with the same clock.
 'use strict';
 
 const fs = require('fs');
@@ -76,11 +78,13 @@ async function main() {
             results[i] = failure(err);
             continue;
         }
+        const at = Date.now();
         try {
             results[i] = describe(await compiled.evaluate(inputOf(c, datasetTexts), c.bindings));
         } catch (err) {
             results[i] = failure(err);
         }
+        results[i].at = at;
     }
     fs.writeFileSync(resultsPath, JSON.stringify(results));
 }
