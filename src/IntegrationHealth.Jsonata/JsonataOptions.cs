@@ -14,11 +14,13 @@ public sealed record JsonataOptions
     public long MaxOutputSize { get; init; } = 10_000_000;
 
     /// <summary>
-    /// Maximum bytes one evaluation may allocate on the managed heap, garbage included (U1002), which bounds its peak
-    /// memory. Counts what the evaluation builds and the parts of a lazily read input it converts; an input prepared
-    /// with <see cref="JsonataInput"/> was converted before and does not count. The default is 1 GiB.
+    /// Maximum managed-heap memory one evaluation may hold, in bytes (U1002); the default is 1 GiB. Each time the
+    /// evaluation has allocated this much (garbage included) the heap is looked at: its growth since the evaluation
+    /// began must stay within the limit. That counts what the evaluation builds and the parts of a lazily read input it
+    /// converts (an input prepared with <see cref="JsonataInput"/> was converted before); it also counts what other
+    /// threads of the process allocate meanwhile, so set it well above what one evaluation needs.
     /// </summary>
-    public long MaxAllocatedBytes { get; init; } = 1L << 30;
+    public long MaxMemory { get; init; } = 1L << 30;
 
     /// <summary>Clock for <c>$now()</c> and <c>$millis()</c>; defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -9,6 +9,8 @@
 //                 "host" registers the host functions the C# side registers too (see HostFunctions.cs).
 //   results.json: [ result, ... ] in case order, each one of
 //                 { "value": <json>, "nonFinite": true? } | { "undefined": true } | { "code": "T2001", "message": "..." } | { "function": true }
+//                 plus "at": the time (ms since the epoch) the evaluation started, which jsonata-js uses for $now(),
+//                 $millis() and the date a picture without one defaults to; the C# side evaluates with the same clock.
 'use strict';
 
 const fs = require('fs');
@@ -34,9 +36,14 @@ function describe(value) {
     // JSON round trip drops what jsonata's own $string would drop (undefined members, functions in objects).
     // NaN and ±Infinity (e.g. $parseInteger('zz', '0') is NaN) have no JSON form: JSON.stringify writes null, and the
     // result is flagged so the C# side knows the null stands for a non-finite number.
+    // A function nested in a result is a jsonata-js object, not a JavaScript function: its JSON would show internals,
+    // and for a built-in the token and position of that built-in's last call anywhere in this process (jsonata-js
+    // records them on the shared function object), which depends on the cases before it. It is written the way
+    // JSON.stringify writes a function instead: null in an array, left out of an object.
     let nonFinite = false;
     const text = JSON.stringify(value, (key, v) => {
         if (typeof v === 'number' && !Number.isFinite(v)) nonFinite = true;
+        if (v && typeof v === 'object' && (v._jsonata_function || v._jsonata_lambda)) return undefined;
         return v;
     });
     return nonFinite ? { value: JSON.parse(text), nonFinite: true } : { value: JSON.parse(text) };
@@ -71,11 +78,13 @@ async function main() {
             results[i] = failure(err);
             continue;
         }
+        const at = Date.now();
         try {
             results[i] = describe(await compiled.evaluate(inputOf(c, datasetTexts), c.bindings));
         } catch (err) {
             results[i] = failure(err);
         }
+        results[i].at = at;
     }
     fs.writeFileSync(resultsPath, JSON.stringify(results));
 }

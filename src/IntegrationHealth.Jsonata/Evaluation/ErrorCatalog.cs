@@ -100,7 +100,13 @@ internal static partial class ErrorCatalog
     {
         try
         {
-            return value is null ? "undefined" : JsonText.Stringify(value, false);
+            // jsonata-js fills a message with JSON.stringify(value), which writes NaN and infinities as null.
+            return value switch
+            {
+                null => "undefined",
+                double d when !double.IsFinite(d) => "null",
+                _ => JsonText.Stringify(value, false),
+            };
         }
         catch (JsonataException)
         {

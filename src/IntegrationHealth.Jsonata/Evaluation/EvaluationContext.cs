@@ -9,7 +9,7 @@ namespace IntegrationHealth.Jsonata.Evaluation;
 /// </summary>
 internal sealed class EvaluationContext
 {
-    /// <summary>Built-in loops check the clock and the allocation budget once per this many units of work.</summary>
+    /// <summary>Built-in loops check the clock and the memory limit once per this many units of work.</summary>
     private const int WorkPerClockCheck = 1024;
 
     private readonly long _deadline;
@@ -24,6 +24,13 @@ internal sealed class EvaluationContext
     /// <summary>Bytes this evaluation allocated on threads other than the one running it now.</summary>
     private long _carried;
 
+    /// <summary>What <see cref="AllocatedBytes"/> was when the heap was last looked at.</summary>
+    private long _allocatedAtLastLook;
+
+    /// <summary>The managed heap's size when the evaluation first checked its memory (taken lazily: most evaluations
+    /// never get that far), or -1.</summary>
+    private long _heapAtStart = -1;
+
     /// <summary>The running thread's allocation counter when it took the evaluation over.</summary>
     private long _threadBaseline;
 
@@ -33,7 +40,7 @@ internal sealed class EvaluationContext
         MaxDepth = options.MaxDepth;
         MaxOutputSize = options.MaxOutputSize;
         TimestampMillis = options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        MaxAllocatedBytes = options.MaxAllocatedBytes;
+        MaxMemory = options.MaxMemory;
         _threadBaseline = GC.GetAllocatedBytesForCurrentThread();
         if (options.Timeout is { } timeout)
         {
@@ -50,9 +57,9 @@ internal sealed class EvaluationContext
 
     public long MaxOutputSize { get; }
 
-    public long MaxAllocatedBytes { get; }
+    public long MaxMemory { get; }
 
-    /// <summary>Bytes allocated on the managed heap by this evaluation so far, on all of its threads.</summary>
+    /// <summary>Bytes allocated on the managed heap by this evaluation so far, on all of its threads, garbage included.</summary>
     public long AllocatedBytes => _carried + GC.GetAllocatedBytesForCurrentThread() - _threadBaseline;
 
     /// <summary>Milliseconds since the epoch captured when the evaluation started.</summary>
@@ -87,7 +94,7 @@ internal sealed class EvaluationContext
     }
 
     /// <summary>Counts <paramref name="units"/> of work done inside a built-in or an operator (items visited,
-    /// characters built, comparisons); checks the deadline and the allocation budget every 1,024 units, so no loop
+    /// characters built, comparisons); checks the deadline and the memory limit every 1,024 units, so no loop
     /// outruns either.</summary>
     public void Work(long units = 1)
     {
@@ -99,14 +106,32 @@ internal sealed class EvaluationContext
         }
     }
 
-    /// <summary>Raises U1002 when the evaluation has allocated more than <see cref="MaxAllocatedBytes"/>, counting
-    /// <paramref name="upcoming"/> bytes about to be allocated (so one large allocation is refused before it is made).</summary>
+    /// <summary>
+    /// Raises U1002 when the evaluation would hold more than <see cref="MaxMemory"/> bytes, counting
+    /// <paramref name="upcoming"/> bytes about to be allocated (so one large allocation is refused before it is made).
+    /// The thread's allocation counter is the cheap trigger: only after the evaluation has allocated
+    /// <see cref="MaxMemory"/> bytes since the last look is the heap looked at, and what it has grown by since the
+    /// evaluation began is what the evaluation holds at most (the rest of its allocations were garbage, collected).
+    /// </summary>
     public void CheckMemory(long upcoming = 0)
     {
-        if (AllocatedBytes + upcoming > MaxAllocatedBytes)
+        if (_heapAtStart < 0)
         {
-            throw Abort(new JsonataException("U1002", $"Memory limit exceeded: the evaluation would allocate more than {MaxAllocatedBytes} bytes."));
+            _heapAtStart = GC.GetTotalMemory(false);
         }
+
+        var allocated = AllocatedBytes;
+        if (allocated - _allocatedAtLastLook + upcoming <= MaxMemory)
+        {
+            return;
+        }
+
+        if (GC.GetTotalMemory(false) - _heapAtStart + upcoming > MaxMemory)
+        {
+            throw Abort(new JsonataException("U1002", $"Memory limit exceeded: the evaluation would hold more than {MaxMemory} bytes."));
+        }
+
+        _allocatedAtLastLook = allocated;
     }
 
     /// <summary>The running thread hands the evaluation to another thread (a fresh stack) or gets it back from one:

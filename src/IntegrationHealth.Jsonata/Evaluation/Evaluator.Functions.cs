@@ -170,7 +170,7 @@ internal static partial class Evaluator
     /// <summary>
     /// Work units a built-in (or host function, or regex matcher) call counts before it runs: one, plus the size of
     /// its arguments (array items, string characters / 64), which bounds what most built-ins do with them, so a run of
-    /// expensive calls meets the deadline and the allocation budget between two evaluation steps. Objects count one:
+    /// expensive calls meets the deadline and the memory limit between two evaluation steps. Objects count one:
     /// their size would materialize a lazy input object.
     /// </summary>
     private static long ArgumentWork(object?[] args)

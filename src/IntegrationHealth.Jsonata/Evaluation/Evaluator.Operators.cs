@@ -141,7 +141,7 @@ internal static partial class Evaluator
     }
 
     /// <summary>The <c>&amp;</c> operator. Repeated concatenation doubles a string per step, so the result is
-    /// counted against the allocation budget before it is built.</summary>
+    /// counted against the memory limit before it is built.</summary>
     private static string Concatenate(string left, string right, EvaluationContext context)
     {
         var length = (long)left.Length + right.Length;

@@ -140,7 +140,14 @@ internal static class ObjectFunctions
         return null;
     }
 
-    public static object? Type(in CallSite site, object?[] args) => Semantics.TypeOf(Arg(args, 0));
+    /// <summary>jsonata-js's <c>$type</c> asks isNumeric first, which raises D1001 for an infinity, and a NaN, being no
+    /// number to it nor anything else it tests for, ends up as "object".</summary>
+    public static object? Type(in CallSite site, object?[] args) => Arg(args, 0) switch
+    {
+        double d when double.IsNaN(d) => "object",
+        double d when double.IsInfinity(d) => throw new JsonataException("D1001", "Number out of range", value: d),
+        var value => Semantics.TypeOf(value),
+    };
 
     public static object? Clone(in CallSite site, object?[] args) => Semantics.DeepClone(Arg(args, 0), site.Context);
 

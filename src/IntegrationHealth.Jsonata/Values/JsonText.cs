@@ -9,7 +9,7 @@ internal static class JsonText
 {
     /// <summary>Serialises a value as <c>$string</c> does: non-integers to 15 significant digits, functions as "".
     /// With a <paramref name="context"/>, every value written counts as work, and every 64 characters written as one
-    /// more, so serializing a large structure meets the deadline and the allocation budget.</summary>
+    /// more, so serializing a large structure meets the deadline and the memory limit.</summary>
     public static string Stringify(object value, bool pretty, EvaluationContext? context = null)
     {
         var sb = new StringBuilder();

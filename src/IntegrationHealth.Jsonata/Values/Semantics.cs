@@ -228,7 +228,8 @@ internal static class Semantics
                 var copy = new ArrayValue(arr.Count);
                 foreach (var item in arr)
                 {
-                    copy.Add(item is null or FunctionValue ? NullValue.Instance : DeepClone(item, context));
+                    // JSON.stringify writes an undefined slot as null; jsonata's replacer turns a function into "".
+                    copy.Add(item is null ? NullValue.Instance : DeepClone(item, context));
                 }
 
                 return copy;
@@ -250,8 +251,11 @@ internal static class Semantics
                 return copy;
             }
 
+            case double d when double.IsInfinity(d):
+                // jsonata's replacer runs isNumeric on every number, which rejects infinities (as $string does).
+                throw new JsonataException("D1001", "Number out of range", value: d);
             case double d:
-                return double.IsFinite(d) ? JsNumber.ToPrecision15(d) : NullValue.Instance;
+                return double.IsNaN(d) ? NullValue.Instance : JsNumber.ToPrecision15(d);
             case FunctionValue:
                 return "";
             default:

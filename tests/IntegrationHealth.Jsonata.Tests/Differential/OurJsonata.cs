@@ -13,55 +13,55 @@ public static class OurJsonata
     private static readonly JsonElement JsonNullElement = JsonDocument.Parse("null").RootElement.Clone();
 
     /// <summary>Evaluates from an already-parsed <see cref="JsonElement"/> (how the integration engine calls it).</summary>
-    public static Outcome EvaluateElement(DifferentialCase c, JsonElement payload) => Guarded(() =>
+    public static Outcome EvaluateElement(DifferentialCase c, JsonElement payload, JsonataOptions? options = null) => Guarded(() =>
     {
         var expression = JsonataExpression.Compile(c.Expression);
         var bindings = HostFunctions.For(c);
         return c.Input switch
         {
-            CaseInput.None => expression.EvaluateWithoutInput(bindings),
-            CaseInput.JsonNull => expression.Evaluate(JsonNullElement, bindings),
-            _ => expression.Evaluate(payload, bindings),
+            CaseInput.None => expression.EvaluateWithoutInput(bindings, options),
+            CaseInput.JsonNull => expression.Evaluate(JsonNullElement, bindings, options),
+            _ => expression.Evaluate(payload, bindings, options),
         };
     });
 
     /// <summary>Evaluates from a freshly parsed <see cref="JsonNode"/> tree, so one case cannot see another's mutations.</summary>
-    public static Outcome EvaluateNode(DifferentialCase c, string payloadJson) => Guarded(() =>
+    public static Outcome EvaluateNode(DifferentialCase c, string payloadJson, JsonataOptions? options = null) => Guarded(() =>
     {
         var expression = JsonataExpression.Compile(c.Expression);
         var bindings = HostFunctions.For(c);
         return c.Input switch
         {
-            CaseInput.None => expression.EvaluateWithoutInput(bindings),
-            CaseInput.JsonNull => expression.Evaluate((JsonNode?)null, bindings),
-            _ => expression.Evaluate(JsonNode.Parse(payloadJson), bindings),
+            CaseInput.None => expression.EvaluateWithoutInput(bindings, options),
+            CaseInput.JsonNull => expression.Evaluate((JsonNode?)null, bindings, options),
+            _ => expression.Evaluate(JsonNode.Parse(payloadJson), bindings, options),
         };
     });
 
     /// <summary>Evaluates straight from the payload's UTF-8 bytes (the one-shot path for a response just received).</summary>
-    public static Outcome EvaluateUtf8(DifferentialCase c, byte[] payloadUtf8) => Guarded(() =>
+    public static Outcome EvaluateUtf8(DifferentialCase c, byte[] payloadUtf8, JsonataOptions? options = null) => Guarded(() =>
     {
         var expression = JsonataExpression.Compile(c.Expression);
         var bindings = HostFunctions.For(c);
         return c.Input switch
         {
-            CaseInput.None => expression.EvaluateWithoutInput(bindings),
-            CaseInput.JsonNull => expression.EvaluateUtf8("null"u8.ToArray(), bindings),
-            _ => expression.EvaluateUtf8(payloadUtf8, bindings),
+            CaseInput.None => expression.EvaluateWithoutInput(bindings, options),
+            CaseInput.JsonNull => expression.EvaluateUtf8("null"u8.ToArray(), bindings, options),
+            _ => expression.EvaluateUtf8(payloadUtf8, bindings, options),
         };
     });
 
     /// <summary>Evaluates over the payload converted once, completely (<see cref="JsonataInput"/>, the cached path),
     /// shared by every case on that payload.</summary>
-    public static Outcome EvaluatePrepared(DifferentialCase c, JsonataInput payload) => Guarded(() =>
+    public static Outcome EvaluatePrepared(DifferentialCase c, JsonataInput payload, JsonataOptions? options = null) => Guarded(() =>
     {
         var expression = JsonataExpression.Compile(c.Expression);
         var bindings = HostFunctions.For(c);
         return c.Input switch
         {
-            CaseInput.None => expression.EvaluateWithoutInput(bindings),
-            CaseInput.JsonNull => expression.EvaluateInput(JsonataInput.From((JsonNode?)null), bindings),
-            _ => expression.EvaluateInput(payload, bindings),
+            CaseInput.None => expression.EvaluateWithoutInput(bindings, options),
+            CaseInput.JsonNull => expression.EvaluateInput(JsonataInput.From((JsonNode?)null), bindings, options),
+            _ => expression.EvaluateInput(payload, bindings, options),
         };
     });
 

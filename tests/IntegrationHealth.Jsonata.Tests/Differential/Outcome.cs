@@ -23,7 +23,10 @@ public enum OutcomeKind
 
 /// <summary>The outcome of evaluating one case, on either side, in a form that can be compared and printed.</summary>
 /// <param name="NonFinite">Reference only: the value contained NaN or ±Infinity, which JSON (and so <see cref="Value"/>) shows as null.</param>
-public sealed record Outcome(OutcomeKind Kind, JsonElement? Value = null, string? Code = null, string? Message = null, bool NonFinite = false)
+/// <param name="StartedAt">Reference only: when jsonata-js started the evaluation (ms since the epoch), the clock of
+/// <c>$now()</c> and of a date a picture leaves out; ours is evaluated with the same clock.</param>
+public sealed record Outcome(OutcomeKind Kind, JsonElement? Value = null, string? Code = null, string? Message = null, bool NonFinite = false,
+    long? StartedAt = null)
 {
     /// <summary>Code run-batch.js reports when jsonata-js failed with a JavaScript exception instead of a JSONata error.</summary>
     public const string ReferenceCrashCode = "JS_ERROR";
@@ -42,7 +45,10 @@ public sealed record Outcome(OutcomeKind Kind, JsonElement? Value = null, string
     public static Outcome Of(JsonElement value) => new(OutcomeKind.Value, value.Clone());
 
     /// <summary>Reads one entry of run-batch.js's results file.</summary>
-    public static Outcome FromReference(JsonElement entry)
+    public static Outcome FromReference(JsonElement entry) =>
+        Read(entry) with { StartedAt = entry.TryGetProperty("at", out var at) && at.ValueKind == JsonValueKind.Number ? at.GetInt64() : null };
+
+    private static Outcome Read(JsonElement entry)
     {
         if (entry.TryGetProperty("value", out var value))
         {

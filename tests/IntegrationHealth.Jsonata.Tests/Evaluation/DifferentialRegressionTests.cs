@@ -70,6 +70,51 @@ public sealed class DifferentialRegressionTests
         Assert.Null(result.ToJsonString());
     }
 
+    // Sweep seed 881668729: a function nested in a result. jsonata-js returns its internal function object, whose JSON
+    // would carry the token and position of the built-in's last call anywhere in the process; the reference runner
+    // writes it as JSON.stringify writes a function, as ours does: null in an array, left out of an object.
+    [Theory]
+    [InlineData("$uppercase ~> $sort()", "[null]")]
+    [InlineData("[1, $uppercase]", "[1,null]")]
+    [InlineData("{'a': function($x) { $x }, 'b': 1}", """{"b":1}""")]
+    public void Evaluate_FunctionNestedInResult_IsWrittenAsJsonStringifyWritesAFunction(string expression, string expected) =>
+        Assert.Equal(expected, Eval(expression));
+
+    // Sweep seed 643190573: a transform clones its input with $clone, which jsonata-js does through $string's JSON
+    // (its replacer runs isNumeric on every number, so an infinity raises D1001) and JSON.parse; its replacer turns a
+    // function into "", in an array too.
+    [Theory]
+    [InlineData("{ 'k': ($n := 1e200; $n * $n) } ~> |$|{ 'added': 1 }|")]
+    [InlineData("$clone({'a': 1/0})")]
+    public void Clone_OfAnInfinity_ThrowsD1001(string expression) => Assert.Equal("D1001", EvalError(expression).Code);
+
+    [Theory]
+    [InlineData("$clone([1, $uppercase])", "[1,\"\"]")]
+    [InlineData("$clone({'a': $uppercase, 'b': [function($x){ $x }]})", """{"a":"","b":[""]}""")]
+    [InlineData("$clone({'a': 0/0})", """{"a":null}""")]
+    [InlineData("$clone([0/0, 1.23456789012345678])", "[null,1.23456789012346]")]
+    public void Clone_FunctionsAndNaN_GoThroughJsonataJsStringJson(string expression, string expected) =>
+        Assert.Equal(expected, Eval(expression));
+
+    // Found beside the sweeps (a document number beyond the double range is Infinity): jsonata-js's $type asks isNumeric
+    // first, which raises D1001 for an infinity, and calls NaN "object"; error messages show such numbers as JSON.stringify
+    // does, null.
+    [Theory]
+    [InlineData("$type(0/0)", "\"object\"")]
+    [InlineData("$type([0/0])", "\"array\"")]
+    [InlineData("$type(1.5)", "\"number\"")]
+    public void Type_OfNaN_IsObject(string expression, string expected) => Assert.Equal(expected, Eval(expression));
+
+    [Theory]
+    [InlineData("$type(1/0)")]
+    [InlineData("$type(-1/0)")]
+    public void Type_OfInfinity_ThrowsD1001WithNullInTheMessage(string expression)
+    {
+        var error = EvalError(expression);
+        Assert.Equal("D1001", error.Code);
+        Assert.Equal("Number out of range: null", error.Message);
+    }
+
     // $string keeps jsonata-js's own rule for functions (its JSON replacer turns them into ""), unlike the result.
     [Theory]
     [InlineData("$string($uppercase)", "\"\"")]

@@ -4,7 +4,7 @@ namespace IntegrationHealth.Jsonata.Tests.Sandbox;
 
 /// <summary>
 /// The timeout reaches inside built-ins and operators (each of these takes seconds to minutes without it, so the
-/// timeout error proves it interrupted them), and the allocation budget bounds memory. No wall-clock assertions here:
+/// timeout error proves it interrupted them), and the memory limit bounds what an evaluation holds. No wall-clock assertions here:
 /// only the two tests of <see cref="TimeLimitTests"/> measure time.
 /// </summary>
 public sealed class BuiltinLimitTests
@@ -23,17 +23,26 @@ public sealed class BuiltinLimitTests
     [InlineData("$count($keys([1..3000000].{'k' & $: 1}))")]
     public void Evaluate_LongRunningBuiltinOrOperator_StopsAtTheTimeout(string expression)
     {
-        var error = Fails(expression, new JsonataOptions { Timeout = TimeSpan.FromMilliseconds(100), MaxAllocatedBytes = 8L << 30 });
+        var error = Fails(expression, new JsonataOptions { Timeout = TimeSpan.FromMilliseconds(100), MaxMemory = 8L << 30 });
         Assert.Equal("U1001", error.Code);
         Assert.StartsWith("Evaluation timeout", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Evaluate_StringDoublingEachStep_StopsAtTheAllocationBudget()
+    public void Evaluate_StringDoublingEachStep_StopsAtTheMemoryLimit()
     {
         var error = Fails("($f := function($s, $n){ $n = 0 ? $s : $f($s & $s, $n - 1) }; $length($f('x', 40)))", new JsonataOptions());
         Assert.Equal("U1002", error.Code);
         Assert.StartsWith("Memory limit exceeded", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_AllocatingGarbageForLong_IsStoppedByTheTimeoutNotTheMemoryLimit()
+    {
+        // Endless tail recursion allocates hundreds of MB a second, all of it garbage: what the evaluation holds stays
+        // small, so only the timeout ends it.
+        var error = Fails("($f := function($n){ $f($n + 1) }; $f(0))", new JsonataOptions { Timeout = TimeSpan.FromMilliseconds(500), MaxMemory = 20_000_000 });
+        Assert.Equal("U1001", error.Code);
     }
 
     [Theory]
@@ -42,16 +51,16 @@ public sealed class BuiltinLimitTests
     [InlineData("$join([1..100].($pad('x', 20000)))")]
     public void Evaluate_LargeAllocation_IsRefusedBeforeItIsMade(string expression)
     {
-        var error = Fails(expression, new JsonataOptions { MaxAllocatedBytes = 1_000_000 });
+        var error = Fails(expression, new JsonataOptions { MaxMemory = 1_000_000 });
         Assert.Equal("U1002", error.Code);
     }
 
     [Fact]
-    public void EvaluateUtf8_ConvertingTheInput_CountsAgainstTheAllocationBudget()
+    public void EvaluateUtf8_ConvertingTheInput_CountsAgainstTheMemoryLimit()
     {
         var json = Encoding.UTF8.GetBytes("[" + string.Join(",", Enumerable.Range(0, 50_000).Select(i => $$"""{"id":{{i}},"name":"n{{i}}"}""")) + "]");
         var expression = JsonataExpression.Compile("$count(**.name)");
-        Assert.Equal("U1002", Assert.Throws<JsonataException>(() => expression.EvaluateUtf8(json, null, new JsonataOptions { MaxAllocatedBytes = 1_000_000 })).Code);
+        Assert.Equal("U1002", Assert.Throws<JsonataException>(() => expression.EvaluateUtf8(json, null, new JsonataOptions { MaxMemory = 1_000_000 })).Code);
         Assert.Equal("50000", expression.EvaluateUtf8(json).ToJsonString());
     }
 }
