@@ -60,6 +60,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<ProviderRegistry>();
 
         services.TryAddSingleton<ICredentialStore, InMemoryCredentialStore>();
+        services.TryAddSingleton<Connections.IEngineConnections, Connections.StoreEngineConnections>();
         services.TryAddSingleton<IAccessTokenSource, TokenRefresher>();
         services.TryAddSingleton<IEndpointTemplateIds, StoreEndpointTemplateIds>();
         services.TryAddSingleton<BatchingTelemetryWriter>();

@@ -242,6 +242,11 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<string>("Values")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("values");
+
                     b.HasKey("Id")
                         .HasName("pk_connections");
 

@@ -231,6 +231,11 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
+                    b.Property<string>("Values")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("values");
+
                     b.HasKey("Id")
                         .HasName("pk_connections");
 

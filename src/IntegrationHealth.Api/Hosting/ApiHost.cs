@@ -1,3 +1,4 @@
+using IntegrationHealth.Analytics;
 using IntegrationHealth.Engine;
 using IntegrationHealth.Ingestion;
 using IntegrationHealth.Web;
@@ -78,6 +79,7 @@ public static class ApiHost
         services.AddServiceDefaults(configuration);
         services.AddIngestion();
         services.AddEngine();
+        services.AddAnalytics();
     }
 
     /// <summary>Every feature's endpoints.</summary>
@@ -85,5 +87,6 @@ public static class ApiHost
     {
         app.MapIngestionApi();
         app.MapEngineApi();
+        app.MapAnalyticsApi();
     }
 }

@@ -65,6 +65,7 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
         builder.Property(c => c.Scopes).HasMaxLength(StoreLengths.Long);
         builder.Property(c => c.InstanceUrl).HasMaxLength(StoreLengths.Long);
         builder.Property(c => c.ApiVersion).HasMaxLength(StoreLengths.Code);
+        builder.Property(c => c.Values).HasColumnName("connection_values").HasMaxLength(StoreLengths.Long);
         builder.Property(c => c.SyncCursor).HasMaxLength(StoreLengths.Long);
         builder.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Account>().WithMany().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Cascade);

@@ -70,6 +70,10 @@ public sealed class Connection : IAccountOwned
     public string? Scopes { get; set; }
     public string? InstanceUrl { get; set; }
     public string? ApiVersion { get; set; }
+    /// <summary>The connection's non-secret values for its provider definition (subdomain, region, instance URL…), as
+    /// a JSON object of strings (<c>{"subdomain":"acme"}</c>); null when it has none. Secrets never go here: they are
+    /// the credential vault's.</summary>
+    public string? Values { get; set; }
     public DateTime? LastSyncAt { get; set; }
     public string? SyncCursor { get; set; }
     public DateTime CreatedAt { get; set; }
