@@ -242,7 +242,7 @@ public abstract class OverrideSuite
         var connection = await engine.ConnectAsync(tenant, account, "peopleapi", "conn-1", ConnectionCredentials.Of(("token", PagedRecordsDouble.Token)));
         var (_, resolved) = await engine.Connections.FindAsync(tenant, "conn-1");
 
-        var (records, failures) = await engine.Services.GetRequiredService<Execution.OperationExecutor>().ListAllAsync(resolved!.Provider, resolved.Engine, "people");
+        var (records, failures) = await engine.Services.GetRequiredService<Engine.Execution.OperationExecutor>().ListAllAsync(resolved!.Provider, resolved.Engine, "people");
 
         Assert.Empty(failures);
         Assert.Equal(12, records.Count);

@@ -27,7 +27,7 @@ public abstract class SyncSuite
         var engine = StoreEngine.Create(database, new Dictionary<string, ProviderDouble> { ["peopleapi"] = provider });
         var (tenant, account) = await engine.TenantAsync("acme");
         var (outcome, _, errors) = await engine.Definitions.SaveAsync(tenant, "peopleapi", definition, default);
-        Assert.True(outcome == Definitions.DefinitionUploadOutcome.Created, string.Join("; ", errors));
+        Assert.True(outcome == Engine.Definitions.DefinitionUploadOutcome.Created, string.Join("; ", errors));
         var connection = await engine.ConnectAsync(tenant, account, "peopleapi", "conn-1", ConnectionCredentials.Of(("token", PagedRecordsDouble.Token)));
         return new Setup(engine, provider, connection);
     }
