@@ -195,7 +195,9 @@ public sealed class OperationExecutor(
         var client = httpClients.CreateClient(request.Context == CallContext.Background ? EngineHttpClients.Background : EngineHttpClients.Interactive);
         for (var refreshed = false; ; refreshed = true)
         {
-            var credentials = await tokens.GetAsync(provider, connection, resource, refreshed, cancellationToken);
+            var credentials = provider.Definition.Auth.Kind == AuthKinds.None
+                ? ConnectionCredentials.Of()
+                : await tokens.GetAsync(provider, connection, resource, refreshed, cancellationToken);
             var message = UpstreamRequestBuilder.Build(provider, connection, resource, operation, request.Parameters, page, baseUri);
             CredentialInjector.Apply(message, provider, resource, credentials);
             var call = new UpstreamCall(provider, connection, resource, operation.Path, rules);

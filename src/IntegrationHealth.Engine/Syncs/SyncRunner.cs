@@ -159,6 +159,11 @@ public sealed class SyncRunner(
         {
             (error, errorClass) = (e.Message, ErrorClass.Other);
         }
+        catch (Exception e) when (e is not OperationCanceledException && e is not DbUpdateException)
+        {
+            // Anything else the listing threw (a credential store failure, a bad stored checkpoint): the run says so.
+            (error, errorClass) = ($"{e.GetType().Name}: {e.Message}", ErrorClass.Other);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await EndAsync(db, run, state, sync, started, mapping, "The run was cancelled.", ErrorClass.Other, resolved.Engine, CancellationToken.None);

@@ -49,6 +49,9 @@ public static class EngineDefinitions
             "method": "GET", "path": "/contacts", "records": "items", "response_mapping": "{ 'id': $string(id) }" } } } }
         }
         """;
+
+    /// <summary>An override adding a query parameter to the platform's HubSpot contacts listing.</summary>
+    public const string QueryOverride = """{ "resources": { "contacts": { "operations": { "list": { "query": { "extra": "1" } } } } } }""";
 }
 
 /// <summary><c>POST /v1/engine/providers/validate</c>: a definition checked without being stored.</summary>
