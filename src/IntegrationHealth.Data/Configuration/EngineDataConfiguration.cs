@@ -78,6 +78,7 @@ internal sealed class SyncRunConfiguration : IEntityTypeConfiguration<SyncRun>
         builder.Property(r => r.Trigger).HasMaxLength(20);
         builder.Property(r => r.Status).HasConversion<short>();
         builder.Property(r => r.Error).HasMaxLength(StoreLengths.ErrorMessage);
+        builder.Ignore(r => r.MappingTime);
         builder.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Connection>().WithMany().HasForeignKey(r => r.ConnectionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(r => new { r.ConnectionId, r.Id });

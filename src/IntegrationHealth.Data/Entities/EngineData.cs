@@ -126,6 +126,8 @@ public sealed class SyncRun
     public DateTime QueuedAt { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
+    /// <summary>Time the run spent mapping records (not stored: the run's telemetry detail carries it; benchmarks read it here).</summary>
+    public TimeSpan MappingTime { get; set; }
 }
 
 /// <summary>

@@ -8,10 +8,12 @@ using Microsoft.EntityFrameworkCore;
 namespace IntegrationHealth.Engine.Overrides;
 
 /// <summary>An override as stored: its level, version and document (null once deleted).</summary>
-public sealed record EngineOverrideView(string Provider, string Level, string? Account, int Version, JsonElement? Document, DateTime UpdatedAt);
+/// <remarks>A deleted override has no current document: reading it is 404, its history shows the deletion with a JSON null.</remarks>
+public sealed record EngineOverrideView(string Provider, string Level, string? Account, int Version, JsonElement Document, DateTime UpdatedAt);
 
 /// <summary>One version of an override's history.</summary>
-public sealed record EngineOverrideVersionView(int Version, string Change, int? RestoredVersion, JsonElement? Document, DateTime CreatedAt);
+/// <param name="Document">The version's document; JSON null for a deletion.</param>
+public sealed record EngineOverrideVersionView(int Version, string Change, int? RestoredVersion, JsonElement Document, DateTime CreatedAt);
 
 /// <summary>What a change to an override came to.</summary>
 public enum OverrideOutcome
@@ -172,5 +174,5 @@ public sealed class EngineOverrideStore(
         new(row.ProviderKey, row.AccountId is null ? DefinitionLevels.Environment : DefinitionLevels.Account, account, row.Version,
             Element(row.Document), DateTime.SpecifyKind(row.UpdatedAt, DateTimeKind.Utc));
 
-    private static JsonElement? Element(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+    private static JsonElement Element(string? json) => JsonDocument.Parse(json ?? "null").RootElement.Clone();
 }

@@ -155,7 +155,7 @@ public static class EngineOverridesApi
         {
             using var body = JsonDocument.Parse(text!);
             if (body.RootElement.ValueKind != JsonValueKind.Object || !body.RootElement.TryGetProperty("version", out var v)
-                || !v.TryGetInt32(out version) || version < 1)
+                || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out version) || version < 1)
                 return Problems.BadRequest("Send {\"version\": n} with a version from the history.", field: "version");
         }
         catch (JsonException e)

@@ -186,6 +186,7 @@ public sealed class SyncRunner(
         run.Error = error is null ? null : Truncate(error, 1000);
         run.LagSeconds = error is null ? lag : null;
         run.FinishedAt = now;
+        run.MappingTime = mapping;
         db.SyncRuns.Update(run);
         await db.SaveChangesAsync(cancellationToken);
 
