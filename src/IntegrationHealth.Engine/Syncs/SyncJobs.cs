@@ -19,10 +19,15 @@ public sealed class SyncJob(SyncRunner runner)
 /// The recurring dispatcher (<c>engine-sync-dispatcher</c>, <see cref="SyncOptions.DispatcherCron"/>): for every active
 /// connection whose effective definition gives a resource a schedule (<c>sync.every_minutes</c>), queues a run when the
 /// resource is due (never run, or its next run time has passed) and no run holds its lease or waits in the queue.
+/// Only connections the engine runs are scheduled: those with credentials in the <see cref="Auth.ICredentialStore"/>
+/// (created by the connect flow or an import). A connection recorded through the ingestion API is another engine's:
+/// its telemetry arrives over HTTP, and calling its provider from here would fail without credentials and add failed
+/// sync runs to that account's history.
 /// </summary>
 public sealed class SyncDispatcherJob(
     IDbContextFactory<IntegrationHealthDbContext> dbFactory,
     TenantProviderRegistry registry,
+    Auth.ICredentialStore credentials,
     SyncRunner runner,
     IBackgroundJobClient jobs,
     TimeProvider time,
@@ -44,9 +49,13 @@ public sealed class SyncDispatcherJob(
         {
             var effective = await registry.FindAsync(connection.TenantId, connection.Key, connection.AccountId, cancellationToken);
             if (effective is null) continue;
+            bool? managed = null;
             foreach (var (name, resource) in effective.Provider.Definition.Resources)
             {
                 if (resource.Sync?.EveryMinutes is null || !resource.Operations.ContainsKey("list")) continue;
+                managed ??= await credentials.GetAsync(Connections.StoreEngineConnections.CredentialKeyOf(connection.TenantId, connection.Id),
+                    cancellationToken) is not null;
+                if (managed == false) break;
                 if (states.TryGetValue((connection.Id, name), out var state)
                     && ((state.NextRunAt is { } next && next > now) || (state.LeaseUntil is { } lease && lease > now))) continue;
                 if (waiting.Contains((connection.Id, name))) continue;

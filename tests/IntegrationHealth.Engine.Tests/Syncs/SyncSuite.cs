@@ -1,6 +1,9 @@
 using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Engine.Auth;
+using IntegrationHealth.Engine.Syncs;
 using IntegrationHealth.Engine.Tests.Doubles;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHealth.Engine.Tests.Syncs;
 
@@ -164,6 +167,50 @@ public abstract class SyncSuite
         var run = await s.Engine.SyncAsync(s.Connection, "people");
 
         Assert.Equal(SyncRunStatus.Skipped, run.Status);
+    }
+
+    [StoreFact]
+    public async Task Dispatcher_QueuesDueResourcesOfConnectionsWithCredentialsOnly()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await using var s = await SetUpAsync(database, PagedRecordsDouble.Definition());
+        // A connection recorded through the ingestion API (another engine's, no credentials here) to the same provider.
+        int foreign;
+        await using (var db = database.CreateContext())
+        {
+            var row = new Connection
+            {
+                TenantId = s.Connection.TenantId, AccountId = s.Connection.AccountId, ProviderId = s.Connection.ProviderId,
+                ExternalId = "conn-telemetry-only", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            };
+            db.Connections.Add(row);
+            await db.SaveChangesAsync();
+            foreign = row.Id;
+        }
+        var jobs = new RecordingJobClient();
+        var dispatcher = ActivatorUtilities.CreateInstance<SyncDispatcherJob>(s.Engine.Services, jobs);
+
+        await dispatcher.RunAsync(CancellationToken.None);
+        await dispatcher.RunAsync(CancellationToken.None); // queued and not yet run: not queued twice
+
+        Assert.Single(jobs.Created);
+        await using var check = database.CreateContext();
+        var queued = check.SyncRuns.AsNoTracking().ToList();
+        Assert.Equal([(s.Connection.Id, "people")], queued.Select(r => (r.ConnectionId, r.Resource)));
+        Assert.DoesNotContain(queued, r => r.ConnectionId == foreign);
+    }
+
+    private sealed class RecordingJobClient : Hangfire.IBackgroundJobClient
+    {
+        public List<Hangfire.Common.Job> Created { get; } = [];
+
+        public string Create(Hangfire.Common.Job job, Hangfire.States.IState state)
+        {
+            Created.Add(job);
+            return Created.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public bool ChangeState(string jobId, Hangfire.States.IState state, string expectedState) => true;
     }
 }
 
