@@ -103,6 +103,22 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
     /// <summary>The detail rows of the events that carry one (see <see cref="TelemetryEvent.Detail"/>).</summary>
     public DbSet<TelemetryEventDetail> TelemetryEventDetails => Set<TelemetryEventDetail>();
 
+    /// <summary>Tenants' webhook endpoints, and the outbox of messages for them (see IWebhookOutbox).</summary>
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+
+    public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+
+    /// <summary>Analytics' alerts (anomalies, burn rates, rollback triggers) with their lifecycle.</summary>
+    public DbSet<Alert> Alerts => Set<Alert>();
+
+    public DbSet<SurveyRule> SurveyRules => Set<SurveyRule>();
+
+    public DbSet<SurveyTrigger> SurveyTriggers => Set<SurveyTrigger>();
+
     /// <summary>The ASP.NET Core Data Protection key ring shared by every process on this store (table
     /// <c>data_protection_keys</c>); read and written by Data Protection through <c>PersistKeysToDbContext</c>, not by
     /// application code.</summary>
@@ -134,6 +150,13 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
         modelBuilder.ApplyConfiguration(new EndpointTemplateConfiguration());
         modelBuilder.ApplyConfiguration(new TelemetryEventDetailConfiguration(provider));
         modelBuilder.ApplyConfiguration(new DataProtectionKeyConfiguration());
+        modelBuilder.ApplyConfiguration(new WebhookEndpointConfiguration());
+        modelBuilder.ApplyConfiguration(new WebhookMessageConfiguration());
+        modelBuilder.ApplyConfiguration(new WebhookDeliveryConfiguration());
+        modelBuilder.ApplyConfiguration(new WebhookAttemptConfiguration());
+        modelBuilder.ApplyConfiguration(new AlertConfiguration());
+        modelBuilder.ApplyConfiguration(new SurveyRuleConfiguration());
+        modelBuilder.ApplyConfiguration(new SurveyTriggerConfiguration());
         SnakeCaseNaming.Apply(modelBuilder);
     }
 }
