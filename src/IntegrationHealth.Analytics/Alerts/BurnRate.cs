@@ -54,7 +54,10 @@ public static class BurnRate
         {
             var (longBurn, longTotal) = Over(buckets, now, rule.LongWindow, objective);
             var (shortBurn, shortTotal) = Over(buckets, now, rule.ShortWindow, objective);
-            var fires = longTotal >= minEvents && shortTotal >= 1 && longBurn >= rule.Factor && shortBurn >= rule.Factor;
+            // A burn exactly at the factor fires: compare with a relative tolerance, since 0.003 / 0.001 is 2.9999999999999996
+            // in floating point.
+            var atLeast = rule.Factor * (1 - 1e-9);
+            var fires = longTotal >= minEvents && shortTotal >= 1 && longBurn >= atLeast && shortBurn >= atLeast;
             verdicts.Add(new BurnRateVerdict(rule, longBurn, shortBurn, longTotal, fires));
         }
         return verdicts;
