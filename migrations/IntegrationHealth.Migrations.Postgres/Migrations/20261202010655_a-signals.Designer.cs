@@ -13,7 +13,7 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(IntegrationHealthDbContext))]
     [Migration("20261202010655_a-signals")]
-    partial class asignals
+    partial class ASignals
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace IntegrationHealth.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class asignals : Migration
+    public partial class ASignals : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

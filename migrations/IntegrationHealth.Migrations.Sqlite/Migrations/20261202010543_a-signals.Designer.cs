@@ -12,7 +12,7 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(IntegrationHealthDbContext))]
     [Migration("20261202010543_a-signals")]
-    partial class asignals
+    partial class ASignals
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace IntegrationHealth.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
-    public partial class asignals : Migration
+    public partial class ASignals : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
