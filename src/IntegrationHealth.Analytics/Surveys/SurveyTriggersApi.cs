@@ -49,11 +49,11 @@ public static class SurveyTriggersApi
     }
 
     /// <summary>The body of <c>POST /v1/survey-rules</c> (documentation).</summary>
-    public sealed record SurveyRuleRequest(string Survey, string Event, string? DisplayOption, int? DisplayLimit, int? RecontactDays,
-        double? Percentage, int? DelaySeconds, bool? Enabled);
+    public sealed record SurveyRuleRequest(string Survey, string Event, string? DisplayOption = null, int? DisplayLimit = null,
+        int? RecontactDays = null, double? Percentage = null, int? DelaySeconds = null, bool? Enabled = null);
 
     /// <summary>The body of <c>POST /v1/survey-triggers/{id}/response</c> (documentation).</summary>
-    public sealed record SurveyAnswerRequest(int Score, string? Comment);
+    public sealed record SurveyAnswerRequest(int Score, string? Comment = null);
 
     private static SurveyRuleView View(SurveyRule r) => new(r.Id, r.SurveyKey, SurveyTriggerView.Events[(int)r.Event], DisplayOptions[(int)r.DisplayOption],
         r.DisplayLimit, r.RecontactDays, r.Percentage, r.DelaySeconds, r.Enabled);

@@ -48,7 +48,7 @@ public static class WebhookEndpointsApi
     }
 
     /// <summary>The body of <c>POST /v1/webhook-endpoints</c> (documentation; read by <see cref="JsonObjectBody"/>).</summary>
-    public sealed record CreateWebhookEndpointRequest(string Url, string? Description, string? Format, IReadOnlyList<string>? EventTypes);
+    public sealed record CreateWebhookEndpointRequest(string Url, string? Description = null, string? Format = null, IReadOnlyList<string>? EventTypes = null);
 
     public static async Task<Results<Created<WebhookSecretView>, ProblemHttpResult>> Create(HttpContext context,
         IDbContextFactory<IntegrationHealthDbContext> dbFactory, WebhookSecrets secrets, IOptions<WebhookOptions> options,
