@@ -23,9 +23,8 @@ public sealed class AlertEvaluator(IDbContextFactory<IntegrationHealthDbContext>
     {
         var now = time.GetUtcNow().UtcDateTime;
         var o = options.Value;
-        var history = now.AddDays(-7 * o.BaselineWeeks - 1);
-        var events = await inputs.EventsAsync(tenantId, history, now, cancellationToken);
-        var signals = Signals(events, now, history, o);
+        var data = await inputs.ReadAsync(tenantId, now, o, cancellationToken);
+        var signals = Signals(data, now, o);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var unresolved = await db.Alerts.Where(a => a.TenantId == tenantId && a.State != AlertState.Resolved).ToListAsync(cancellationToken);
@@ -42,65 +41,47 @@ public sealed class AlertEvaluator(IDbContextFactory<IntegrationHealthDbContext>
         return changes;
     }
 
-    /// <summary>Every alert signal the events give at <paramref name="now"/> (pure).</summary>
-    public static List<AlertSignal> Signals(IReadOnlyList<SignalEvent> events, DateTime now, DateTime historyStart, AlertOptions o)
+    /// <summary>Every alert signal the data gives at <paramref name="now"/> (pure).</summary>
+    public static List<AlertSignal> Signals(AlertData data, DateTime now, AlertOptions o)
     {
         var signals = new List<AlertSignal>();
-        var recent = events.Where(e => e.At >= now.AddDays(-3)).ToList();
-        var requests = recent.Where(e => e.Kind == TelemetryKind.Request).ToList();
-        foreach (var provider in requests.GroupBy(e => e.ProviderId))
+        foreach (var (providerId, minutes) in data.ProviderRequests)
         {
-            var minutes = AlertInputs.Bucket(provider, TimeSpan.FromMinutes(1));
             if (BurnRate.Worst(BurnRate.Evaluate(minutes, now, o.Objective, o.MinProviderEvents)) is { } worst)
-                signals.Add(BurnSignal(worst, $"provider:{provider.Key}", "Provider", provider.Key, null, null));
+                signals.Add(BurnSignal(worst, $"provider:{providerId}", "Provider", providerId, null, null));
             var sustained = RollbackTriggers.SustainedErrorRate(minutes, now);
             if (sustained.Fires)
-                signals.Add(new AlertSignal($"rollback:error-rate:provider:{provider.Key}", AlertKind.RollbackTrigger, AlertSeverity.Page,
-                    "Rollback trigger: provider error rate above 1% for over 10 minutes", sustained.Detail, sustained.Value, 0.01, ProviderId: provider.Key));
+                signals.Add(new AlertSignal($"rollback:error-rate:provider:{providerId}", AlertKind.RollbackTrigger, AlertSeverity.Page,
+                    "Rollback trigger: provider error rate above 1% for over 10 minutes", sustained.Detail, sustained.Value, 0.01, ProviderId: providerId));
         }
-        foreach (var connection in requests.Where(e => e.ConnectionId is not null).GroupBy(e => e.ConnectionId!.Value))
+        foreach (var connection in data.Connections)
         {
-            var minutes = AlertInputs.Bucket(connection, TimeSpan.FromMinutes(1));
-            if (BurnRate.Worst(BurnRate.Evaluate(minutes, now, o.Objective, o.MinConnectionEvents)) is { } worst)
-            {
-                var first = connection.First();
-                signals.Add(BurnSignal(worst, $"connection:{connection.Key}", "Connection", first.ProviderId, first.AccountId, connection.Key));
-            }
+            if (BurnRate.Worst(BurnRate.Evaluate(connection.Buckets, now, o.Objective, o.MinConnectionEvents)) is { } worst)
+                signals.Add(BurnSignal(worst, $"connection:{connection.ConnectionId}", "Connection", connection.ProviderId, connection.AccountId, connection.ConnectionId));
         }
-        foreach (var provider in recent.Where(e => e.Kind == TelemetryKind.TokenRefresh).GroupBy(e => e.ProviderId))
+        foreach (var (providerId, refreshes) in data.ProviderRefreshes)
         {
-            var verdict = RollbackTriggers.RefreshFailureSpread([.. provider.Select(e => new RefreshOutcome(e.AccountId, e.At, !e.Failed))], now);
+            var verdict = RollbackTriggers.RefreshFailureSpread(refreshes, now);
             if (verdict.Fires)
-                signals.Add(new AlertSignal($"rollback:refresh-failures:provider:{provider.Key}", AlertKind.RollbackTrigger, AlertSeverity.Page,
-                    "Rollback trigger: OAuth refresh failing at more than 5 accounts", verdict.Detail, verdict.Value, 5, ProviderId: provider.Key));
+                signals.Add(new AlertSignal($"rollback:refresh-failures:provider:{providerId}", AlertKind.RollbackTrigger, AlertSeverity.Page,
+                    "Rollback trigger: OAuth refresh failing at more than 5 accounts", verdict.Detail, verdict.Value, 5, ProviderId: providerId));
         }
-        foreach (var provider in recent.Where(e => e.Kind == TelemetryKind.WebhookDelivery).GroupBy(e => e.ProviderId))
+        foreach (var (providerId, deliveries) in data.ProviderWebhooks)
         {
-            var verdict = RollbackTriggers.WebhookDeliverySuccess(AlertInputs.Bucket(provider, TimeSpan.FromMinutes(1)), now);
+            var verdict = RollbackTriggers.WebhookDeliverySuccess(deliveries, now);
             if (verdict.Fires)
-                signals.Add(new AlertSignal($"rollback:webhook-success:provider:{provider.Key}", AlertKind.RollbackTrigger, AlertSeverity.Page,
-                    "Rollback trigger: webhook delivery success below 95%", verdict.Detail, verdict.Value, 0.95, ProviderId: provider.Key));
+                signals.Add(new AlertSignal($"rollback:webhook-success:provider:{providerId}", AlertKind.RollbackTrigger, AlertSeverity.Page,
+                    "Rollback trigger: webhook delivery success below 95%", verdict.Detail, verdict.Value, 0.95, ProviderId: providerId));
         }
-        signals.AddRange(Anomalies(events.Where(e => e.Kind == TelemetryKind.Request), now, historyStart, o));
-        return signals;
-    }
-
-    private static IEnumerable<AlertSignal> Anomalies(IEnumerable<SignalEvent> requests, DateTime now, DateTime historyStart, AlertOptions o)
-    {
-        var hour = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc).AddHours(-1);
-        var earliest = requests.Select(e => e.At).DefaultIfEmpty(now).Min();
-        var start = earliest > historyStart ? earliest : historyStart;
-        foreach (var pair in requests.GroupBy(e => (e.AccountId, e.ProviderId)))
+        foreach (var pair in data.AnomalyCandidates)
         {
-            var hourly = AlertInputs.Bucket(pair, TimeSpan.FromHours(1)).ToDictionary(b => b.Start);
-            if (!hourly.TryGetValue(hour, out var current) || current.Total < o.AnomalyMinRequests) continue;
-            var rates = hourly.Values.Where(b => b.Start < hour).ToDictionary(b => b.Start, b => b.Rate);
-            var verdict = RobustBaseline.Judge(rates, start, hour, current.Rate, o.BaselineWeeks, o.AnomalyThreshold);
+            var verdict = RobustBaseline.Judge(pair.History, data.HistoryStart, pair.Current.Start, pair.Current.Rate, o.BaselineWeeks, o.AnomalyThreshold);
             if (verdict.IsAnomaly)
-                yield return new AlertSignal($"anomaly:account:{pair.Key.AccountId}:provider:{pair.Key.ProviderId}", AlertKind.Anomaly,
+                signals.Add(new AlertSignal($"anomaly:account:{pair.AccountId}:provider:{pair.ProviderId}", AlertKind.Anomaly,
                     AlertSeverity.Ticket, "Error rate far above this account's usual for the hour of the week", verdict.Reason, verdict.Score,
-                    o.AnomalyThreshold, ProviderId: pair.Key.ProviderId, AccountId: pair.Key.AccountId);
+                    o.AnomalyThreshold, ProviderId: pair.ProviderId, AccountId: pair.AccountId));
         }
+        return signals;
     }
 
     private static AlertSignal BurnSignal(BurnRateVerdict verdict, string scope, string what, int providerId, int? accountId, int? connectionId)

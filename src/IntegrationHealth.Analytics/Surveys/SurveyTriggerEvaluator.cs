@@ -47,12 +47,20 @@ public sealed class SurveyTriggerEvaluator(IDbContextFactory<IntegrationHealthDb
             events.AddRange(affected.Select(a => new SurveyEvent(SurveyTriggerEvent.IncidentResolved, a, DateTime.SpecifyKind(alert.ResolvedAt!.Value, DateTimeKind.Utc),
                 $"incident:{alert.Id}", "an incident affecting the account was resolved")));
         }
+        var resolvedIssues = await db.ConnectionIssues.AsNoTracking()
+            .Where(i => i.TenantId == tenantId && i.Status == IssueStatus.Resolved && i.ResolvedAt >= windowStart && i.ResolvedAt < now)
+            .Select(i => new { i.Id, i.AccountId, i.ResolvedAt, i.Reopened }).ToListAsync(cancellationToken);
+        events.AddRange(resolvedIssues.Select(i => new SurveyEvent(SurveyTriggerEvent.IncidentResolved, i.AccountId,
+            DateTime.SpecifyKind(i.ResolvedAt!.Value, DateTimeKind.Utc), $"issue:{i.Id}:{i.Reopened}", "a connection issue of the account was resolved")));
+        events.AddRange(await BandChangesAsync(db, tenantId, windowStart, cancellationToken));
         if (extraEvents is not null) events.AddRange(extraEvents);
 
         var blocked = (await db.Alerts.AsNoTracking().Where(a => a.TenantId == tenantId && a.State != AlertState.Resolved)
             .Select(a => new { a.AccountId, a.ProviderId }).ToListAsync(cancellationToken))
             .SelectMany(a => a.AccountId is { } one ? [one] : connections.Where(c => c.ProviderId == a.ProviderId).Select(c => c.AccountId))
             .ToHashSet();
+        blocked.UnionWith(await db.ConnectionIssues.AsNoTracking()
+            .Where(i => i.TenantId == tenantId && i.Status == IssueStatus.Open && i.MutedAt == null).Select(i => i.AccountId).Distinct().ToListAsync(cancellationToken));
         var accountIds = events.Select(e => e.AccountId).Distinct().ToList();
         var accountKeys = await db.Accounts.AsNoTracking().Where(a => a.TenantId == tenantId && accountIds.Contains(a.Id))
             .ToDictionaryAsync(a => a.Id, a => a.ExternalId, cancellationToken);
@@ -119,6 +127,28 @@ public sealed class SurveyTriggerEvaluator(IDbContextFactory<IntegrationHealthDb
         }
         AnalyticsLog.SurveyTriggersEvaluated(logger, tenantId, events.Count, created.Count, throttled);
         return created.Count;
+    }
+
+    /// <summary>Accounts whose score band on a day within the window differs from the day before (the scores'
+    /// daily history).</summary>
+    private static async Task<List<SurveyEvent>> BandChangesAsync(IntegrationHealthDbContext db, int tenantId, DateTime windowStart,
+        CancellationToken cancellationToken)
+    {
+        var from = windowStart.Date.AddDays(-1);
+        var scores = await db.AccountScores.AsNoTracking().Where(s => s.TenantId == tenantId && s.Day >= from)
+            .Select(s => new { s.AccountId, s.Day, s.Band, s.ComputedAt }).ToListAsync(cancellationToken);
+        var events = new List<SurveyEvent>();
+        foreach (var account in scores.GroupBy(s => s.AccountId))
+        {
+            var days = account.OrderBy(s => s.Day).ToList();
+            for (var i = 1; i < days.Count; i++)
+            {
+                if (days[i].Band == days[i - 1].Band || DateTime.SpecifyKind(days[i].ComputedAt, DateTimeKind.Utc) < windowStart) continue;
+                events.Add(new SurveyEvent(SurveyTriggerEvent.ScoreBandChanged, account.Key, DateTime.SpecifyKind(days[i].ComputedAt, DateTimeKind.Utc),
+                    $"band:{account.Key}:{days[i].Day:yyyyMMdd}", $"risk band changed from {days[i - 1].Band} to {days[i].Band}".ToLowerInvariant()));
+            }
+        }
+        return events;
     }
 
     private static async Task<List<SurveyEvent>> SyncEventsAsync(IntegrationHealthDbContext db, int tenantId, DateTime windowStart, DateTime now,

@@ -129,7 +129,9 @@ public static class SurveyTriggersApi
         if (accountRow is null) return Problems.NotFound($"No account '{account}'.");
         var providers = await db.Connections.Where(c => c.AccountId == accountRow.Id).Select(c => c.ProviderId).ToListAsync(context.RequestAborted);
         var blocked = await db.Alerts.AnyAsync(a => a.TenantId == tenantId && a.State != AlertState.Resolved
-            && (a.AccountId == accountRow.Id || (a.AccountId == null && a.ProviderId != null && providers.Contains(a.ProviderId.Value))), context.RequestAborted);
+            && (a.AccountId == accountRow.Id || (a.AccountId == null && a.ProviderId != null && providers.Contains(a.ProviderId.Value))), context.RequestAborted)
+            || await db.ConnectionIssues.AnyAsync(i => i.TenantId == tenantId && i.AccountId == accountRow.Id && i.Status == IssueStatus.Open && i.MutedAt == null,
+                context.RequestAborted);
         if (blocked) return TypedResults.Ok<IReadOnlyList<SurveyTriggerView>>([]);
         var rows = await (from t in db.SurveyTriggers.AsNoTracking()
                           join r in db.SurveyRules on t.RuleId equals r.Id
