@@ -24,8 +24,8 @@ need_apt npm npm
 need_apt fc-list fontconfig fonts-dejavu-core
 
 # npm packages of the independent peers the tests compare against: the reference JSONata (differential tests,
-# benchmarks) and the OpenAPI validators (tests/openapi/check.mjs).
-for folder in tests/reference tests/openapi; do
+# benchmarks), the OpenAPI validators (tests/openapi/check.mjs) and the Standard Webhooks library (tests/webhooks/verify.mjs).
+for folder in tests/reference tests/openapi tests/webhooks; do
     [ -f "$folder/package.json" ] || continue
     log "installing the npm packages of $folder"
     if [ -f "$folder/package-lock.json" ]; then

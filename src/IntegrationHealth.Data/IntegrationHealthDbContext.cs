@@ -103,6 +103,40 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
     /// <summary>The detail rows of the events that carry one (see <see cref="TelemetryEvent.Detail"/>).</summary>
     public DbSet<TelemetryEventDetail> TelemetryEventDetails => Set<TelemetryEventDetail>();
 
+    /// <summary>Analytics' hourly and daily rollups per account, provider, connection and resource.</summary>
+    public DbSet<ConnectionRollup> ConnectionRollups => Set<ConnectionRollup>();
+
+    /// <summary>Analytics' per-minute rollups per provider and resource.</summary>
+    public DbSet<ProviderRollup> ProviderRollups => Set<ProviderRollup>();
+
+    /// <summary>Distinct active users per account and day (DAU/MAU).</summary>
+    public DbSet<ActiveUserDay> ActiveUserDays => Set<ActiveUserDay>();
+
+    /// <summary>Read positions of incremental jobs over telemetry.</summary>
+    public DbSet<RollupCursor> RollupCursors => Set<RollupCursor>();
+
+    /// <summary>Connection issues (one per problem per connection).</summary>
+    public DbSet<ConnectionIssue> ConnectionIssues => Set<ConnectionIssue>();
+
+    /// <summary>Daily churn-risk score history.</summary>
+    public DbSet<AccountScore> AccountScores => Set<AccountScore>();
+
+    /// <summary>Tenants' webhook endpoints, and the outbox of messages for them (see IWebhookOutbox).</summary>
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+
+    public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+
+    /// <summary>Analytics' alerts (anomalies, burn rates, rollback triggers) with their lifecycle.</summary>
+    public DbSet<Alert> Alerts => Set<Alert>();
+
+    public DbSet<SurveyRule> SurveyRules => Set<SurveyRule>();
+
+    public DbSet<SurveyTrigger> SurveyTriggers => Set<SurveyTrigger>();
+
     /// <summary>The ASP.NET Core Data Protection key ring shared by every process on this store (table
     /// <c>data_protection_keys</c>); read and written by Data Protection through <c>PersistKeysToDbContext</c>, not by
     /// application code.</summary>
@@ -161,6 +195,19 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
         modelBuilder.ApplyConfiguration(new SyncStateConfiguration());
         modelBuilder.ApplyConfiguration(new SyncRunConfiguration());
         modelBuilder.ApplyConfiguration(new CachedRecordConfiguration());
+        modelBuilder.ApplyConfiguration(new ConnectionRollupConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new ProviderRollupConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new ActiveUserDayConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new RollupCursorConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new ConnectionIssueConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new AccountScoreConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new WebhookEndpointConfiguration());
+        modelBuilder.ApplyConfiguration(new WebhookMessageConfiguration());
+        modelBuilder.ApplyConfiguration(new WebhookDeliveryConfiguration());
+        modelBuilder.ApplyConfiguration(new WebhookAttemptConfiguration());
+        modelBuilder.ApplyConfiguration(new AlertConfiguration());
+        modelBuilder.ApplyConfiguration(new SurveyRuleConfiguration());
+        modelBuilder.ApplyConfiguration(new SurveyTriggerConfiguration());
         SnakeCaseNaming.Apply(modelBuilder);
     }
 }

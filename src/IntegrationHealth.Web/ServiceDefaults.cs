@@ -8,6 +8,7 @@ using IntegrationHealth.Web.Http;
 using IntegrationHealth.Web.Jobs;
 using IntegrationHealth.Web.OpenApi;
 using IntegrationHealth.Web.Store;
+using IntegrationHealth.Web.Webhooks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
@@ -43,6 +44,7 @@ public static class ServiceDefaults
         services.AddStoreDataProtection(configuration);
         services.AddJobStorage();
         services.AddRecurringJob<RevokedKeyPurgeJob>(RevokedKeyPurgeJob.RecurringJobId, RevokedKeyPurgeJob.Schedule);
+        services.AddWebhooks();
         return services;
     }
 
@@ -115,6 +117,7 @@ public static class ServiceDefaults
     {
         app.MapHealthApi();
         app.MapApiKeysApi();
+        app.MapWebhookEndpointsApi();
         app.MapHangfireDashboardApi();
         app.MapPrometheusScrapingEndpoint().WithDisplayName("Prometheus metrics").StoreIndependent();
         app.MapOpenApi().StoreIndependent();

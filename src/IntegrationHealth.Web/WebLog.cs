@@ -48,4 +48,19 @@ internal static partial class WebLog
 
     [LoggerMessage(EventId = 2304, Level = LogLevel.Critical, Message = "{What} failed to start once the store was ready; stopping")]
     public static partial void DeferredStartFailed(ILogger logger, string what, Exception exception);
+
+    [LoggerMessage(EventId = 2500, Level = LogLevel.Information, Message = "Delivered webhook delivery {DeliveryId} to endpoint {EndpointId} on attempt {Attempt} ({Status})")]
+    public static partial void WebhookDelivered(ILogger logger, long deliveryId, int endpointId, int attempt, int status);
+
+    [LoggerMessage(EventId = 2501, Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} to endpoint {EndpointId} failed on attempt {Attempt} ({Error}); next attempt {NextAttempt:O}")]
+    public static partial void WebhookAttemptFailed(ILogger logger, long deliveryId, int endpointId, int attempt, string error, DateTime? nextAttempt);
+
+    [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "Webhook endpoint {EndpointId} of tenant {TenantId} answered 410 Gone and was disabled")]
+    public static partial void WebhookEndpointGone(ILogger logger, int endpointId, int tenantId);
+
+    [LoggerMessage(EventId = 2503, Level = LogLevel.Information, Message = "Webhook endpoint {EndpointId} created for tenant {TenantId}")]
+    public static partial void WebhookEndpointCreated(ILogger logger, int endpointId, int tenantId);
+
+    [LoggerMessage(EventId = 2504, Level = LogLevel.Information, Message = "Rotated the signing secret of webhook endpoint {EndpointId} of tenant {TenantId}")]
+    public static partial void WebhookSecretRotated(ILogger logger, int endpointId, int tenantId);
 }

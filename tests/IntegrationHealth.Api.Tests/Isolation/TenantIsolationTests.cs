@@ -227,6 +227,10 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
             "RollbackEngineOverride", "GetAccountEngineOverride", "PutAccountEngineOverride", "DeleteAccountEngineOverride",
             "ListAccountEngineOverrideHistory", "RollbackAccountEngineOverride", "GetEffectiveDefinition", "TriggerSync", "ListSyncRuns", "ListRecords", "ListSupportTickets", "ListSurveyResponses",
             "CreateApiKey", "ListApiKeys", "RevokeApiKey", "HangfireDashboard",
+            // Signals: every row is read and changed only through the caller's tenant id (the tests below).
+            "CreateWebhookEndpoint", "ListWebhookEndpoints", "DeleteWebhookEndpoint", "RotateWebhookSecret", "ListWebhookAttempts",
+            "ListAlerts", "GetAlert", "AcknowledgeAlert", "CreateSurveyRule", "ListSurveyRules", "DeleteSurveyRule", "PollSurveyTriggers",
+            "ReportSurveyDisplay", "ReportSurveyResponse", "ListMigrationTiers", "GetMigrationInventory", "ListScorecards", "GetRetentionSummary",
         };
         Assert.Equal(covered.Order(), EndpointCatalog.Protected.Select(e => e.Name).Order());
     }
@@ -241,5 +245,47 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
         var ids = await ExternalIdsAsync(await fresh.GetAsync("/v1/accounts"));
         Assert.Contains("acct-b", ids);
         Assert.DoesNotContain("acct-a", ids);
+    }
+
+    [Fact]
+    public async Task WebhookEndpoints_OfTenantA_AreInvisibleAndUntouchableForB()
+    {
+        using var a = fixture.Host.Client(fixture.KeyA);
+        using var created = await a.PostAsJsonAsync("/v1/webhook-endpoints", new { url = "https://hooks.example.com/tenant-a" });
+        await TestHttp.EnsureSuccessAsync(created);
+        var id = (await TestHttp.ReadJsonAsync(created)).GetProperty("id").GetInt32();
+        using var b = B();
+        var listed = await b.GetStringAsync("/v1/webhook-endpoints");
+        Assert.DoesNotContain("tenant-a", listed);
+        Assert.Equal(HttpStatusCode.NotFound, (await b.DeleteAsync($"/v1/webhook-endpoints/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await b.PostAsync($"/v1/webhook-endpoints/{id}/rotate-secret", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await b.GetAsync($"/v1/webhook-endpoints/{id}/attempts")).StatusCode);
+        Assert.Contains("tenant-a", await a.GetStringAsync("/v1/webhook-endpoints"));
+    }
+
+    [Fact]
+    public async Task SurveyRules_OfTenantA_AreInvisibleAndUndeletableForB_AndBCannotPollAsAccount()
+    {
+        using var a = fixture.Host.Client(fixture.KeyA);
+        using var created = await a.PostAsJsonAsync("/v1/survey-rules", new { survey = "nps-tenant-a", @event = "first_successful_sync" });
+        await TestHttp.EnsureSuccessAsync(created);
+        var id = (await TestHttp.ReadJsonAsync(created)).GetProperty("id").GetInt32();
+        using var b = B();
+        Assert.DoesNotContain("nps-tenant-a", await b.GetStringAsync("/v1/survey-rules"));
+        Assert.Equal(HttpStatusCode.NotFound, (await b.DeleteAsync($"/v1/survey-rules/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await b.GetAsync("/v1/survey-triggers?account=acct-a&user=u")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await a.GetAsync("/v1/survey-triggers?account=acct-a&user=u")).StatusCode);
+        Assert.Contains("nps-tenant-a", await a.GetStringAsync("/v1/survey-rules"));
+    }
+
+    [Fact]
+    public async Task MigrationInventory_OfB_HoldsNoAccountOfA()
+    {
+        using var b = B();
+        var csv = await b.GetStringAsync("/v1/migration/inventory.csv");
+        Assert.DoesNotContain("acct-a", csv);
+        Assert.DoesNotContain("acct-a", await b.GetStringAsync("/v1/migration/tiers"));
+        using var a = fixture.Host.Client(fixture.KeyA);
+        Assert.Contains("acct-a", await a.GetStringAsync("/v1/migration/tiers"));
     }
 }
