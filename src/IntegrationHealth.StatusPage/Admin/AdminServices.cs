@@ -14,9 +14,11 @@ public sealed class AdminServices(
     IDbContextFactory<IntegrationHealthDbContext> dbFactory, IOptions<StatusPageOptions> options, PublicPageCache cache, TimeProvider time)
 {
     public IDbContextFactory<IntegrationHealthDbContext> DbFactory { get; } = dbFactory;
-    public StatusPageOptions Options { get; } = options.Value;
+    public IOptions<StatusPageOptions> Options { get; } = options;
     public PublicPageCache Cache { get; } = cache;
     public TimeProvider Time { get; } = time;
+
+    public StatusPageOptions Settings => Options.Value;
 
     public DateTime Now => Time.GetUtcNow().UtcDateTime;
 }
@@ -31,10 +33,11 @@ internal static class AdminRequests
     {
         if (BodyFormat.Of(context.Request.ContentType) != BodyFormat.Kind.Json)
             return (null, Problems.UnsupportedMediaType("Send a JSON object with Content-Type 'application/json' (UTF-8)."));
-        using var raw = await RequestBody.ReadAsync(context, services.Options.MaxBodyBytes, context.RequestAborted);
-        if (raw is null) return (null, Problems.PayloadTooLarge($"The body exceeds {services.Options.MaxBodyBytes} bytes (StatusPage:MaxBodyBytes)."));
+        using var raw = await RequestBody.ReadAsync(context, services.Settings.MaxBodyBytes, context.RequestAborted);
+        if (raw is null) return (null, Problems.PayloadTooLarge($"The body exceeds {services.Settings.MaxBodyBytes} bytes (StatusPage:MaxBodyBytes)."));
         var body = JsonObjectBody.Parse(raw.Span, accepted);
-        if (body.Errors.Any)
+        // Unknown or repeated properties are reported together with the fields' own errors, by the handler.
+        if (!body.IsObject)
         {
             var problem = Invalid(body, what);
             body.Dispose();

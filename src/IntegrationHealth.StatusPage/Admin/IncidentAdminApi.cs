@@ -55,7 +55,7 @@ public static class IncidentAdminApi
         await using var db = await services.DbFactory.CreateDbContextAsync(context.RequestAborted);
         if (await AdminRequests.PageAsync(db, context) is not { } page) return AdminRequests.NoPage();
         var incidents = await db.StatusIncidents.AsNoTracking().Where(i => i.PageId == page.Id && i.IsMaintenance == maintenance)
-            .OrderByDescending(i => i.Id).Take(services.Options.HistoryLimit * 4).ToListAsync(context.RequestAborted);
+            .OrderByDescending(i => i.Id).Take(services.Settings.HistoryLimit * 4).ToListAsync(context.RequestAborted);
         return TypedResults.Ok(await ViewsAsync(db, incidents, context.RequestAborted));
     }
 

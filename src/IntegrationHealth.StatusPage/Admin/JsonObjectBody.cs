@@ -25,6 +25,9 @@ internal sealed class JsonObjectBody : IDisposable
 
     public BatchErrors Errors { get; }
 
+    /// <summary>False when the body is not a JSON object at all (then nothing else is worth reading).</summary>
+    public bool IsObject { get; private set; }
+
     public bool Has(string name) => _properties.ContainsKey(name);
 
     /// <summary>Parses <paramref name="body"/>; <paramref name="accepted"/> lists the property names allowed.</summary>
@@ -53,6 +56,7 @@ internal sealed class JsonObjectBody : IDisposable
             errors.Add(-1, "$", "Expected a JSON object.");
             return result;
         }
+        result.IsObject = true;
         foreach (var property in document.RootElement.EnumerateObject())
         {
             var name = SafeName(property);

@@ -18,8 +18,9 @@ public readonly record struct DerivationState(ComponentStatus Derived, Component
 /// evidence, so the status stays;</item>
 /// <item>finds the level the window points at with hysteresis: the current level holds while its metric stays at or
 /// above the level's <i>exit</i> threshold, and a worse level needs its <i>enter</i> threshold;</item>
-/// <item>shows a new level only after it has been pointed at continuously for <see cref="ComponentStatusRules.EnterAfter"/>
-/// (worse) or <see cref="ComponentStatusRules.ExitAfter"/> (better); a run pointing elsewhere restarts the count.</item>
+/// <item>shows a new level only after the window has pointed continuously worse than the shown level for
+/// <see cref="ComponentStatusRules.EnterAfter"/>, or better for <see cref="ComponentStatusRules.ExitAfter"/>; then the
+/// level it points at now is shown. A run pointing at the shown level, or the other way, restarts the count.</item>
 /// </list>
 /// So one bad minute does not flap the page, and a recovered provider is back to operational within window + exit
 /// time rather than lingering. Unlike consecutive-check counters the durations are in time, not runs, so they hold
@@ -49,10 +50,14 @@ public static class ComponentStatusDeriver
 
         var target = Target(state.Derived, errorRate, p95Latency, rules);
         if (target == state.Derived) return state with { Candidate = null, CandidateSince = null };
-        if (state.Candidate != target || state.CandidateSince is null)
-            state = state with { Candidate = target, CandidateSince = now };
+        // The count is of the direction, not the exact level: a degradation that deepens (degraded, then partial)
+        // keeps its start, so escalating does not delay showing it; pointing back at the shown level restarts it.
+        var sameDirection = state.Candidate is { } candidate && state.CandidateSince is not null
+            && candidate > state.Derived == target > state.Derived;
+        var since = sameDirection ? state.CandidateSince!.Value : now;
+        state = state with { Candidate = target, CandidateSince = since };
         var needed = target > state.Derived ? rules.EnterAfter : rules.ExitAfter;
-        return now - state.CandidateSince.Value >= needed
+        return now - since >= needed
             ? new DerivationState(target, null, null)
             : state;
     }

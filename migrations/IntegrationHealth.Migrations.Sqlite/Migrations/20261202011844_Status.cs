@@ -1,13 +1,12 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace IntegrationHealth.Migrations.Postgres.Migrations
+namespace IntegrationHealth.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
-    public partial class status : Migration
+    public partial class Status : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -16,15 +15,15 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "status_pages",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    slug = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    url = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    time_zone = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    slug = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    url = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    time_zone = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -41,15 +40,15 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "status_component_groups",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    page_id = table.Column<int>(type: "integer", nullable: false),
-                    name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    position = table.Column<int>(type: "integer", nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    page_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    position = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -66,24 +65,24 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "status_incidents",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    page_id = table.Column<int>(type: "integer", nullable: false),
-                    name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    status = table.Column<short>(type: "smallint", nullable: false),
-                    impact = table.Column<short>(type: "smallint", nullable: false),
-                    is_maintenance = table.Column<bool>(type: "boolean", nullable: false),
-                    automatic = table.Column<bool>(type: "boolean", nullable: false),
-                    staff_managed = table.Column<bool>(type: "boolean", nullable: false),
-                    scheduled_for = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    scheduled_until = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    recurrence_days = table.Column<int>(type: "integer", nullable: true),
-                    started_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    monitoring_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    resolved_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    page_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    status = table.Column<short>(type: "INTEGER", nullable: false),
+                    impact = table.Column<short>(type: "INTEGER", nullable: false),
+                    is_maintenance = table.Column<bool>(type: "INTEGER", nullable: false),
+                    automatic = table.Column<bool>(type: "INTEGER", nullable: false),
+                    staff_managed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    scheduled_for = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    scheduled_until = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    recurrence_days = table.Column<int>(type: "INTEGER", nullable: true),
+                    started_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    monitoring_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    resolved_at = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -100,20 +99,20 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "status_subscribers",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    page_id = table.Column<int>(type: "integer", nullable: false),
-                    kind = table.Column<short>(type: "smallint", nullable: false),
-                    email = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
-                    webhook_url = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    protected_secret = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    component_ids = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    confirmation_token_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    confirmed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    unsubscribe_token_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    disabled_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    page_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    kind = table.Column<short>(type: "INTEGER", nullable: false),
+                    email = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    webhook_url = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    protected_secret = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    component_ids = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    confirmation_token_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    confirmed_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    unsubscribe_token_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    disabled_at = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -130,24 +129,24 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "status_components",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    page_id = table.Column<int>(type: "integer", nullable: false),
-                    group_id = table.Column<int>(type: "integer", nullable: true),
-                    name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    position = table.Column<int>(type: "integer", nullable: false),
-                    only_show_if_degraded = table.Column<bool>(type: "boolean", nullable: false),
-                    provider_id = table.Column<int>(type: "integer", nullable: true),
-                    resource = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    status = table.Column<short>(type: "smallint", nullable: false),
-                    derived_status = table.Column<short>(type: "smallint", nullable: false),
-                    candidate_status = table.Column<short>(type: "smallint", nullable: true),
-                    candidate_since = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    override_status = table.Column<short>(type: "smallint", nullable: true),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    page_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    group_id = table.Column<int>(type: "INTEGER", nullable: true),
+                    name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    position = table.Column<int>(type: "INTEGER", nullable: false),
+                    only_show_if_degraded = table.Column<bool>(type: "INTEGER", nullable: false),
+                    provider_id = table.Column<int>(type: "INTEGER", nullable: true),
+                    resource = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    status = table.Column<short>(type: "INTEGER", nullable: false),
+                    derived_status = table.Column<short>(type: "INTEGER", nullable: false),
+                    candidate_status = table.Column<short>(type: "INTEGER", nullable: true),
+                    candidate_since = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    override_status = table.Column<short>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -176,16 +175,16 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "status_incident_updates",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    incident_id = table.Column<int>(type: "integer", nullable: false),
-                    status = table.Column<short>(type: "smallint", nullable: false),
-                    body = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
-                    affected_components = table.Column<string>(type: "character varying(16000)", maxLength: 16000, nullable: true),
-                    expected_resolution_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    display_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    incident_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    status = table.Column<short>(type: "INTEGER", nullable: false),
+                    body = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    affected_components = table.Column<string>(type: "TEXT", maxLength: 16000, nullable: true),
+                    expected_resolution_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    display_at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -202,19 +201,19 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "status_notifications",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    subscriber_id = table.Column<int>(type: "integer", nullable: false),
-                    message_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    event_type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    payload = table.Column<string>(type: "text", nullable: false),
-                    attempts = table.Column<int>(type: "integer", nullable: false),
-                    next_attempt_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    lease_until = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    delivered_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    failed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    subscriber_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    message_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    event_type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    payload = table.Column<string>(type: "TEXT", nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    next_attempt_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    lease_until = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    delivered_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    failed_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -231,12 +230,12 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "status_component_changes",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    component_id = table.Column<int>(type: "integer", nullable: false),
-                    status = table.Column<short>(type: "smallint", nullable: false),
-                    at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    component_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    status = table.Column<short>(type: "INTEGER", nullable: false),
+                    at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -253,9 +252,9 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 name: "status_incident_components",
                 columns: table => new
                 {
-                    incident_id = table.Column<int>(type: "integer", nullable: false),
-                    component_id = table.Column<int>(type: "integer", nullable: false),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false)
+                    incident_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    component_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
