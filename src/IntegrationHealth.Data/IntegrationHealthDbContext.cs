@@ -103,6 +103,24 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
     /// <summary>The detail rows of the events that carry one (see <see cref="TelemetryEvent.Detail"/>).</summary>
     public DbSet<TelemetryEventDetail> TelemetryEventDetails => Set<TelemetryEventDetail>();
 
+    /// <summary>Analytics' hourly and daily rollups per account, provider, connection and resource.</summary>
+    public DbSet<ConnectionRollup> ConnectionRollups => Set<ConnectionRollup>();
+
+    /// <summary>Analytics' per-minute rollups per provider and resource.</summary>
+    public DbSet<ProviderRollup> ProviderRollups => Set<ProviderRollup>();
+
+    /// <summary>Distinct active users per account and day (DAU/MAU).</summary>
+    public DbSet<ActiveUserDay> ActiveUserDays => Set<ActiveUserDay>();
+
+    /// <summary>Read positions of incremental jobs over telemetry.</summary>
+    public DbSet<RollupCursor> RollupCursors => Set<RollupCursor>();
+
+    /// <summary>Connection issues (one per problem per connection).</summary>
+    public DbSet<ConnectionIssue> ConnectionIssues => Set<ConnectionIssue>();
+
+    /// <summary>Daily churn-risk score history.</summary>
+    public DbSet<AccountScore> AccountScores => Set<AccountScore>();
+
     public DbSet<StatusPage> StatusPages => Set<StatusPage>();
 
     public DbSet<StatusComponentGroup> StatusComponentGroups => Set<StatusComponentGroup>();
@@ -152,6 +170,12 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
         modelBuilder.ApplyConfiguration(new EndpointTemplateConfiguration());
         modelBuilder.ApplyConfiguration(new TelemetryEventDetailConfiguration(provider));
         modelBuilder.ApplyConfiguration(new DataProtectionKeyConfiguration());
+        modelBuilder.ApplyConfiguration(new ConnectionRollupConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new ProviderRollupConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new ActiveUserDayConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new RollupCursorConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new ConnectionIssueConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new AccountScoreConfiguration(provider));
         modelBuilder.ApplyConfiguration(new StatusPageConfiguration());
         modelBuilder.ApplyConfiguration(new StatusComponentGroupConfiguration());
         modelBuilder.ApplyConfiguration(new StatusComponentConfiguration());

@@ -31,6 +31,10 @@ public sealed class StatusPageOptions
 /// </summary>
 public sealed class ComponentStatusRules
 {
+    /// <summary>Where the per-minute windows come from: <c>rollups</c> (analytics' per-minute provider rollups, the
+    /// default) or <c>events</c> (the raw telemetry events; costs in proportion to traffic, but has no rollup delay).</summary>
+    public TelemetryWindowSource Source { get; set; } = TelemetryWindowSource.Rollups;
+
     /// <summary>The window, in minutes up to now, whose requests are judged.</summary>
     [Range(1, 60)]
     public int WindowMinutes { get; set; } = 5;
@@ -82,4 +86,11 @@ public sealed class ComponentStatusRules
             return "StatusPage:Derivation EnterAfter and ExitAfter must be from 0 to 1 day.";
         return null;
     }
+}
+
+/// <summary>The source of the derivation's per-minute windows.</summary>
+public enum TelemetryWindowSource
+{
+    Rollups = 0,
+    Events = 1,
 }

@@ -2,6 +2,7 @@ using IntegrationHealth.StatusPage.Admin;
 using IntegrationHealth.StatusPage.Derivation;
 using IntegrationHealth.StatusPage.Public;
 using IntegrationHealth.Web.Jobs;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHealth.StatusPage;
 
@@ -19,9 +20,15 @@ public static class StatusPageServiceCollectionExtensions
             .Validate(o => o.CacheDuration >= TimeSpan.Zero && o.CacheDuration <= TimeSpan.FromHours(1), "StatusPage:CacheDuration must be from 0 to 1 hour.")
             .Validate(o => o.Derivation.WindowMinutes is >= 1 and <= 60 && o.Derivation.MinRequests >= 1,
                 "StatusPage:Derivation:WindowMinutes must be from 1 to 60 and MinRequests at least 1.")
+            .Validate(o => Enum.IsDefined(o.Derivation.Source), "StatusPage:Derivation:Source must be 'rollups' or 'events'.")
             .ValidateOnStart();
         services.AddSingleton<PublicPageCache>();
-        services.AddSingleton<ITelemetryWindowReader, RawTelemetryWindowReader>();
+        services.AddSingleton<RawTelemetryWindowReader>();
+        services.AddSingleton<RollupTelemetryWindowReader>();
+        services.AddSingleton<ITelemetryWindowReader>(sp =>
+            sp.GetRequiredService<IOptions<StatusPageOptions>>().Value.Derivation.Source == TelemetryWindowSource.Events
+                ? sp.GetRequiredService<RawTelemetryWindowReader>()
+                : sp.GetRequiredService<RollupTelemetryWindowReader>());
         // Every minute: the derivation's durations are in time, not runs, so the schedule bounds only how late a change shows.
         services.AddRecurringJob<ComponentStatusJob>(ComponentStatusJob.JobId, "* * * * *");
         return services;

@@ -1,4 +1,6 @@
+using IntegrationHealth.Analytics.Rollups;
 using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Data.Telemetry;
 using IntegrationHealth.StatusPage.Derivation;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,12 +24,12 @@ public sealed class ComponentStatusJobTests
         public async Task MinuteAsync(int requests, int errors)
         {
             var end = Host.Time.GetUtcNow().UtcDateTime;
-            await Host.QueryAsync(async db =>
+            var events = new List<TelemetryEvent>();
             {
                 for (var i = 0; i < requests; i++)
                 {
                     var failed = i < errors;
-                    db.TelemetryEvents.Add(new TelemetryEvent
+                    events.Add(new TelemetryEvent
                     {
                         Id = Guid.CreateVersion7(), OccurredAt = end.AddSeconds(-60 + i * 59.0 / requests), TenantId = tenantId, AccountId = 1, ProviderId = 1,
                         Kind = TelemetryKind.Request, Outcome = failed ? TelemetryOutcome.Failure : TelemetryOutcome.Success,
@@ -36,13 +38,15 @@ public sealed class ComponentStatusJobTests
                     });
                 }
                 // Another resource of the same provider fails all the time: the component watches "contacts" only.
-                db.TelemetryEvents.Add(new TelemetryEvent
+                events.Add(new TelemetryEvent
                 {
                     Id = Guid.CreateVersion7(), OccurredAt = end.AddSeconds(-30), TenantId = tenantId, AccountId = 1, ProviderId = 1,
                     Kind = TelemetryKind.Request, Outcome = TelemetryOutcome.Failure, ErrorClass = ErrorClass.Server5xx, Resource = "deals",
                 });
-                return await db.SaveChangesAsync();
-            });
+            }
+            // Through the store's writer, as ingestion writes them (it numbers them for the rollup job).
+            await Host.Services.GetRequiredService<ITelemetryWriter>().WriteAsync(events);
+            await Host.Services.GetRequiredService<RollupJob>().RunAsync(CancellationToken.None);
             await Host.Services.GetRequiredService<ComponentStatusJob>().RunAsync(CancellationToken.None);
             Host.Time.Advance(TimeSpan.FromMinutes(1));
         }
@@ -59,9 +63,9 @@ public sealed class ComponentStatusJobTests
         }
     }
 
-    private static async Task<World> StartAsync()
+    private static async Task<World> StartAsync(string source = "rollups")
     {
-        var host = await StatusTestHost.StartAsync();
+        var host = await StatusTestHost.StartAsync(new Dictionary<string, string?> { ["StatusPage:Derivation:Source"] = source });
         var key = await host.CreateKeyAsync("acme", ApiKeyScopes.Admin | ApiKeyScopes.Read);
         var tenantId = await host.QueryAsync(db => db.Tenants.Where(t => t.Key == "acme").Select(t => t.Id).SingleAsync());
         var admin = host.Client(key);
@@ -70,10 +74,12 @@ public sealed class ComponentStatusJobTests
         return new World(host, admin, tenantId, component.GetProperty("id").GetInt32());
     }
 
-    [Fact]
-    public async Task Job_ProviderDegrades_ComponentOpensIncidentAndRecovers()
+    [Theory]
+    [InlineData("rollups")]
+    [InlineData("events")]
+    public async Task Job_ProviderDegrades_ComponentOpensIncidentAndRecovers(string source)
     {
-        await using var world = await StartAsync();
+        await using var world = await StartAsync(source);
         using var anonymous = world.Host.Client();
 
         // Three healthy minutes: nothing happens.

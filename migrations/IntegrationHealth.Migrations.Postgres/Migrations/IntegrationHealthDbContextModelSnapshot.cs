@@ -120,6 +120,85 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                     b.ToTable("account_ground_truths", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.AccountScore", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("integer")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("day");
+
+                    b.Property<short>("Band")
+                        .HasColumnType("smallint")
+                        .HasColumnName("band");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("explanation");
+
+                    b.Property<string>("Factors")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("factors");
+
+                    b.Property<double?>("Probability")
+                        .HasColumnType("double precision")
+                        .HasColumnName("probability");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<short>("Scorer")
+                        .HasColumnType("smallint")
+                        .HasColumnName("scorer");
+
+                    b.HasKey("TenantId", "AccountId", "Day")
+                        .HasName("pk_account_scores");
+
+                    b.HasIndex("TenantId", "Day", "Score")
+                        .HasDatabaseName("ix_account_scores_tenant_id_day_score");
+
+                    b.ToTable("account_scores", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ActiveUserDay", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("integer")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("day");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("TenantId", "AccountId", "Day", "UserId")
+                        .HasName("pk_active_user_days");
+
+                    b.ToTable("active_user_days", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.ApiKey", b =>
                 {
                     b.Property<int>("Id")
@@ -260,6 +339,249 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                     b.ToTable("connections", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionIssue", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("integer")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("ConnectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("connection_id");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<DateTime?>("MutedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("muted_at");
+
+                    b.Property<string>("MutedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("muted_by");
+
+                    b.Property<int>("Occurrences")
+                        .HasColumnType("integer")
+                        .HasColumnName("occurrences");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("integer")
+                        .HasColumnName("provider_id");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("integer")
+                        .HasColumnName("reopened");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("resource");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("summary");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connection_issues");
+
+                    b.HasIndex("TenantId", "Status")
+                        .HasDatabaseName("ix_connection_issues_tenant_id_status");
+
+                    b.HasIndex("TenantId", "AccountId", "ProviderId", "ConnectionId", "Kind", "Resource")
+                        .IsUnique()
+                        .HasDatabaseName("ux_connection_issues_tenant_id_account_id_provider_id_connection_id_kind_resource");
+
+                    b.ToTable("connection_issues", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionRollup", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<short>("Grain")
+                        .HasColumnType("smallint")
+                        .HasColumnName("grain");
+
+                    b.Property<DateTime>("BucketStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket_start");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("integer")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("integer")
+                        .HasColumnName("provider_id");
+
+                    b.Property<int>("ConnectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("connection_id");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("resource");
+
+                    b.Property<int>("AuthErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("auth_errors");
+
+                    b.Property<int>("ClientErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("client_errors");
+
+                    b.Property<int>("CredentialFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("credential_failures");
+
+                    b.Property<int>("EmptySyncs")
+                        .HasColumnType("integer")
+                        .HasColumnName("empty_syncs");
+
+                    b.Property<int>("Errors")
+                        .HasColumnType("integer")
+                        .HasColumnName("errors");
+
+                    b.Property<int>("Forbidden")
+                        .HasColumnType("integer")
+                        .HasColumnName("forbidden");
+
+                    b.Property<DateTime?>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_failure_at");
+
+                    b.Property<DateTime?>("LastSuccessAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<DateTime?>("LastSyncWithRecordsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_sync_with_records_at");
+
+                    b.Property<int>("LatencyCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("latency_count");
+
+                    b.Property<byte[]>("LatencyHistogram")
+                        .HasColumnType("bytea")
+                        .HasColumnName("latency_histogram");
+
+                    b.Property<long>("LatencySumMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_sum_ms");
+
+                    b.Property<int>("MappingFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("mapping_failures");
+
+                    b.Property<double?>("MinRateLimitHeadroom")
+                        .HasColumnType("double precision")
+                        .HasColumnName("min_rate_limit_headroom");
+
+                    b.Property<int>("NetworkErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("network_errors");
+
+                    b.Property<int>("OtherErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("other_errors");
+
+                    b.Property<int>("RateLimited")
+                        .HasColumnType("integer")
+                        .HasColumnName("rate_limited");
+
+                    b.Property<int>("RefreshFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("refresh_failures");
+
+                    b.Property<int>("RefreshSuccesses")
+                        .HasColumnType("integer")
+                        .HasColumnName("refresh_successes");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("integer")
+                        .HasColumnName("requests");
+
+                    b.Property<int>("ServerErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("server_errors");
+
+                    b.Property<int>("SyncFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("sync_failures");
+
+                    b.Property<long>("SyncRecords")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sync_records");
+
+                    b.Property<int>("SyncRuns")
+                        .HasColumnType("integer")
+                        .HasColumnName("sync_runs");
+
+                    b.Property<int>("Timeouts")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeouts");
+
+                    b.Property<int>("UsageEvents")
+                        .HasColumnType("integer")
+                        .HasColumnName("usage_events");
+
+                    b.Property<int>("WebhookFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("webhook_failures");
+
+                    b.Property<int>("WebhookSuccesses")
+                        .HasColumnType("integer")
+                        .HasColumnName("webhook_successes");
+
+                    b.HasKey("TenantId", "Grain", "BucketStart", "AccountId", "ProviderId", "ConnectionId", "Resource")
+                        .HasName("pk_connection_rollups");
+
+                    b.HasIndex("TenantId", "AccountId", "Grain", "BucketStart")
+                        .HasDatabaseName("ix_connection_rollups_tenant_id_account_id_grain_bucket_start");
+
+                    b.ToTable("connection_rollups", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
                 {
                     b.Property<int>("Id")
@@ -397,6 +719,176 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                             Key = "quickbooks",
                             Name = "QuickBooks"
                         });
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ProviderRollup", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("integer")
+                        .HasColumnName("provider_id");
+
+                    b.Property<DateTime>("BucketStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket_start");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("resource");
+
+                    b.Property<int>("Accounts")
+                        .HasColumnType("integer")
+                        .HasColumnName("accounts");
+
+                    b.Property<int>("AuthErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("auth_errors");
+
+                    b.Property<int>("ClientErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("client_errors");
+
+                    b.Property<int>("CredentialFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("credential_failures");
+
+                    b.Property<int>("EmptySyncs")
+                        .HasColumnType("integer")
+                        .HasColumnName("empty_syncs");
+
+                    b.Property<int>("Errors")
+                        .HasColumnType("integer")
+                        .HasColumnName("errors");
+
+                    b.Property<int>("Forbidden")
+                        .HasColumnType("integer")
+                        .HasColumnName("forbidden");
+
+                    b.Property<DateTime?>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_failure_at");
+
+                    b.Property<DateTime?>("LastSuccessAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<DateTime?>("LastSyncWithRecordsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_sync_with_records_at");
+
+                    b.Property<int>("LatencyCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("latency_count");
+
+                    b.Property<byte[]>("LatencyHistogram")
+                        .HasColumnType("bytea")
+                        .HasColumnName("latency_histogram");
+
+                    b.Property<long>("LatencySumMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_sum_ms");
+
+                    b.Property<int>("MappingFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("mapping_failures");
+
+                    b.Property<double?>("MinRateLimitHeadroom")
+                        .HasColumnType("double precision")
+                        .HasColumnName("min_rate_limit_headroom");
+
+                    b.Property<int>("NetworkErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("network_errors");
+
+                    b.Property<int>("OtherErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("other_errors");
+
+                    b.Property<int>("RateLimited")
+                        .HasColumnType("integer")
+                        .HasColumnName("rate_limited");
+
+                    b.Property<int>("RefreshFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("refresh_failures");
+
+                    b.Property<int>("RefreshSuccesses")
+                        .HasColumnType("integer")
+                        .HasColumnName("refresh_successes");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("integer")
+                        .HasColumnName("requests");
+
+                    b.Property<int>("ServerErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("server_errors");
+
+                    b.Property<int>("SyncFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("sync_failures");
+
+                    b.Property<long>("SyncRecords")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sync_records");
+
+                    b.Property<int>("SyncRuns")
+                        .HasColumnType("integer")
+                        .HasColumnName("sync_runs");
+
+                    b.Property<int>("Timeouts")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeouts");
+
+                    b.Property<int>("UsageEvents")
+                        .HasColumnType("integer")
+                        .HasColumnName("usage_events");
+
+                    b.Property<int>("WebhookFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("webhook_failures");
+
+                    b.Property<int>("WebhookSuccesses")
+                        .HasColumnType("integer")
+                        .HasColumnName("webhook_successes");
+
+                    b.HasKey("TenantId", "ProviderId", "BucketStart", "Resource")
+                        .HasName("pk_provider_rollups");
+
+                    b.ToTable("provider_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.RollupCursor", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("CandidateAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("candidate_at");
+
+                    b.Property<long>("CandidatePosition")
+                        .HasColumnType("bigint")
+                        .HasColumnName("candidate_position");
+
+                    b.Property<long>("SafePosition")
+                        .HasColumnType("bigint")
+                        .HasColumnName("safe_position");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_rollup_cursors");
+
+                    b.ToTable("rollup_cursors", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponent", b =>
@@ -1103,6 +1595,13 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasColumnType("smallint")
                         .HasColumnName("http_status");
 
+                    b.Property<long>("IngestSeq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("ingest_seq");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("IngestSeq"));
+
                     b.Property<byte>("Kind")
                         .HasColumnType("smallint")
                         .HasColumnName("kind");
@@ -1151,6 +1650,9 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_telemetry_events");
+
+                    b.HasIndex("IngestSeq")
+                        .HasDatabaseName("ix_telemetry_events_ingest_seq");
 
                     b.HasIndex("TenantId", "AccountId", "OccurredAt")
                         .HasDatabaseName("ix_telemetry_events_tenant_id_account_id_occurred_at");

@@ -113,6 +113,85 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                     b.ToTable("account_ground_truths", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.AccountScore", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("day");
+
+                    b.Property<short>("Band")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("band");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("explanation");
+
+                    b.Property<string>("Factors")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("factors");
+
+                    b.Property<double?>("Probability")
+                        .HasColumnType("REAL")
+                        .HasColumnName("probability");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL")
+                        .HasColumnName("score");
+
+                    b.Property<short>("Scorer")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scorer");
+
+                    b.HasKey("TenantId", "AccountId", "Day")
+                        .HasName("pk_account_scores");
+
+                    b.HasIndex("TenantId", "Day", "Score")
+                        .HasDatabaseName("ix_account_scores_tenant_id_day_score");
+
+                    b.ToTable("account_scores", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ActiveUserDay", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("day");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("TenantId", "AccountId", "Day", "UserId")
+                        .HasName("pk_active_user_days");
+
+                    b.ToTable("active_user_days", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.ApiKey", b =>
                 {
                     b.Property<int>("Id")
@@ -249,6 +328,247 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                     b.ToTable("connections", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionIssue", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("ConnectionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("connection_id");
+
+                    b.Property<long>("FirstSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<long?>("MutedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("muted_at");
+
+                    b.Property<string>("MutedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("muted_by");
+
+                    b.Property<int>("Occurrences")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("occurrences");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_id");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reopened");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connection_issues");
+
+                    b.HasIndex("TenantId", "Status")
+                        .HasDatabaseName("ix_connection_issues_tenant_id_status");
+
+                    b.HasIndex("TenantId", "AccountId", "ProviderId", "ConnectionId", "Kind", "Resource")
+                        .IsUnique()
+                        .HasDatabaseName("ux_connection_issues_tenant_id_account_id_provider_id_connection_id_kind_resource");
+
+                    b.ToTable("connection_issues", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionRollup", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<short>("Grain")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("grain");
+
+                    b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bucket_start");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_id");
+
+                    b.Property<int>("ConnectionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("connection_id");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource");
+
+                    b.Property<int>("AuthErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auth_errors");
+
+                    b.Property<int>("ClientErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("client_errors");
+
+                    b.Property<int>("CredentialFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("credential_failures");
+
+                    b.Property<int>("EmptySyncs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("empty_syncs");
+
+                    b.Property<int>("Errors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("errors");
+
+                    b.Property<int>("Forbidden")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("forbidden");
+
+                    b.Property<long?>("LastFailureAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_failure_at");
+
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<long?>("LastSyncWithRecordsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sync_with_records_at");
+
+                    b.Property<int>("LatencyCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_count");
+
+                    b.Property<byte[]>("LatencyHistogram")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("latency_histogram");
+
+                    b.Property<long>("LatencySumMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_sum_ms");
+
+                    b.Property<int>("MappingFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mapping_failures");
+
+                    b.Property<double?>("MinRateLimitHeadroom")
+                        .HasColumnType("REAL")
+                        .HasColumnName("min_rate_limit_headroom");
+
+                    b.Property<int>("NetworkErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("network_errors");
+
+                    b.Property<int>("OtherErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("other_errors");
+
+                    b.Property<int>("RateLimited")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rate_limited");
+
+                    b.Property<int>("RefreshFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refresh_failures");
+
+                    b.Property<int>("RefreshSuccesses")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refresh_successes");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.Property<int>("ServerErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("server_errors");
+
+                    b.Property<int>("SyncFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_failures");
+
+                    b.Property<long>("SyncRecords")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_records");
+
+                    b.Property<int>("SyncRuns")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_runs");
+
+                    b.Property<int>("Timeouts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timeouts");
+
+                    b.Property<int>("UsageEvents")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("usage_events");
+
+                    b.Property<int>("WebhookFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_failures");
+
+                    b.Property<int>("WebhookSuccesses")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_successes");
+
+                    b.HasKey("TenantId", "Grain", "BucketStart", "AccountId", "ProviderId", "ConnectionId", "Resource")
+                        .HasName("pk_connection_rollups");
+
+                    b.HasIndex("TenantId", "AccountId", "Grain", "BucketStart")
+                        .HasDatabaseName("ix_connection_rollups_tenant_id_account_id_grain_bucket_start");
+
+                    b.ToTable("connection_rollups", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
                 {
                     b.Property<int>("Id")
@@ -382,6 +702,176 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                             Key = "quickbooks",
                             Name = "QuickBooks"
                         });
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ProviderRollup", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_id");
+
+                    b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bucket_start");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource");
+
+                    b.Property<int>("Accounts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("accounts");
+
+                    b.Property<int>("AuthErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auth_errors");
+
+                    b.Property<int>("ClientErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("client_errors");
+
+                    b.Property<int>("CredentialFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("credential_failures");
+
+                    b.Property<int>("EmptySyncs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("empty_syncs");
+
+                    b.Property<int>("Errors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("errors");
+
+                    b.Property<int>("Forbidden")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("forbidden");
+
+                    b.Property<long?>("LastFailureAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_failure_at");
+
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<long?>("LastSyncWithRecordsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sync_with_records_at");
+
+                    b.Property<int>("LatencyCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_count");
+
+                    b.Property<byte[]>("LatencyHistogram")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("latency_histogram");
+
+                    b.Property<long>("LatencySumMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_sum_ms");
+
+                    b.Property<int>("MappingFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mapping_failures");
+
+                    b.Property<double?>("MinRateLimitHeadroom")
+                        .HasColumnType("REAL")
+                        .HasColumnName("min_rate_limit_headroom");
+
+                    b.Property<int>("NetworkErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("network_errors");
+
+                    b.Property<int>("OtherErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("other_errors");
+
+                    b.Property<int>("RateLimited")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rate_limited");
+
+                    b.Property<int>("RefreshFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refresh_failures");
+
+                    b.Property<int>("RefreshSuccesses")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refresh_successes");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.Property<int>("ServerErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("server_errors");
+
+                    b.Property<int>("SyncFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_failures");
+
+                    b.Property<long>("SyncRecords")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_records");
+
+                    b.Property<int>("SyncRuns")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_runs");
+
+                    b.Property<int>("Timeouts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timeouts");
+
+                    b.Property<int>("UsageEvents")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("usage_events");
+
+                    b.Property<int>("WebhookFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_failures");
+
+                    b.Property<int>("WebhookSuccesses")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_successes");
+
+                    b.HasKey("TenantId", "ProviderId", "BucketStart", "Resource")
+                        .HasName("pk_provider_rollups");
+
+                    b.ToTable("provider_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.RollupCursor", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("CandidateAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("candidate_at");
+
+                    b.Property<long>("CandidatePosition")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("candidate_position");
+
+                    b.Property<long>("SafePosition")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("safe_position");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_rollup_cursors");
+
+                    b.ToTable("rollup_cursors", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponent", b =>
@@ -1068,6 +1558,11 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("http_status");
 
+                    b.Property<long>("IngestSeq")
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("ingest_seq");
+
                     b.Property<byte>("Kind")
                         .HasColumnType("INTEGER")
                         .HasColumnName("kind");
@@ -1116,6 +1611,9 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_telemetry_events");
+
+                    b.HasIndex("IngestSeq")
+                        .HasDatabaseName("ix_telemetry_events_ingest_seq");
 
                     b.HasIndex("TenantId", "AccountId", "OccurredAt")
                         .HasDatabaseName("ix_telemetry_events_tenant_id_account_id_occurred_at");

@@ -76,6 +76,11 @@ public sealed class TelemetryEvent
     public string? UserId { get; set; }
     /// <summary>The request's endpoint route template (<see cref="EndpointTemplate"/> row id), when the sender gave one.</summary>
     public int? EndpointId { get; set; }
+    /// <summary>The order the store accepted the event in: increasing with each accepted event (gaps allowed), assigned
+    /// by the store (a PostgreSQL identity; the SQLite writer's one writer counts on), never by the sender. Incremental
+    /// readers (rollups) follow it, because arrival order is not <see cref="OccurredAt"/> order (events come up to days
+    /// late) nor id order (ids are the senders'). Zero for rows written on SQLite by anything but the bulk writer.</summary>
+    public long IngestSeq { get; set; }
     /// <summary>The event's detail row, written with the event (and only when the event is accepted, not a duplicate);
     /// null for most events. Not a column: the writers store it in <c>telemetry_event_details</c>.</summary>
     public TelemetryEventDetail? Detail { get; set; }

@@ -30,7 +30,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
     private const string InsertSql =
         "INSERT INTO telemetry_events (id, occurred_at, tenant_id, account_id, provider_id, connection_id, kind, outcome, " +
         "error_class, method, http_status, latency_ms, records, rate_limit_remaining, rate_limit_limit, resource, user_id, " +
-        "endpoint_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) " +
+        "endpoint_id, ingest_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) " +
         "ON CONFLICT (tenant_id, id) DO NOTHING";
 
     // A detail row left by an event that is gone (deleted by hand or by a future retention job) must not fail the
@@ -148,6 +148,15 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
 
             using var transaction = connection.BeginTransaction(deferred: false);
             using var statements = new Statements(connection);
+            // This transaction is the file's only writer (BEGIN IMMEDIATE), so counting on from the largest sequence
+            // number stored gives every accepted event a larger one than any committed before it, in commit order.
+            using (var max = connection.CreateCommand())
+            {
+                max.Transaction = transaction;
+                max.CommandText = "SELECT coalesce(max(ingest_seq), 0) FROM telemetry_events";
+                statements.NextSeq = (long)max.ExecuteScalar()! + 1;
+            }
+
             for (var b = 0; b < group.Count; b++)
             {
                 var batch = group[b];
@@ -230,7 +239,9 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             insert.Text(16, e.Resource);
             insert.Text(17, e.UserId);
             insert.Integer(18, e.EndpointId);
+            insert.Integer(19, statements.NextSeq);
             var stored = insert.Execute();
+            statements.NextSeq += stored;
             accepted += stored;
             if (stored == 1 && e.Detail is { } detail)
             {
@@ -265,6 +276,9 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         private SqliteRowInsert? _details;
 
         public SqliteRowInsert Events { get; } = new(connection, InsertSql);
+
+        /// <summary>The ingest sequence number of the next accepted event.</summary>
+        public long NextSeq { get; set; }
 
         /// <summary>Prepared on first use: most groups hold no detail row.</summary>
         public SqliteRowInsert Details => _details ??= new SqliteRowInsert(connection, DetailInsertSql);

@@ -39,9 +39,39 @@ public abstract partial class StoreComplianceTests
         await using var db = Store.CreateContext();
         Assert.Equal(1_000, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
         var stored = await db.TelemetryEvents.AsNoTracking().SingleAsync(e => e.Id == full.Id);
+        // The ingest sequence is the store's, not the sender's.
+        Assert.True(stored.IngestSeq > 0);
+        full.IngestSeq = stored.IngestSeq;
         Assert.Equivalent(full, stored, strict: true);
         Assert.Equal(DateTimeKind.Utc, stored.OccurredAt.Kind);
-        Assert.Equivalent(sparse, await db.TelemetryEvents.AsNoTracking().SingleAsync(e => e.Id == sparse.Id), strict: true);
+        var storedSparse = await db.TelemetryEvents.AsNoTracking().SingleAsync(e => e.Id == sparse.Id);
+        sparse.IngestSeq = storedSparse.IngestSeq;
+        Assert.Equivalent(sparse, storedSparse, strict: true);
+    }
+
+    [StoreFact]
+    public async Task WriteAsync_LaterBatch_GetsLargerIngestSequenceNumbersWhateverItsTimesAndIds()
+    {
+        var world = await TestWorld.CreateAsync(Store);
+        var first = world.Events(200);
+        var second = world.Events(200);
+        // The second batch happened earlier and has smaller ids: arrival order is neither time nor id order.
+        foreach (var e in second)
+        {
+            e.OccurredAt = e.OccurredAt.AddDays(-2);
+            e.Id = new Guid(0, 0, 0, e.Id.ToByteArray()[8..]);
+        }
+
+        await Store.Writer.WriteAsync(first);
+        await Store.Writer.WriteAsync([.. second, .. first.Take(10)]); // with ten duplicates, which keep their numbers
+
+        await using var db = Store.CreateContext();
+        var firstIds = first.Select(e => e.Id).ToHashSet();
+        var rows = await db.TelemetryEvents.AsNoTracking().Where(e => e.TenantId == world.Tenant.Id)
+            .Select(e => new { e.Id, e.IngestSeq }).ToListAsync();
+        Assert.Equal(400, rows.Count);
+        Assert.Equal(400, rows.Select(r => r.IngestSeq).Distinct().Count());
+        Assert.True(rows.Where(r => firstIds.Contains(r.Id)).Max(r => r.IngestSeq) < rows.Where(r => !firstIds.Contains(r.Id)).Min(r => r.IngestSeq));
     }
 
     [StoreFact]

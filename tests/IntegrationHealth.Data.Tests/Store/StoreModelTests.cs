@@ -31,7 +31,7 @@ public sealed class StoreModelTests
 
     [Theory]
     [MemberData(nameof(Providers))]
-    public void Model_TelemetryTable_HasTenantAndIdKeyTwoReadIndexesAndNoForeignKeys(StoreProvider provider)
+    public void Model_TelemetryTable_HasTenantAndIdKeyTwoReadIndexesTheIngestIndexAndNoForeignKeys(StoreProvider provider)
     {
         using var db = Context(provider);
         var telemetry = db.Model.FindEntityType(typeof(TelemetryEvent))!;
@@ -40,7 +40,7 @@ public sealed class StoreModelTests
         Assert.Equal(["tenant_id", "id"], telemetry.FindPrimaryKey()!.Properties.Select(p => p.GetColumnName()));
         Assert.Empty(telemetry.GetForeignKeys());
         var indexes = telemetry.GetIndexes().Select(i => string.Join(",", i.Properties.Select(p => p.GetColumnName()))).Order().ToList();
-        Assert.Equal(["tenant_id,account_id,occurred_at", "tenant_id,provider_id,occurred_at"], indexes);
+        Assert.Equal(["ingest_seq", "tenant_id,account_id,occurred_at", "tenant_id,provider_id,occurred_at"], indexes);
     }
 
     [Fact]

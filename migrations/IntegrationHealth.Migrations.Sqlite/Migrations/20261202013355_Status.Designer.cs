@@ -5,80 +5,73 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace IntegrationHealth.Migrations.Postgres.Migrations
+namespace IntegrationHealth.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(IntegrationHealthDbContext))]
-    [Migration("20261202011925_Status")]
+    [Migration("20261202013355_Status")]
     partial class Status
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
-                .HasAnnotation("Relational:MaxIdentifierLength", 63);
-
-            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Account", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<decimal>("Arr")
                         .HasPrecision(18, 2)
-                        .HasColumnType("numeric(18,2)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("arr");
 
                     b.Property<DateTime?>("ChurnedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("churned_at");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Csm")
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("csm");
 
                     b.Property<string>("ExternalId")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("external_id");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("name");
 
                     b.Property<string>("Plan")
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("plan");
 
                     b.Property<int>("Seats")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("seats");
 
                     b.Property<short>("Segment")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("segment");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.HasKey("Id")
@@ -94,24 +87,24 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
             modelBuilder.Entity("IntegrationHealth.Data.Entities.AccountGroundTruth", b =>
                 {
                     b.Property<int>("AccountId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("account_id");
 
                     b.Property<string>("Drivers")
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("drivers");
 
                     b.Property<int>("HealthyConnections")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("healthy_connections");
 
                     b.Property<double>("LatentRisk")
-                        .HasColumnType("double precision")
+                        .HasColumnType("REAL")
                         .HasColumnName("latent_risk");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.HasKey("AccountId")
@@ -123,46 +116,123 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                     b.ToTable("account_ground_truths", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.AccountScore", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("day");
+
+                    b.Property<short>("Band")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("band");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("explanation");
+
+                    b.Property<string>("Factors")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("factors");
+
+                    b.Property<double?>("Probability")
+                        .HasColumnType("REAL")
+                        .HasColumnName("probability");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL")
+                        .HasColumnName("score");
+
+                    b.Property<short>("Scorer")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scorer");
+
+                    b.HasKey("TenantId", "AccountId", "Day")
+                        .HasName("pk_account_scores");
+
+                    b.HasIndex("TenantId", "Day", "Score")
+                        .HasDatabaseName("ix_account_scores_tenant_id_day_score");
+
+                    b.ToTable("account_scores", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ActiveUserDay", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("day");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("TenantId", "AccountId", "Day", "UserId")
+                        .HasName("pk_active_user_days");
+
+                    b.ToTable("active_user_days", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.ApiKey", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<byte[]>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("bytea")
+                        .HasColumnType("BLOB")
                         .HasColumnName("hash");
 
                     b.Property<string>("Name")
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("name");
 
                     b.Property<string>("Prefix")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("prefix");
 
                     b.Property<DateTime?>("RevokedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("revoked_at");
 
                     b.Property<short>("Scopes")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("scopes");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.HasKey("Id")
@@ -182,72 +252,70 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
                     b.Property<int>("AccountId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("account_id");
 
                     b.Property<string>("ApiVersion")
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("api_version");
 
                     b.Property<short>("AuthKind")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("auth_kind");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<string>("ExternalId")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("external_id");
 
                     b.Property<string>("InstanceUrl")
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("instance_url");
 
                     b.Property<DateTime?>("LastSyncAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("last_sync_at");
 
                     b.Property<int>("ProviderId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("provider_id");
 
                     b.Property<string>("Scopes")
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("scopes");
 
                     b.Property<short>("Status")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
                     b.Property<string>("SyncCursor")
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("sync_cursor");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("Values")
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("values");
 
                     b.HasKey("Id")
@@ -263,27 +331,266 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                     b.ToTable("connections", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionIssue", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("ConnectionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("connection_id");
+
+                    b.Property<long>("FirstSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<long?>("MutedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("muted_at");
+
+                    b.Property<string>("MutedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("muted_by");
+
+                    b.Property<int>("Occurrences")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("occurrences");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_id");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reopened");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connection_issues");
+
+                    b.HasIndex("TenantId", "Status")
+                        .HasDatabaseName("ix_connection_issues_tenant_id_status");
+
+                    b.HasIndex("TenantId", "AccountId", "ProviderId", "ConnectionId", "Kind", "Resource")
+                        .IsUnique()
+                        .HasDatabaseName("ux_connection_issues_tenant_id_account_id_provider_id_connection_id_kind_resource");
+
+                    b.ToTable("connection_issues", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionRollup", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<short>("Grain")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("grain");
+
+                    b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bucket_start");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_id");
+
+                    b.Property<int>("ConnectionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("connection_id");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource");
+
+                    b.Property<int>("AuthErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auth_errors");
+
+                    b.Property<int>("ClientErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("client_errors");
+
+                    b.Property<int>("CredentialFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("credential_failures");
+
+                    b.Property<int>("EmptySyncs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("empty_syncs");
+
+                    b.Property<int>("Errors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("errors");
+
+                    b.Property<int>("Forbidden")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("forbidden");
+
+                    b.Property<long?>("LastFailureAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_failure_at");
+
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<long?>("LastSyncWithRecordsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sync_with_records_at");
+
+                    b.Property<int>("LatencyCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_count");
+
+                    b.Property<byte[]>("LatencyHistogram")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("latency_histogram");
+
+                    b.Property<long>("LatencySumMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_sum_ms");
+
+                    b.Property<int>("MappingFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mapping_failures");
+
+                    b.Property<double?>("MinRateLimitHeadroom")
+                        .HasColumnType("REAL")
+                        .HasColumnName("min_rate_limit_headroom");
+
+                    b.Property<int>("NetworkErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("network_errors");
+
+                    b.Property<int>("OtherErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("other_errors");
+
+                    b.Property<int>("RateLimited")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rate_limited");
+
+                    b.Property<int>("RefreshFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refresh_failures");
+
+                    b.Property<int>("RefreshSuccesses")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refresh_successes");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.Property<int>("ServerErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("server_errors");
+
+                    b.Property<int>("SyncFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_failures");
+
+                    b.Property<long>("SyncRecords")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_records");
+
+                    b.Property<int>("SyncRuns")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_runs");
+
+                    b.Property<int>("Timeouts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timeouts");
+
+                    b.Property<int>("UsageEvents")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("usage_events");
+
+                    b.Property<int>("WebhookFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_failures");
+
+                    b.Property<int>("WebhookSuccesses")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_successes");
+
+                    b.HasKey("TenantId", "Grain", "BucketStart", "AccountId", "ProviderId", "ConnectionId", "Resource")
+                        .HasName("pk_connection_rollups");
+
+                    b.HasIndex("TenantId", "AccountId", "Grain", "BucketStart")
+                        .HasDatabaseName("ix_connection_rollups_tenant_id_account_id_grain_bucket_start");
+
+                    b.ToTable("connection_rollups", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
                     b.Property<int>("ProviderId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("provider_id");
 
                     b.Property<string>("Template")
                         .IsRequired()
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("template");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.HasKey("Id")
@@ -303,30 +610,28 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<string>("Category")
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("category");
 
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("key");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("name");
 
                     b.Property<int?>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.HasKey("Id")
@@ -402,81 +707,249 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ProviderRollup", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_id");
+
+                    b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bucket_start");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource");
+
+                    b.Property<int>("Accounts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("accounts");
+
+                    b.Property<int>("AuthErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auth_errors");
+
+                    b.Property<int>("ClientErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("client_errors");
+
+                    b.Property<int>("CredentialFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("credential_failures");
+
+                    b.Property<int>("EmptySyncs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("empty_syncs");
+
+                    b.Property<int>("Errors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("errors");
+
+                    b.Property<int>("Forbidden")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("forbidden");
+
+                    b.Property<long?>("LastFailureAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_failure_at");
+
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<long?>("LastSyncWithRecordsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sync_with_records_at");
+
+                    b.Property<int>("LatencyCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_count");
+
+                    b.Property<byte[]>("LatencyHistogram")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("latency_histogram");
+
+                    b.Property<long>("LatencySumMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_sum_ms");
+
+                    b.Property<int>("MappingFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mapping_failures");
+
+                    b.Property<double?>("MinRateLimitHeadroom")
+                        .HasColumnType("REAL")
+                        .HasColumnName("min_rate_limit_headroom");
+
+                    b.Property<int>("NetworkErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("network_errors");
+
+                    b.Property<int>("OtherErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("other_errors");
+
+                    b.Property<int>("RateLimited")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rate_limited");
+
+                    b.Property<int>("RefreshFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refresh_failures");
+
+                    b.Property<int>("RefreshSuccesses")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refresh_successes");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.Property<int>("ServerErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("server_errors");
+
+                    b.Property<int>("SyncFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_failures");
+
+                    b.Property<long>("SyncRecords")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_records");
+
+                    b.Property<int>("SyncRuns")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_runs");
+
+                    b.Property<int>("Timeouts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timeouts");
+
+                    b.Property<int>("UsageEvents")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("usage_events");
+
+                    b.Property<int>("WebhookFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_failures");
+
+                    b.Property<int>("WebhookSuccesses")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_successes");
+
+                    b.HasKey("TenantId", "ProviderId", "BucketStart", "Resource")
+                        .HasName("pk_provider_rollups");
+
+                    b.ToTable("provider_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.RollupCursor", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("CandidateAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("candidate_at");
+
+                    b.Property<long>("CandidatePosition")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("candidate_position");
+
+                    b.Property<long>("SafePosition")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("safe_position");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_rollup_cursors");
+
+                    b.ToTable("rollup_cursors", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponent", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
                     b.Property<DateTime?>("CandidateSince")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("candidate_since");
 
                     b.Property<short?>("CandidateStatus")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("candidate_status");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<short>("DerivedStatus")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("derived_status");
 
                     b.Property<string>("Description")
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("description");
 
                     b.Property<int?>("GroupId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("group_id");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("name");
 
                     b.Property<bool>("OnlyShowIfDegraded")
-                        .HasColumnType("boolean")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("only_show_if_degraded");
 
                     b.Property<short?>("OverrideStatus")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("override_status");
 
                     b.Property<int>("PageId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("page_id");
 
                     b.Property<int>("Position")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("position");
 
                     b.Property<int?>("ProviderId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("provider_id");
 
                     b.Property<string>("Resource")
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("resource");
 
                     b.Property<short>("Status")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id")
@@ -495,25 +968,23 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
                     b.Property<DateTime>("At")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("at");
 
                     b.Property<int>("ComponentId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("component_id");
 
                     b.Property<short>("Status")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.HasKey("Id")
@@ -529,40 +1000,38 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Description")
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("description");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("name");
 
                     b.Property<int>("PageId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("page_id");
 
                     b.Property<int>("Position")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("position");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id")
@@ -578,75 +1047,73 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
                     b.Property<bool>("Automatic")
-                        .HasColumnType("boolean")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("automatic");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<short>("Impact")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("impact");
 
                     b.Property<bool>("IsMaintenance")
-                        .HasColumnType("boolean")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("is_maintenance");
 
                     b.Property<DateTime?>("MonitoringAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("monitoring_at");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("name");
 
                     b.Property<int>("PageId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("page_id");
 
                     b.Property<int?>("RecurrenceDays")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("recurrence_days");
 
                     b.Property<DateTime?>("ResolvedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("resolved_at");
 
                     b.Property<DateTime?>("ScheduledFor")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("scheduled_for");
 
                     b.Property<DateTime?>("ScheduledUntil")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("scheduled_until");
 
                     b.Property<bool>("StaffManaged")
-                        .HasColumnType("boolean")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("staff_managed");
 
                     b.Property<DateTime>("StartedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("started_at");
 
                     b.Property<short>("Status")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id")
@@ -661,15 +1128,15 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
             modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentComponent", b =>
                 {
                     b.Property<int>("IncidentId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("incident_id");
 
                     b.Property<int>("ComponentId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("component_id");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.HasKey("IncidentId", "ComponentId")
@@ -685,44 +1152,42 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<string>("AffectedComponents")
                         .HasMaxLength(16000)
-                        .HasColumnType("character varying(16000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("affected_components");
 
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("body");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<DateTime>("DisplayAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("display_at");
 
                     b.Property<DateTime?>("ExpectedResolutionAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("expected_resolution_at");
 
                     b.Property<int>("IncidentId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("incident_id");
 
                     b.Property<short>("Status")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.HasKey("Id")
@@ -738,58 +1203,56 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
                     b.Property<int>("Attempts")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("attempts");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<DateTime?>("DeliveredAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("delivered_at");
 
                     b.Property<string>("EventType")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("event_type");
 
                     b.Property<DateTime?>("FailedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("failed_at");
 
                     b.Property<DateTime?>("LeaseUntil")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("lease_until");
 
                     b.Property<string>("MessageId")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("message_id");
 
                     b.Property<DateTime>("NextAttemptAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("next_attempt_at");
 
                     b.Property<string>("Payload")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("payload");
 
                     b.Property<int>("SubscriberId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("subscriber_id");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.HasKey("Id")
@@ -809,44 +1272,42 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("name");
 
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("slug");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("time_zone");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("Url")
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("url");
 
                     b.HasKey("Id")
@@ -867,64 +1328,62 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<string>("ComponentIds")
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("component_ids");
 
                     b.Property<string>("ConfirmationTokenHash")
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("confirmation_token_hash");
 
                     b.Property<DateTime?>("ConfirmedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("confirmed_at");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<DateTime?>("DisabledAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("disabled_at");
 
                     b.Property<string>("Email")
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("email");
 
                     b.Property<short>("Kind")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("kind");
 
                     b.Property<int>("PageId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("page_id");
 
                     b.Property<string>("ProtectedSecret")
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("protected_secret");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.Property<string>("UnsubscribeTokenHash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("unsubscribe_token_hash");
 
                     b.Property<string>("WebhookUrl")
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("webhook_url");
 
                     b.HasKey("Id")
@@ -947,63 +1406,61 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
                     b.Property<int>("AccountId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("account_id");
 
                     b.Property<short?>("Category")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("category");
 
                     b.Property<DateTime?>("ClosedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("closed_at");
 
                     b.Property<string>("ExternalId")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("external_id");
 
                     b.Property<DateTime?>("FirstResponseAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("first_response_at");
 
                     b.Property<DateTime>("OpenedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("opened_at");
 
                     b.Property<string>("Priority")
                         .IsRequired()
                         .HasMaxLength(20)
-                        .HasColumnType("character varying(20)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("priority");
 
                     b.Property<int?>("ProviderId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("provider_id");
 
                     b.Property<DateTime?>("ResolvedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("resolved_at");
 
                     b.Property<short>("Status")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("subject");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.HasKey("Id")
@@ -1023,41 +1480,39 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
                     b.Property<int>("AccountId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("account_id");
 
                     b.Property<string>("Comment")
                         .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("comment");
 
                     b.Property<string>("ExternalId")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("external_id");
 
                     b.Property<DateTime>("RespondedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("responded_at");
 
                     b.Property<int>("Score")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("score");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.Property<string>("UserId")
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("user_id");
 
                     b.HasKey("Id")
@@ -1079,81 +1534,89 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
             modelBuilder.Entity("IntegrationHealth.Data.Entities.TelemetryEvent", b =>
                 {
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB")
                         .HasColumnName("id");
 
                     b.Property<int>("AccountId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("account_id");
 
                     b.Property<int?>("ConnectionId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("connection_id");
 
                     b.Property<int?>("EndpointId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("endpoint_id");
 
                     b.Property<byte>("ErrorClass")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("error_class");
 
                     b.Property<short?>("HttpStatus")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("http_status");
 
+                    b.Property<long>("IngestSeq")
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("ingest_seq");
+
                     b.Property<byte>("Kind")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("kind");
 
                     b.Property<int?>("LatencyMs")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("latency_ms");
 
                     b.Property<byte>("Method")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("method");
 
-                    b.Property<DateTime>("OccurredAt")
-                        .HasColumnType("timestamp with time zone")
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("occurred_at");
 
                     b.Property<byte>("Outcome")
-                        .HasColumnType("smallint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("outcome");
 
                     b.Property<int>("ProviderId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("provider_id");
 
                     b.Property<int?>("RateLimitLimit")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("rate_limit_limit");
 
                     b.Property<int?>("RateLimitRemaining")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("rate_limit_remaining");
 
                     b.Property<int?>("Records")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("records");
 
                     b.Property<string>("Resource")
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("resource");
 
                     b.Property<string>("UserId")
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("user_id");
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_telemetry_events");
+
+                    b.HasIndex("IngestSeq")
+                        .HasDatabaseName("ix_telemetry_events_ingest_seq");
 
                     b.HasIndex("TenantId", "AccountId", "OccurredAt")
                         .HasDatabaseName("ix_telemetry_events_tenant_id_account_id_occurred_at");
@@ -1178,26 +1641,26 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
             modelBuilder.Entity("IntegrationHealth.Data.Entities.TelemetryEventDetail", b =>
                 {
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
-                    b.Property<Guid>("EventId")
-                        .HasColumnType("uuid")
+                    b.Property<byte[]>("EventId")
+                        .HasColumnType("BLOB")
                         .HasColumnName("event_id");
 
                     b.Property<string>("ErrorMessage")
                         .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("error_message");
 
                     b.Property<string>("Field")
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("field");
 
                     b.Property<string>("RecordId")
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("record_id");
 
                     b.HasKey("TenantId", "EventId")
@@ -1217,25 +1680,23 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("key");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("name");
 
                     b.HasKey("Id")
@@ -1252,25 +1713,23 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("key");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("name");
 
                     b.Property<int>("TenantId")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
                     b.HasKey("Id")
@@ -1287,17 +1746,15 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
                     b.Property<string>("FriendlyName")
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("friendly_name");
 
                     b.Property<string>("Xml")
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("xml");
 
                     b.HasKey("Id")

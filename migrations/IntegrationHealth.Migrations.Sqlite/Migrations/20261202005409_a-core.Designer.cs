@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace IntegrationHealth.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(IntegrationHealthDbContext))]
-    [Migration("20261202011844_Status")]
-    partial class Status
+    [Migration("20261202005409_a-core")]
+    partial class ACore
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -114,6 +114,85 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasDatabaseName("ix_account_ground_truths_tenant_id");
 
                     b.ToTable("account_ground_truths", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.AccountScore", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("day");
+
+                    b.Property<short>("Band")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("band");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("explanation");
+
+                    b.Property<string>("Factors")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("factors");
+
+                    b.Property<double?>("Probability")
+                        .HasColumnType("REAL")
+                        .HasColumnName("probability");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL")
+                        .HasColumnName("score");
+
+                    b.Property<short>("Scorer")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scorer");
+
+                    b.HasKey("TenantId", "AccountId", "Day")
+                        .HasName("pk_account_scores");
+
+                    b.HasIndex("TenantId", "Day", "Score")
+                        .HasDatabaseName("ix_account_scores_tenant_id_day_score");
+
+                    b.ToTable("account_scores", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ActiveUserDay", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("day");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("TenantId", "AccountId", "Day", "UserId")
+                        .HasName("pk_active_user_days");
+
+                    b.ToTable("active_user_days", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.ApiKey", b =>
@@ -252,6 +331,247 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                     b.ToTable("connections", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionIssue", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("ConnectionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("connection_id");
+
+                    b.Property<long>("FirstSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<long?>("MutedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("muted_at");
+
+                    b.Property<string>("MutedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("muted_by");
+
+                    b.Property<int>("Occurrences")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("occurrences");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_id");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reopened");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connection_issues");
+
+                    b.HasIndex("TenantId", "Status")
+                        .HasDatabaseName("ix_connection_issues_tenant_id_status");
+
+                    b.HasIndex("TenantId", "AccountId", "ProviderId", "ConnectionId", "Kind", "Resource")
+                        .IsUnique()
+                        .HasDatabaseName("ux_connection_issues_tenant_id_account_id_provider_id_connection_id_kind_resource");
+
+                    b.ToTable("connection_issues", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionRollup", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<short>("Grain")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("grain");
+
+                    b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bucket_start");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_id");
+
+                    b.Property<int>("ConnectionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("connection_id");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource");
+
+                    b.Property<int>("AuthErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auth_errors");
+
+                    b.Property<int>("ClientErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("client_errors");
+
+                    b.Property<int>("CredentialFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("credential_failures");
+
+                    b.Property<int>("EmptySyncs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("empty_syncs");
+
+                    b.Property<int>("Errors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("errors");
+
+                    b.Property<int>("Forbidden")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("forbidden");
+
+                    b.Property<long?>("LastFailureAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_failure_at");
+
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<long?>("LastSyncWithRecordsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sync_with_records_at");
+
+                    b.Property<int>("LatencyCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_count");
+
+                    b.Property<byte[]>("LatencyHistogram")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("latency_histogram");
+
+                    b.Property<long>("LatencySumMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_sum_ms");
+
+                    b.Property<int>("MappingFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mapping_failures");
+
+                    b.Property<double?>("MinRateLimitHeadroom")
+                        .HasColumnType("REAL")
+                        .HasColumnName("min_rate_limit_headroom");
+
+                    b.Property<int>("NetworkErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("network_errors");
+
+                    b.Property<int>("OtherErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("other_errors");
+
+                    b.Property<int>("RateLimited")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rate_limited");
+
+                    b.Property<int>("RefreshFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refresh_failures");
+
+                    b.Property<int>("RefreshSuccesses")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refresh_successes");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.Property<int>("ServerErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("server_errors");
+
+                    b.Property<int>("SyncFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_failures");
+
+                    b.Property<long>("SyncRecords")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_records");
+
+                    b.Property<int>("SyncRuns")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_runs");
+
+                    b.Property<int>("Timeouts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timeouts");
+
+                    b.Property<int>("UsageEvents")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("usage_events");
+
+                    b.Property<int>("WebhookFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_failures");
+
+                    b.Property<int>("WebhookSuccesses")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_successes");
+
+                    b.HasKey("TenantId", "Grain", "BucketStart", "AccountId", "ProviderId", "ConnectionId", "Resource")
+                        .HasName("pk_connection_rollups");
+
+                    b.HasIndex("TenantId", "AccountId", "Grain", "BucketStart")
+                        .HasDatabaseName("ix_connection_rollups_tenant_id_account_id_grain_bucket_start");
+
+                    b.ToTable("connection_rollups", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
                 {
                     b.Property<int>("Id")
@@ -387,529 +707,174 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         });
                 });
 
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponent", b =>
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ProviderRollup", b =>
                 {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
+                    b.Property<int>("TenantId")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("id");
+                        .HasColumnName("tenant_id");
 
-                    b.Property<DateTime?>("CandidateSince")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("candidate_since");
-
-                    b.Property<short?>("CandidateStatus")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("candidate_status");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<short>("DerivedStatus")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("derived_status");
-
-                    b.Property<string>("Description")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("description");
-
-                    b.Property<int?>("GroupId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("group_id");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("name");
-
-                    b.Property<bool>("OnlyShowIfDegraded")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("only_show_if_degraded");
-
-                    b.Property<short?>("OverrideStatus")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("override_status");
-
-                    b.Property<int>("PageId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("page_id");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("position");
-
-                    b.Property<int?>("ProviderId")
+                    b.Property<int>("ProviderId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("provider_id");
+
+                    b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bucket_start");
 
                     b.Property<string>("Resource")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("resource");
 
-                    b.Property<short>("Status")
+                    b.Property<int>("Accounts")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("status");
+                        .HasColumnName("accounts");
 
-                    b.Property<int>("TenantId")
+                    b.Property<int>("AuthErrors")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("tenant_id");
+                        .HasColumnName("auth_errors");
 
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("updated_at");
+                    b.Property<int>("ClientErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("client_errors");
 
-                    b.HasKey("Id")
-                        .HasName("pk_status_components");
+                    b.Property<int>("CredentialFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("credential_failures");
 
-                    b.HasIndex("GroupId")
-                        .HasDatabaseName("ix_status_components_group_id");
+                    b.Property<int>("EmptySyncs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("empty_syncs");
 
-                    b.HasIndex("TenantId", "PageId")
-                        .HasDatabaseName("ix_status_components_tenant_id_page_id");
+                    b.Property<int>("Errors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("errors");
 
-                    b.ToTable("status_components", (string)null);
+                    b.Property<int>("Forbidden")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("forbidden");
+
+                    b.Property<long?>("LastFailureAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_failure_at");
+
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<long?>("LastSyncWithRecordsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sync_with_records_at");
+
+                    b.Property<int>("LatencyCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_count");
+
+                    b.Property<byte[]>("LatencyHistogram")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("latency_histogram");
+
+                    b.Property<long>("LatencySumMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_sum_ms");
+
+                    b.Property<int>("MappingFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mapping_failures");
+
+                    b.Property<double?>("MinRateLimitHeadroom")
+                        .HasColumnType("REAL")
+                        .HasColumnName("min_rate_limit_headroom");
+
+                    b.Property<int>("NetworkErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("network_errors");
+
+                    b.Property<int>("OtherErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("other_errors");
+
+                    b.Property<int>("RateLimited")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rate_limited");
+
+                    b.Property<int>("RefreshFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refresh_failures");
+
+                    b.Property<int>("RefreshSuccesses")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refresh_successes");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.Property<int>("ServerErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("server_errors");
+
+                    b.Property<int>("SyncFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_failures");
+
+                    b.Property<long>("SyncRecords")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_records");
+
+                    b.Property<int>("SyncRuns")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_runs");
+
+                    b.Property<int>("Timeouts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timeouts");
+
+                    b.Property<int>("UsageEvents")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("usage_events");
+
+                    b.Property<int>("WebhookFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_failures");
+
+                    b.Property<int>("WebhookSuccesses")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_successes");
+
+                    b.HasKey("TenantId", "ProviderId", "BucketStart", "Resource")
+                        .HasName("pk_provider_rollups");
+
+                    b.ToTable("provider_rollups", (string)null);
                 });
 
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentChange", b =>
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.RollupCursor", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("at");
-
-                    b.Property<int>("ComponentId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("component_id");
-
-                    b.Property<short>("Status")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("status");
-
-                    b.Property<int>("TenantId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("tenant_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_status_component_changes");
-
-                    b.HasIndex("ComponentId", "At")
-                        .HasDatabaseName("ix_status_component_changes_component_id_at");
-
-                    b.ToTable("status_component_changes", (string)null);
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentGroup", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Description")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("description");
-
                     b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(300)
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
-                    b.Property<int>("PageId")
+                    b.Property<long>("CandidateAt")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("page_id");
+                        .HasColumnName("candidate_at");
 
-                    b.Property<int>("Position")
+                    b.Property<long>("CandidatePosition")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("position");
+                        .HasColumnName("candidate_position");
 
-                    b.Property<int>("TenantId")
+                    b.Property<long>("SafePosition")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("tenant_id");
+                        .HasColumnName("safe_position");
 
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT")
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
-                    b.HasKey("Id")
-                        .HasName("pk_status_component_groups");
+                    b.HasKey("Name")
+                        .HasName("pk_rollup_cursors");
 
-                    b.HasIndex("TenantId", "PageId")
-                        .HasDatabaseName("ix_status_component_groups_tenant_id_page_id");
-
-                    b.ToTable("status_component_groups", (string)null);
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncident", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<bool>("Automatic")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("automatic");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<short>("Impact")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("impact");
-
-                    b.Property<bool>("IsMaintenance")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("is_maintenance");
-
-                    b.Property<DateTime?>("MonitoringAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("monitoring_at");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("name");
-
-                    b.Property<int>("PageId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("page_id");
-
-                    b.Property<int?>("RecurrenceDays")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("recurrence_days");
-
-                    b.Property<DateTime?>("ResolvedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("resolved_at");
-
-                    b.Property<DateTime?>("ScheduledFor")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("scheduled_for");
-
-                    b.Property<DateTime?>("ScheduledUntil")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("scheduled_until");
-
-                    b.Property<bool>("StaffManaged")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("staff_managed");
-
-                    b.Property<DateTime>("StartedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("started_at");
-
-                    b.Property<short>("Status")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("status");
-
-                    b.Property<int>("TenantId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("updated_at");
-
-                    b.HasKey("Id")
-                        .HasName("pk_status_incidents");
-
-                    b.HasIndex("TenantId", "PageId", "CreatedAt")
-                        .HasDatabaseName("ix_status_incidents_tenant_id_page_id_created_at");
-
-                    b.ToTable("status_incidents", (string)null);
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentComponent", b =>
-                {
-                    b.Property<int>("IncidentId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("incident_id");
-
-                    b.Property<int>("ComponentId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("component_id");
-
-                    b.Property<int>("TenantId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("tenant_id");
-
-                    b.HasKey("IncidentId", "ComponentId")
-                        .HasName("pk_status_incident_components");
-
-                    b.HasIndex("ComponentId")
-                        .HasDatabaseName("ix_status_incident_components_component_id");
-
-                    b.ToTable("status_incident_components", (string)null);
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentUpdate", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<string>("AffectedComponents")
-                        .HasMaxLength(16000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("affected_components");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("body");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTime>("DisplayAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("display_at");
-
-                    b.Property<DateTime?>("ExpectedResolutionAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("expected_resolution_at");
-
-                    b.Property<int>("IncidentId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("incident_id");
-
-                    b.Property<short>("Status")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("status");
-
-                    b.Property<int>("TenantId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("tenant_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_status_incident_updates");
-
-                    b.HasIndex("IncidentId")
-                        .HasDatabaseName("ix_status_incident_updates_incident_id");
-
-                    b.ToTable("status_incident_updates", (string)null);
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusNotification", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("attempts");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTime?>("DeliveredAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("delivered_at");
-
-                    b.Property<string>("EventType")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("event_type");
-
-                    b.Property<DateTime?>("FailedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("failed_at");
-
-                    b.Property<DateTime?>("LeaseUntil")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("lease_until");
-
-                    b.Property<string>("MessageId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("message_id");
-
-                    b.Property<DateTime>("NextAttemptAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("next_attempt_at");
-
-                    b.Property<string>("Payload")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("payload");
-
-                    b.Property<int>("SubscriberId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("subscriber_id");
-
-                    b.Property<int>("TenantId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("tenant_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_status_notifications");
-
-                    b.HasIndex("NextAttemptAt")
-                        .HasDatabaseName("ix_status_notifications_next_attempt_at");
-
-                    b.HasIndex("SubscriberId", "MessageId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_status_notifications_subscriber_id_message_id");
-
-                    b.ToTable("status_notifications", (string)null);
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusPage", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("name");
-
-                    b.Property<string>("Slug")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("slug");
-
-                    b.Property<int>("TenantId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<string>("TimeZone")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("time_zone");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("updated_at");
-
-                    b.Property<string>("Url")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("url");
-
-                    b.HasKey("Id")
-                        .HasName("pk_status_pages");
-
-                    b.HasIndex("Slug")
-                        .IsUnique()
-                        .HasDatabaseName("ux_status_pages_slug");
-
-                    b.HasIndex("TenantId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_status_pages_tenant_id");
-
-                    b.ToTable("status_pages", (string)null);
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusSubscriber", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<string>("ComponentIds")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("component_ids");
-
-                    b.Property<string>("ConfirmationTokenHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("confirmation_token_hash");
-
-                    b.Property<DateTime?>("ConfirmedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("confirmed_at");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTime?>("DisabledAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("disabled_at");
-
-                    b.Property<string>("Email")
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("email");
-
-                    b.Property<short>("Kind")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("kind");
-
-                    b.Property<int>("PageId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("page_id");
-
-                    b.Property<string>("ProtectedSecret")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("protected_secret");
-
-                    b.Property<int>("TenantId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<string>("UnsubscribeTokenHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("unsubscribe_token_hash");
-
-                    b.Property<string>("WebhookUrl")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("webhook_url");
-
-                    b.HasKey("Id")
-                        .HasName("pk_status_subscribers");
-
-                    b.HasIndex("ConfirmationTokenHash")
-                        .HasDatabaseName("ix_status_subscribers_confirmation_token_hash");
-
-                    b.HasIndex("UnsubscribeTokenHash")
-                        .IsUnique()
-                        .HasDatabaseName("ux_status_subscribers_unsubscribe_token_hash");
-
-                    b.HasIndex("TenantId", "PageId")
-                        .HasDatabaseName("ix_status_subscribers_tenant_id_page_id");
-
-                    b.ToTable("status_subscribers", (string)null);
+                    b.ToTable("rollup_cursors", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SupportTicket", b =>
@@ -1071,6 +1036,11 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("http_status");
 
+                    b.Property<long>("IngestSeq")
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("ingest_seq");
+
                     b.Property<byte>("Kind")
                         .HasColumnType("INTEGER")
                         .HasColumnName("kind");
@@ -1119,6 +1089,9 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_telemetry_events");
+
+                    b.HasIndex("IngestSeq")
+                        .HasDatabaseName("ix_telemetry_events_ingest_seq");
 
                     b.HasIndex("TenantId", "AccountId", "OccurredAt")
                         .HasDatabaseName("ix_telemetry_events_tenant_id_account_id_occurred_at");
@@ -1350,115 +1323,6 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_providers_tenants_tenant_id");
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponent", b =>
-                {
-                    b.HasOne("IntegrationHealth.Data.Entities.StatusComponentGroup", null)
-                        .WithMany()
-                        .HasForeignKey("GroupId")
-                        .OnDelete(DeleteBehavior.SetNull)
-                        .HasConstraintName("fk_status_components_status_component_groups_group_id");
-
-                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
-                        .WithMany()
-                        .HasForeignKey("PageId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_status_components_status_pages_page_id");
-
-                    b.HasOne("IntegrationHealth.Data.Entities.Provider", null)
-                        .WithMany()
-                        .HasForeignKey("ProviderId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_status_components_providers_provider_id");
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentChange", b =>
-                {
-                    b.HasOne("IntegrationHealth.Data.Entities.StatusComponent", null)
-                        .WithMany()
-                        .HasForeignKey("ComponentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_status_component_changes_status_components_component_id");
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentGroup", b =>
-                {
-                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
-                        .WithMany()
-                        .HasForeignKey("PageId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_status_component_groups_status_pages_page_id");
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncident", b =>
-                {
-                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
-                        .WithMany()
-                        .HasForeignKey("PageId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_status_incidents_status_pages_page_id");
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentComponent", b =>
-                {
-                    b.HasOne("IntegrationHealth.Data.Entities.StatusComponent", null)
-                        .WithMany()
-                        .HasForeignKey("ComponentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_status_incident_components_status_components_component_id");
-
-                    b.HasOne("IntegrationHealth.Data.Entities.StatusIncident", null)
-                        .WithMany()
-                        .HasForeignKey("IncidentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_status_incident_components_status_incidents_incident_id");
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentUpdate", b =>
-                {
-                    b.HasOne("IntegrationHealth.Data.Entities.StatusIncident", null)
-                        .WithMany()
-                        .HasForeignKey("IncidentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_status_incident_updates_status_incidents_incident_id");
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusNotification", b =>
-                {
-                    b.HasOne("IntegrationHealth.Data.Entities.StatusSubscriber", null)
-                        .WithMany()
-                        .HasForeignKey("SubscriberId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_status_notifications_status_subscribers_subscriber_id");
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusPage", b =>
-                {
-                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_status_pages_tenants_tenant_id");
-                });
-
-            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusSubscriber", b =>
-                {
-                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
-                        .WithMany()
-                        .HasForeignKey("PageId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_status_subscribers_status_pages_page_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SupportTicket", b =>
