@@ -40,6 +40,7 @@ public static class StatusPageServiceCollectionExtensions
         app.MapPageAdminApi();
         app.MapIncidentAdminApi();
         app.MapPublicStatusApi();
+        app.MapPublicHtmlPages();
         return app;
     }
 }

@@ -20,6 +20,8 @@ public sealed class PageSnapshot
     public required IReadOnlyList<StatusIncident> Maintenances { get; init; }
     public required ILookup<int, StatusIncidentUpdate> Updates { get; init; }
     public required ILookup<int, int> IncidentComponents { get; init; }
+    /// <summary>Each component's shown-status changes over the uptime window, and the last one before it.</summary>
+    public required ILookup<int, StatusComponentChange> Changes { get; init; }
     /// <summary>When the snapshot was read.</summary>
     public required DateTime ReadAt { get; init; }
 
@@ -41,8 +43,18 @@ public sealed class PageSnapshot
         var ids = all.Select(i => i.Id).ToList();
         var updates = await db.StatusIncidentUpdates.AsNoTracking().Where(u => ids.Contains(u.IncidentId)).ToListAsync(cancellationToken);
         var links = await db.StatusIncidentComponents.AsNoTracking().Where(c => ids.Contains(c.IncidentId)).ToListAsync(cancellationToken);
+        var componentIds = components.Select(c => c.Id).ToList();
+        var windowStart = now.Date.AddDays(-Uptime.Days);
+        var recent = await db.StatusComponentChanges.AsNoTracking()
+            .Where(c => componentIds.Contains(c.ComponentId) && c.At >= windowStart).ToListAsync(cancellationToken);
+        var lastBefore = await db.StatusComponentChanges.AsNoTracking()
+            .Where(c => componentIds.Contains(c.ComponentId) && c.At < windowStart)
+            .GroupBy(c => c.ComponentId).Select(g => g.Max(c => c.Id)).ToListAsync(cancellationToken);
+        var before = await db.StatusComponentChanges.AsNoTracking().Where(c => lastBefore.Contains(c.Id)).ToListAsync(cancellationToken);
+        foreach (var change in recent.Concat(before)) change.At = DateTime.SpecifyKind(change.At, DateTimeKind.Utc);
         return new PageSnapshot
         {
+            Changes = recent.Concat(before).ToLookup(c => c.ComponentId),
             Page = page,
             Groups = [.. groups.OrderBy(g => g.Position).ThenBy(g => g.Id)],
             Components = [.. components.OrderBy(c => c.Position).ThenBy(c => c.Id)],

@@ -69,13 +69,14 @@ public sealed class PublicPageCache(IDbContextFactory<IntegrationHealthDbContext
     /// <summary>One page's cached snapshot and the documents rendered from it.</summary>
     public sealed class Entry(DateTime createdAt, Lazy<Task<PageSnapshot?>> snapshot)
     {
-        private readonly ConcurrentDictionary<string, RenderedDocument> _documents = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Lazy<Task<RenderedDocument>>> _documents = new(StringComparer.Ordinal);
 
         public DateTime CreatedAt { get; } = createdAt;
         public Lazy<Task<PageSnapshot?>> Snapshot { get; } = snapshot;
 
         /// <summary>The document <paramref name="key"/>, rendered on first use.</summary>
-        public RenderedDocument Document(string key, Func<PageSnapshot, RenderedDocument> render) =>
-            _documents.GetOrAdd(key, static (_, state) => state.render(state.snapshot), (render, snapshot: Snapshot.Value.Result!));
+        public Task<RenderedDocument> DocumentAsync(string key, Func<PageSnapshot, Task<RenderedDocument>> render) =>
+            _documents.GetOrAdd(key, static (_, state) => new Lazy<Task<RenderedDocument>>(() => state.render(state.snapshot)),
+                (render, snapshot: Snapshot.Value.Result!)).Value;
     }
 }

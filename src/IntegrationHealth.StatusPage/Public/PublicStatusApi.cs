@@ -26,7 +26,8 @@ public static class PublicStatusApi
     {
         if (await cache.GetAsync(slug, context.RequestAborted) is not { } entry)
             return Problems.NotFound($"No status page '{slug}'.");
-        var rendered = entry.Document(document, s => new RenderedDocument(StatuspageV2Documents.Render(document, s), "application/json; charset=utf-8"));
+        var rendered = await entry.DocumentAsync(document,
+            s => Task.FromResult(new RenderedDocument(StatuspageV2Documents.Render(document, s), "application/json; charset=utf-8")));
         return new CachedDocumentResult(rendered);
     }
 }
