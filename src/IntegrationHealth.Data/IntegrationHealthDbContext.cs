@@ -144,6 +144,26 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
     /// application code.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>Provider definitions tenants uploaded (the engine's; platform definitions ship as files).</summary>
+    public DbSet<EngineDefinition> EngineDefinitions => Set<EngineDefinition>();
+
+    /// <summary>The engine's current environment and account overrides of provider definitions.</summary>
+    public DbSet<EngineOverride> EngineOverrides => Set<EngineOverride>();
+
+    /// <summary>Every version of every override (history and roll-back).</summary>
+    public DbSet<EngineOverrideVersion> EngineOverrideVersions => Set<EngineOverrideVersion>();
+
+    /// <summary>Per tenant, the change counter of its definitions and overrides (cache invalidation across processes).</summary>
+    public DbSet<EngineConfigVersion> EngineConfigVersions => Set<EngineConfigVersion>();
+
+    /// <summary>Per connection and resource, the sync's checkpoint, schedule and lease.</summary>
+    public DbSet<SyncState> SyncStates => Set<SyncState>();
+
+    public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+
+    /// <summary>The record cache syncs fill with unified records.</summary>
+    public DbSet<CachedRecord> CachedRecords => Set<CachedRecord>();
+
     /// <summary>The engine this context runs on.</summary>
     public StoreProvider StoreProvider => StoreProviders.FromEfProviderName(Database.ProviderName);
 
@@ -170,6 +190,13 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
         modelBuilder.ApplyConfiguration(new EndpointTemplateConfiguration());
         modelBuilder.ApplyConfiguration(new TelemetryEventDetailConfiguration(provider));
         modelBuilder.ApplyConfiguration(new DataProtectionKeyConfiguration());
+        modelBuilder.ApplyConfiguration(new EngineDefinitionConfiguration());
+        modelBuilder.ApplyConfiguration(new EngineOverrideConfiguration());
+        modelBuilder.ApplyConfiguration(new EngineOverrideVersionConfiguration());
+        modelBuilder.ApplyConfiguration(new EngineConfigVersionConfiguration());
+        modelBuilder.ApplyConfiguration(new SyncStateConfiguration());
+        modelBuilder.ApplyConfiguration(new SyncRunConfiguration());
+        modelBuilder.ApplyConfiguration(new CachedRecordConfiguration());
         modelBuilder.ApplyConfiguration(new ConnectionRollupConfiguration(provider));
         modelBuilder.ApplyConfiguration(new ProviderRollupConfiguration(provider));
         modelBuilder.ApplyConfiguration(new ActiveUserDayConfiguration(provider));

@@ -41,4 +41,33 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 4501, Level = LogLevel.Error, Message = "Writing a batch of {Count} engine telemetry events failed; they are lost")]
     public static partial void TelemetryWriteFailed(ILogger logger, int count, Exception exception);
+
+    // 4900–4999: tenant definitions, overrides, syncs and the record cache.
+
+    [LoggerMessage(EventId = 4900, Level = LogLevel.Error, Message = "The overrides of provider {Provider} no longer load over its definition and are left out: {Errors}")]
+    public static partial void OverrideInvalid(ILogger logger, string provider, string errors);
+
+    [LoggerMessage(EventId = 4901, Level = LogLevel.Debug, Message = "Tenant {TenantId}: engine configuration reloaded at version {Version}")]
+    public static partial void TenantConfigurationReloaded(ILogger logger, int tenantId, long version);
+
+    [LoggerMessage(EventId = 4902, Level = LogLevel.Information, Message = "Tenant {TenantId}: provider definition {Provider} saved as version {Version}")]
+    public static partial void DefinitionSaved(ILogger logger, int tenantId, string provider, int version);
+
+    [LoggerMessage(EventId = 4903, Level = LogLevel.Information, Message = "Tenant {TenantId}: override of {Provider} ({Scope}) is now version {Version} ({Change})")]
+    public static partial void OverrideChanged(ILogger logger, int tenantId, string provider, string scope, int version, string change);
+
+    [LoggerMessage(EventId = 4910, Level = LogLevel.Information, Message = "Sync run {RunId} of connection {ConnectionId} {Resource} {Status}: {Records} records, {Added} added, {Updated} updated, {Deleted} deleted")]
+    public static partial void SyncFinished(ILogger logger, int runId, int connectionId, string resource, string status, int records, int added, int updated, int deleted);
+
+    [LoggerMessage(EventId = 4911, Level = LogLevel.Warning, Message = "Sync run {RunId} of connection {ConnectionId} {Resource} failed after {Pages} pages: {Reason}")]
+    public static partial void SyncFailed(ILogger logger, int runId, int connectionId, string resource, int pages, string reason);
+
+    [LoggerMessage(EventId = 4912, Level = LogLevel.Debug, Message = "Sync of connection {ConnectionId} {Resource} skipped: another run holds its lease")]
+    public static partial void SyncLeaseHeld(ILogger logger, int connectionId, string resource);
+
+    [LoggerMessage(EventId = 4913, Level = LogLevel.Information, Message = "Sync dispatcher enqueued {Count} due syncs")]
+    public static partial void SyncsDispatched(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4914, Level = LogLevel.Warning, Message = "Sync dispatcher: connection {ConnectionId} could not be resolved ({Reason})")]
+    public static partial void SyncConnectionUnresolved(ILogger logger, int connectionId, string reason);
 }

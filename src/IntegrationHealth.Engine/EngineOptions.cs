@@ -50,4 +50,27 @@ public sealed class EngineOptions
 
     /// <summary>Events held in memory at most; beyond it new events are dropped and counted (calls never block on telemetry).</summary>
     public int TelemetryQueueCapacity { get; set; } = 100_000;
+
+    /// <summary>How stale a process's view of a tenant's uploaded definitions and overrides may be: each process checks
+    /// the tenant's change counter at most this often (the process that made the change sees it at once). Zero checks on
+    /// every use.</summary>
+    public TimeSpan DefinitionRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest override document accepted, in bytes; more is answered 413.</summary>
+    public int MaxOverrideBytes { get; set; } = 256 * 1024;
+
+    /// <summary>The sync settings (section <c>Engine:Syncs</c>).</summary>
+    public SyncOptions Syncs { get; set; } = new();
+}
+
+/// <summary>Record-cache syncs: scheduling, leases and the records endpoint (section <c>Engine:Syncs</c>).</summary>
+public sealed class SyncOptions
+{
+    /// <summary>CRON (UTC) of the dispatcher job that queues due syncs: every minute, so a resource's
+    /// <c>every_minutes</c> is kept to within a minute.</summary>
+    public const string DispatcherCron = "* * * * *";
+
+    /// <summary>How long a run holds its (connection, resource) lease without finishing before another may take it over
+    /// (a killed process's lease runs out; the next run resumes from the checkpoint).</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
 }

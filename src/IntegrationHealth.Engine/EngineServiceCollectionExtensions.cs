@@ -2,6 +2,10 @@ using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Definitions;
 using IntegrationHealth.Engine.Execution;
 using IntegrationHealth.Engine.Models;
+using IntegrationHealth.Engine.Overrides;
+using IntegrationHealth.Engine.Records;
+using IntegrationHealth.Engine.Syncs;
+using IntegrationHealth.Web.Jobs;
 using IntegrationHealth.Engine.Responses;
 using IntegrationHealth.Engine.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -47,6 +51,10 @@ public static class EngineServiceCollectionExtensions
                 "Engine:TelemetryBatchSize must be positive and Engine:TelemetryQueueCapacity at least as large.")
             .Validate(o => o.TelemetryFlushInterval > TimeSpan.Zero && o.TelemetryFlushInterval <= TimeSpan.FromMinutes(1),
                 "Engine:TelemetryFlushInterval must be between 0 and 1 minute.")
+            .Validate(o => o.DefinitionRefreshInterval >= TimeSpan.Zero && o.DefinitionRefreshInterval <= TimeSpan.FromMinutes(5),
+                "Engine:DefinitionRefreshInterval must be between 0 and 5 minutes.")
+            .Validate(o => o.MaxOverrideBytes is > 0 and <= 16 * 1024 * 1024, "Engine:MaxOverrideBytes must be between 1 and 16 MiB.")
+            .Validate(o => o.Syncs.LeaseDuration >= TimeSpan.FromSeconds(10), "Engine:Syncs:LeaseDuration must be at least 10 seconds.")
             .Validate(o => o.OriginOverrides.Values.All(v => Uri.TryCreate(v, UriKind.Absolute, out var u)
                     && u.Scheme is "http" or "https" && u.AbsolutePath == "/" && u.Query.Length == 0),
                 "Engine:OriginOverrides values must be bare http(s) origins such as http://127.0.0.1:5123.")
@@ -58,6 +66,12 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<ProviderDefinitionLoader>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderDefinitionSource, ShippedProviderDefinitions>());
         services.TryAddSingleton<ProviderRegistry>();
+        services.TryAddSingleton<TenantProviderRegistry>();
+        services.TryAddSingleton<TenantDefinitionStore>();
+        services.TryAddSingleton<Overrides.EngineOverrideStore>();
+        services.TryAddSingleton<Syncs.SyncRunner>();
+        services.TryAddTransient<Syncs.SyncJob>();
+        services.AddRecurringJob<Syncs.SyncDispatcherJob>("engine-sync-dispatcher", SyncOptions.DispatcherCron);
 
         services.TryAddSingleton<ICredentialStore, InMemoryCredentialStore>();
         services.TryAddSingleton<Connections.IEngineConnections, Connections.StoreEngineConnections>();
@@ -73,10 +87,16 @@ public static class EngineServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Maps <c>GET /v1/engine/providers</c> and <c>POST /v1/engine/providers/validate</c>.</summary>
+    /// <summary>Maps the provider definitions (<c>/v1/engine/providers</c>), overrides (<c>/v1/engine/overrides</c>), a
+    /// connection's effective definition and syncs (<c>/v1/engine/connections/{connection}/…</c>) and the record cache
+    /// (<c>/v1/records/{model}</c>).</summary>
     public static IEndpointRouteBuilder MapEngineApi(this IEndpointRouteBuilder app)
     {
         app.MapEngineProvidersApi();
+        app.MapEngineOverridesApi();
+        app.MapEffectiveDefinitionApi();
+        app.MapEngineSyncsApi();
+        app.MapRecordsApi();
         return app;
     }
 

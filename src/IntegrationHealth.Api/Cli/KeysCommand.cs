@@ -7,7 +7,7 @@ using IntegrationHealth.Data.Entities;
 namespace IntegrationHealth.Api.Cli;
 
 /// <summary>
-/// <c>keys create --tenant SLUG --scope ingest|read|admin[,...] [--name NAME]</c>: creates an API key (and the tenant
+/// <c>keys create --tenant SLUG --scope ingest|read|admin|platform[,...] [--name NAME]</c>: creates an API key (and the tenant
 /// if missing). The key alone goes to stdout, the message to stderr, so <c>KEY=$(… keys create …)</c> works.
 /// </summary>
 internal static class KeysCommand
@@ -36,18 +36,18 @@ internal static class KeysCommand
         };
         var scope = new Option<ApiKeyScopes>("--scope")
         {
-            Description = "What the key may do, comma-separated: ingest (events, upserts), read, admin.",
-            HelpName = "ingest|read|admin[,...]",
+            Description = "What the key may do, comma-separated: ingest (events, upserts), read, admin, platform (operators: /hangfire).",
+            HelpName = "ingest|read|admin|platform[,...]",
             Required = true,
             CustomParser = result =>
             {
                 if (WireNames.ParseScopeList(result.Tokens[0].Value) is { } scopes) return scopes;
-                result.AddError("--scope must list ingest, read and/or admin, comma-separated.");
+                result.AddError($"--scope must list {string.Join(", ", WireNames.Scopes)} (one or more), comma-separated.");
                 return default;
             },
         };
         scope.CompletionSources.Clear();
-        scope.CompletionSources.Add("ingest", "read", "admin");
+        scope.CompletionSources.Add(WireNames.Scopes);
         var name = new Option<string>("--name") { Description = "A name for the key, shown in key listings.", HelpName = "NAME" };
 
         var command = new Command("create", "Create an API key (and the tenant if missing); the key is printed once, alone on stdout.")

@@ -30,9 +30,11 @@ public interface IEngineConnections
 
 /// <summary>
 /// Store-backed <see cref="IEngineConnections"/>. The credential key is <see cref="CredentialKeyOf"/> (tenant and
-/// store id), so a vault keyed by it can never hand one tenant's token to another's connection.
+/// store id), so a vault keyed by it can never hand one tenant's token to another's connection. The definition is the
+/// one the connection's account sees (<see cref="TenantProviderRegistry"/>: platform or the tenant's own, with the
+/// environment and account overrides merged in), so every call through a connection runs its effective definition.
 /// </summary>
-public sealed class StoreEngineConnections(IDbContextFactory<IntegrationHealthDbContext> dbFactory, ProviderRegistry registry)
+public sealed class StoreEngineConnections(IDbContextFactory<IntegrationHealthDbContext> dbFactory, TenantProviderRegistry registry)
     : IEngineConnections
 {
     public static string CredentialKeyOf(int tenantId, int connectionId) => $"connection/{tenantId}/{connectionId}";
@@ -46,8 +48,10 @@ public sealed class StoreEngineConnections(IDbContextFactory<IntegrationHealthDb
                            where c.TenantId == tenantId && c.ExternalId == connectionExternalId
                            select new { Connection = c, p.Key }).FirstOrDefaultAsync(cancellationToken);
         if (found is null) return (ConnectionResolution.NotFound, null);
-        if (!registry.TryGet(found.Key, out var provider)) return (ConnectionResolution.NoDefinition, null);
         var row = found.Connection;
+        if (await registry.FindAsync(tenantId, found.Key, row.AccountId, cancellationToken) is not { } effective)
+            return (ConnectionResolution.NoDefinition, null);
+        var provider = effective.Provider;
         var engine = new EngineConnection
         {
             TenantId = row.TenantId,

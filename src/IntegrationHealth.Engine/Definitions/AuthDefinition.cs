@@ -64,6 +64,8 @@ public static class AuthKinds
     public const string Bearer = "bearer";
     public const string ApiKey = "api_key";
     public const string Basic = "basic";
+    /// <summary>A public API: the connection needs no credentials and none is sent.</summary>
+    public const string None = "none";
 
     /// <summary>The credential fields a kind always has (usable in templates without declaring them).</summary>
     public static IReadOnlyList<string> FieldsOf(string kind) => kind switch

@@ -42,6 +42,11 @@ internal sealed class DefinitionSemantics(UnifiedModelCatalog models)
                 Add(Member(resourcePath, "model"), $"Unknown unified model '{model}'. Known: {string.Join(", ", models.Names)}.");
             foreach (var (verb, operation) in resource.Operations)
                 CheckOperation(Member(Member(resourcePath, "operations"), verb), operation, resource);
+            if (resource.Sync is { } sync)
+            {
+                if (sync.DeletedWhen is { } deleted) Compile(Member(Member(resourcePath, "sync"), "deleted_when"), deleted);
+                if (!resource.Operations.ContainsKey("list")) Add(Member(resourcePath, "sync"), "A synced resource needs a 'list' operation.");
+            }
         }
     }
 
@@ -71,6 +76,14 @@ internal sealed class DefinitionSemantics(UnifiedModelCatalog models)
             if (resource.Model is null) Add(Member(path, "response_mapping"), "A response mapping needs the resource's 'model'.");
         }
         CheckRules(Member(path, "responses"), operation.Responses);
+        var stepNames = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < operation.PreSteps.Count; i++)
+        {
+            var step = operation.PreSteps[i];
+            var stepPath = Index(Member(path, "pre_steps"), i);
+            if (!stepNames.Add(step.Name)) Add(Member(stepPath, "name"), $"Another pre-step is already named '{step.Name}'.");
+            if (step.Result is { } result) Compile(Member(stepPath, "result"), result);
+        }
         if (operation.Body is { } body && operation.Method == "GET")
             Add(Member(path, "body"), "A GET operation cannot send a body.");
         if (operation.Body is { ValueKind: not JsonValueKind.Object } && operation.Pagination is { } p && UsesBodyPath(p))
@@ -112,7 +125,9 @@ internal sealed class DefinitionSemantics(UnifiedModelCatalog models)
         var parsed = PlaceholderTemplate.Parse(template);
         if (!CheckNames(path, template, connectionValues, "connection value")) return;
         // Render with each value's default, or a plausible host label, to see that the result is a usable URL.
-        var sample = parsed.Render(name => definition.ConnectionValues[name].Default ?? "sample");
+        // A value the template starts with is a whole origin (an instance URL), so its sample is one.
+        var sample = parsed.Render(name => definition.ConnectionValues[name].Default
+            ?? (template.StartsWith("{" + name + "}", StringComparison.Ordinal) ? "https://sample.example" : "sample"));
         if (!Uri.TryCreate(sample, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
             Add(path, $"'{template}' does not give an absolute http(s) URL.");
     }

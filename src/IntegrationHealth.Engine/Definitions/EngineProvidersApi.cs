@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -14,14 +15,20 @@ public sealed record EngineProviderView(string Key, string Name, string? Categor
 /// <summary>One resource of a definition: its unified model (if mapped) and its operations.</summary>
 public sealed record EngineResourceView(string Name, string? Model, IReadOnlyList<string> Operations);
 
+/// <summary>One definition document with where it comes from: <c>platform</c> (shipped) or <c>tenant</c> (uploaded, with its version).</summary>
+public sealed record EngineProviderDocument(string Key, string Level, int? Version, string Origin, JsonElement Definition);
+
+/// <summary>The answer to an upload: the key and the version now in effect.</summary>
+public sealed record EngineProviderUpload(string Key, int Version, string Origin);
+
 /// <summary>The verdict on a definition document: valid (with its key) or every error with its JSONPath.</summary>
 public sealed record DefinitionValidation(bool Valid, string? Key, IReadOnlyList<DefinitionErrorView> Errors);
 
 /// <summary>One problem of a definition; <c>code</c> and <c>position</c> are JSONata's for an expression that does not compile.</summary>
 public sealed record DefinitionErrorView(string Path, string Message, string? Code, int? Position);
 
-/// <summary>The provider definitions the engine has loaded (platform-wide, the same for every tenant), and checking a
-/// definition document before it is shipped or (later) uploaded.</summary>
+/// <summary>The provider definitions a tenant sees (the platform's, shipped, and its own, uploaded at run time), uploading
+/// one, and checking a definition document without saving it.</summary>
 public static class EngineProvidersApi
 {
     public static IEndpointRouteBuilder MapEngineProvidersApi(this IEndpointRouteBuilder app)
@@ -30,9 +37,32 @@ public static class EngineProvidersApi
             .MapGet("", ListEngineProviders)
             .RequireAuthorization(ApiPolicies.Read)
             .WithName("ListEngineProviders")
-            .WithSummary("List the provider definitions the engine has loaded")
-            .WithDescription("Each definition's key, name, category, auth kind, where it was loaded from, and its resources with their " +
-                "unified model and operations, ordered by key. Secrets and connection values are never part of a definition.");
+            .WithSummary("List the provider definitions the tenant sees: the platform's and its own")
+            .WithDescription("Each definition's key, name, category, auth kind, where it was loaded from (shipped:… for the platform's, " +
+                "tenant:key@vN for one the tenant uploaded), and its resources with their unified model and operations, ordered by key. " +
+                "Overrides are not applied here (see the connection's effective-definition). Secrets and connection values are never part of a definition.");
+        app.MapGroup("/v1/engine/providers").WithTags("Engine")
+            .MapGet("/{key}", GetEngineProvider)
+            .RequireAuthorization(ApiPolicies.Read)
+            .WithName("GetEngineProvider")
+            .WithSummary("Read one provider definition document")
+            .WithDescription("The platform's shipped document, or the tenant's uploaded one with its version; another tenant's is 404.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGroup("/v1/engine/providers").WithTags("Engine")
+            .MapPut("/{key}", PutEngineProvider)
+            .RequireAuthorization(ApiPolicies.Admin)
+            .WithName("PutEngineProvider")
+            .WithSummary("Upload or replace one of the tenant's provider definitions")
+            .WithDescription("Body: a provider definition whose key is the one in the URL. Validated like validate (every error with its " +
+                "JSONPath, and JSONata's code and position); a refused document is a 400 and nothing is stored. Usable at once in this " +
+                "process and in every other within Engine:DefinitionRefreshInterval, with no restart; the key is also registered in the " +
+                "tenant's provider catalogue. A platform key is refused (409): customise a platform provider with an override.")
+            .Accepts<JsonElement>("application/json")
+            .Produces<EngineProviderUpload>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         app.MapGroup("/v1/engine/providers").WithTags("Engine")
             .MapPost("/validate", ValidateEngineProvider)
             .RequireAuthorization(ApiPolicies.Admin)
@@ -47,13 +77,44 @@ public static class EngineProvidersApi
         return app;
     }
 
-    public static Ok<IReadOnlyList<EngineProviderView>> ListEngineProviders(ProviderRegistry registry)
+    public static async Task<Ok<IReadOnlyList<EngineProviderView>>> ListEngineProviders(TenantProviderRegistry registry, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        IReadOnlyList<EngineProviderView> items = [.. registry.All.Select(p => new EngineProviderView(
+        var all = await registry.ListAsync(user.GetTenantId(), cancellationToken);
+        IReadOnlyList<EngineProviderView> items = [.. all.Select(p => new EngineProviderView(
             p.Key, p.Definition.Name, p.Definition.Category, p.Definition.Auth.Kind, p.Origin,
             [.. p.Definition.Resources.OrderBy(r => r.Key, StringComparer.Ordinal)
                 .Select(r => new EngineResourceView(r.Key, r.Value.Model, [.. r.Value.Operations.Keys.Order(StringComparer.Ordinal)]))]))];
         return TypedResults.Ok(items);
+    }
+
+    public static async Task<Results<Ok<EngineProviderDocument>, ProblemHttpResult>> GetEngineProvider(HttpContext context, string key,
+        TenantProviderRegistry registry, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        key = Web.Http.RouteText.Exact(context, "key", key);
+        if (!EngineRequestBodies.IsProviderKey(key) || await registry.FindBaseAsync(user.GetTenantId(), key, cancellationToken) is not { } found)
+            return Problems.NotFound($"No provider definition '{key}'.");
+        using var document = JsonDocument.Parse(found.Provider.Json);
+        return TypedResults.Ok(new EngineProviderDocument(key, found.Level, found.Version, found.Provider.Origin, document.RootElement.Clone()));
+    }
+
+    public static async Task<Results<Created<EngineProviderUpload>, Ok<EngineProviderUpload>, ProblemHttpResult>> PutEngineProvider(
+        HttpContext context, string key, TenantDefinitionStore store, IOptions<EngineOptions> options, ClaimsPrincipal user)
+    {
+        key = Web.Http.RouteText.Exact(context, "key", key);
+        if (!EngineRequestBodies.IsProviderKey(key))
+            return Problems.BadRequest("A provider key is 2–63 characters: a lowercase letter, then lowercase letters, digits, '_' or '-'.", field: "key");
+        var (text, problem) = await EngineRequestBodies.ReadJsonAsync(context, options.Value.MaxDefinitionBytes, "Engine:MaxDefinitionBytes");
+        if (problem is not null) return problem;
+        var (outcome, version, errors) = await store.SaveAsync(user.GetTenantId(), key, text!, context.RequestAborted);
+        var upload = new EngineProviderUpload(key, version, $"tenant:{key}@v{version}");
+        return outcome switch
+        {
+            DefinitionUploadOutcome.Created => TypedResults.Created($"/v1/engine/providers/{key}", upload),
+            DefinitionUploadOutcome.Replaced => TypedResults.Ok(upload),
+            DefinitionUploadOutcome.Invalid => EngineRequestBodies.Invalid("The provider definition is invalid; nothing was stored.", errors),
+            DefinitionUploadOutcome.PlatformKey => Problems.Conflict($"'{key}' is a platform provider; a tenant cannot replace it. Customise it with an override (/v1/engine/overrides/{key})."),
+            _ => Problems.Conflict("Another upload of this key was saved at the same time; try again."),
+        };
     }
 
     public static async Task<Results<Ok<DefinitionValidation>, ProblemHttpResult>> ValidateEngineProvider(

@@ -40,6 +40,29 @@ public sealed record ResourceDefinition
     /// <summary>The unified model its records map to, e.g. <c>crm.contact</c>.</summary>
     public string? Model { get; init; }
     public required IReadOnlyDictionary<string, OperationDefinition> Operations { get; init; }
+    /// <summary>How the resource is synced into the record cache; absent: with defaults, on demand only.</summary>
+    public SyncDefinition? Sync { get; init; }
+}
+
+/// <summary>A resource's sync settings: schedule, incremental passes with a look-back, full passes, deletion flag.</summary>
+public sealed record SyncDefinition
+{
+    public int? EveryMinutes { get; init; }
+    public bool Incremental { get; init; }
+    public int LookbackSeconds { get; init; }
+    public int? FullEvery { get; init; }
+    public string? DeletedWhen { get; init; }
+}
+
+/// <summary>An extra call made before an operation; its (optionally reduced) body is bound as <c>$steps.name</c>.</summary>
+public sealed record StepDefinition
+{
+    public required string Name { get; init; }
+    public string Method { get; init; } = "GET";
+    public required string Path { get; init; }
+    public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    public string? Result { get; init; }
 }
 
 /// <summary>One HTTP operation of a resource.</summary>
@@ -58,6 +81,8 @@ public sealed record OperationDefinition
     public IReadOnlyList<ResponseRuleDefinition> Responses { get; init; } = [];
     /// <summary>Expression mapping one provider record to the unified model.</summary>
     public string? ResponseMapping { get; init; }
+    /// <summary>Calls made once before the operation, their results bound for the mapping as <c>$steps</c>.</summary>
+    public IReadOnlyList<StepDefinition> PreSteps { get; init; } = [];
 }
 
 /// <summary>Where a value is read from a response: an expression over the body, or a header.</summary>

@@ -23,11 +23,21 @@ public sealed record ListRequest
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
     /// <summary>Overrides the definition's <c>max_pages</c> and <see cref="EngineOptions.MaxPages"/>.</summary>
     public int? MaxPages { get; init; }
+    /// <summary>A <see cref="RecordPage.Next"/> of an earlier listing: start there instead of at the first page (a sync
+    /// resuming from its checkpoint). Ignored when it points at another origin than the provider's.</summary>
+    public string? ResumeFrom { get; init; }
 }
 
 /// <summary>One page of a listing: its mapped records, the records that failed mapping, and the provider's rate-limit state.</summary>
+/// <param name="Next">The request of the page after this one as an opaque checkpoint (for <see cref="ListRequest.ResumeFrom"/>);
+/// null when this is the last page.</param>
+/// <param name="MappingTime">Time spent mapping this page's records.</param>
 public sealed record RecordPage(int Number, IReadOnlyList<UnifiedRecord> Records, IReadOnlyList<MappingFailure> MappingFailures,
-    int Status, RateLimitSnapshot RateLimit);
+    int Status, RateLimitSnapshot RateLimit)
+{
+    public string? Next { get; init; }
+    public TimeSpan MappingTime { get; init; }
+}
 
 /// <summary>
 /// The one generic engine: for any loaded definition, a connection and its credentials, it builds each request,
@@ -64,27 +74,78 @@ public sealed class OperationExecutor(
         var rules = Rules(provider, operation, operationPath);
         var started = Stopwatch.GetTimestamp();
         var pageRequest = paginator.First();
+        if (request.ResumeFrom is { } resume && PageCheckpoint.Read(resume, baseUri) is { } resumed)
+        {
+            pageRequest = resumed;
+            paginator.Resume(resumed);
+        }
+        var steps = await PreStepsAsync(provider, connection, resource, operation, request, baseUri, rules, operationPath, cancellationToken);
         var recordsRead = 0;
 
         for (var number = 1; ; number++)
         {
-            using var response = await SendAsync(provider, connection, resource, operation, request, pageRequest, baseUri, rules, cancellationToken);
-            var body = response.Body?.RootElement;
-            var records = response.Classification.Action == ResponseAction.Ignore ? [] : RecordMapper.Records(provider, operation, body);
-            Guarded(() => guard.AfterPage(number, new JsonArray([.. records.Select(r => r.DeepClone())]).ToJsonString(), records.Count),
-                connection, provider, resource, recordsRead, started);
-            var (mapped, failures) = _mapper.Map(provider, resourceDefinition, operation, records, connection, Member(operationPath, "response_mapping"));
-            ReportMappingFailures(provider, connection, resource, failures);
-            recordsRead += mapped.Count;
-            yield return new RecordPage(number, mapped, failures, response.Status, response.RateLimit);
+            PageRequest? next;
+            RecordPage result;
+            using (var response = await SendAsync(provider, connection, resource, operation, request, pageRequest, baseUri, rules, cancellationToken))
+            {
+                var body = response.Body?.RootElement;
+                var ignored = response.Classification.Action == ResponseAction.Ignore;
+                var records = ignored ? [] : RecordMapper.Records(provider, operation, body);
+                Guarded(() => guard.AfterPage(number, new JsonArray([.. records.Select(r => r.DeepClone())]).ToJsonString(), records.Count),
+                    connection, provider, resource, recordsRead, started);
+                var mappingStarted = Stopwatch.GetTimestamp();
+                var (mapped, failures) = _mapper.Map(provider, resourceDefinition, operation, records, connection, Member(operationPath, "response_mapping"), steps);
+                var mappingTime = Stopwatch.GetElapsedTime(mappingStarted);
+                ReportMappingFailures(provider, connection, resource, failures);
+                recordsRead += mapped.Count;
 
-            if (response.Classification.Action == ResponseAction.Ignore) yield break;
-            var page = new PageResponse(number, response.Status, response.Message.Headers, body, records.Count, response.RequestUri);
-            if (StopWhen(provider, operation.Pagination, page, resource)) yield break;
-            if (paginator.Next(page) is not { } next) yield break;
+                // The next request is worked out before the page is handed over, so a consumer can commit the page
+                // together with where to continue (the guards still run after it, as before).
+                var page = new PageResponse(number, response.Status, response.Message.Headers, body, records.Count, response.RequestUri);
+                next = ignored || StopWhen(provider, operation.Pagination, page, resource) ? null : paginator.Next(page);
+                result = new RecordPage(number, mapped, failures, response.Status, response.RateLimit)
+                {
+                    Next = next is null ? null : PageCheckpoint.Write(next),
+                    MappingTime = mappingTime,
+                };
+            }
+            yield return result;
+
+            if (next is null) yield break;
             Guarded(() => guard.BeforeNext(next, number), connection, provider, resource, recordsRead, started);
             pageRequest = next;
         }
+    }
+
+    /// <summary>Runs the operation's pre-steps once, in order, and returns their results by name (bound as
+    /// <c>$steps</c> for the mapping); null when it has none. A failing step fails the operation.</summary>
+    private async Task<JsonObject?> PreStepsAsync(LoadedProvider provider, EngineConnection connection, string resource,
+        OperationDefinition operation, ListRequest request, Uri baseUri, IReadOnlyList<ClassificationRule> rules, string operationPath,
+        CancellationToken cancellationToken)
+    {
+        if (operation.PreSteps.Count == 0) return null;
+        var steps = new JsonObject();
+        foreach (var step in operation.PreSteps)
+        {
+            var call = new OperationDefinition { Method = step.Method, Path = step.Path, Query = step.Query, Headers = step.Headers };
+            using var response = await SendAsync(provider, connection, resource, call, request with { ResumeFrom = null }, PageRequest.FirstPage,
+                baseUri, rules, cancellationToken);
+            JsonNode? value = null;
+            if (response.Body?.RootElement is { } body)
+            {
+                if (step.Result is { } expression)
+                {
+                    var evaluated = provider.Expression(expression).Evaluate(body, options: StopLimits);
+                    value = evaluated.IsUndefined ? null : evaluated.Value?.DeepClone();
+                }
+                else
+                {
+                    value = JsonNode.Parse(body.GetRawText());
+                }
+            }
+            steps[step.Name] = value;
+        }
+        return steps;
     }
 
     /// <summary>Reads every page of a listing into one list (tests, small resources); mapping failures are returned too.</summary>
@@ -113,7 +174,9 @@ public sealed class OperationExecutor(
             Rules(provider, operation, operationPath), cancellationToken);
         if (response.Classification.Action == ResponseAction.Ignore) return null;
         var records = RecordMapper.Records(provider, operation, response.Body?.RootElement);
-        var (mapped, failures) = _mapper.Map(provider, resourceDefinition, operation, records, connection, Member(operationPath, "response_mapping"));
+        var steps = await PreStepsAsync(provider, connection, resource, operation, request, baseUri,
+            Rules(provider, operation, operationPath), operationPath, cancellationToken);
+        var (mapped, failures) = _mapper.Map(provider, resourceDefinition, operation, records, connection, Member(operationPath, "response_mapping"), steps);
         ReportMappingFailures(provider, connection, resource, failures);
         return mapped.FirstOrDefault();
     }
@@ -132,7 +195,9 @@ public sealed class OperationExecutor(
         var client = httpClients.CreateClient(request.Context == CallContext.Background ? EngineHttpClients.Background : EngineHttpClients.Interactive);
         for (var refreshed = false; ; refreshed = true)
         {
-            var credentials = await tokens.GetAsync(provider, connection, resource, refreshed, cancellationToken);
+            var credentials = provider.Definition.Auth.Kind == AuthKinds.None
+                ? ConnectionCredentials.Of()
+                : await tokens.GetAsync(provider, connection, resource, refreshed, cancellationToken);
             var message = UpstreamRequestBuilder.Build(provider, connection, resource, operation, request.Parameters, page, baseUri);
             CredentialInjector.Apply(message, provider, resource, credentials);
             var call = new UpstreamCall(provider, connection, resource, operation.Path, rules);

@@ -48,11 +48,12 @@ internal sealed class RecordMapper(UnifiedModelCatalog models)
     }
 
     public (List<UnifiedRecord> Records, List<MappingFailure> Failures) Map(LoadedProvider provider, ResourceDefinition resource,
-        OperationDefinition operation, IReadOnlyList<JsonNode> records, EngineConnection connection, string mappingPath)
+        OperationDefinition operation, IReadOnlyList<JsonNode> records, EngineConnection connection, string mappingPath, JsonObject? steps = null)
     {
         var mapped = new List<UnifiedRecord>(records.Count);
         var failures = new List<MappingFailure>();
         var bindings = new JsonataBindings().Add("connection", ConnectionValues(connection));
+        if (steps is not null) bindings.Add("steps", steps);
         var expression = operation.ResponseMapping is { } source ? provider.Expression(source) : null;
 
         for (var i = 0; i < records.Count; i++)

@@ -35,6 +35,16 @@ internal abstract class Paginator(PaginationDefinition definition, LoadedProvide
 
     public abstract PageRequest? Next(PageResponse response);
 
+    /// <summary>Continues from <paramref name="request"/> (a checkpoint) instead of the first page: strategies that count
+    /// pages or offsets take their position from it.</summary>
+    public virtual void Resume(PageRequest request)
+    {
+    }
+
+    /// <summary>The number a resumed request carries at its first value (an offset or a page number).</summary>
+    protected static long? Position(PageRequest request) =>
+        request.Values is [var (_, value), ..] && value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
+
     /// <summary>Whether a page with fewer records than the page size may be taken as the last. Only when the definition
     /// says so: servers silently cap page sizes, and "fewer than asked" then ends a listing early.</summary>
     protected bool IsShortLastPage(PageResponse response) =>
@@ -89,6 +99,8 @@ internal sealed class OffsetPaginator(PaginationDefinition definition, LoadedPro
 
     public override PageRequest First() => Definition.SendOnFirst ? At(_offset) : PageRequest.FirstPage;
 
+    public override void Resume(PageRequest request) => _offset = Position(request) ?? _offset;
+
     public override PageRequest? Next(PageResponse response)
     {
         if (IsShortLastPage(response)) return null;
@@ -105,6 +117,8 @@ internal sealed class PageNumberPaginator(PaginationDefinition definition, Loade
     private long _page = definition.Start ?? 1;
 
     public override PageRequest First() => Definition.SendOnFirst ? At(_page) : PageRequest.FirstPage;
+
+    public override void Resume(PageRequest request) => _page = Position(request) ?? _page;
 
     public override PageRequest? Next(PageResponse response) => IsShortLastPage(response) ? null : At(++_page);
 

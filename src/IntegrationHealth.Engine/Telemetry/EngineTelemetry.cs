@@ -69,6 +69,16 @@ internal sealed class EngineEvents(TimeProvider time)
         return e;
     }
 
+    /// <summary>A sync run: records read, duration, outcome and error class; the detail says what changed and the lag.</summary>
+    public TelemetryEvent SyncRun(EngineConnection connection, string resource, int records, int durationMs, ErrorClass errorClass, string summary)
+    {
+        var e = New(connection, TelemetryKind.SyncRun, errorClass, resource);
+        e.Records = records;
+        e.LatencyMs = durationMs;
+        e.Detail = new TelemetryEventDetail { ErrorMessage = Truncate(summary, MaxMessage) };
+        return e;
+    }
+
     private TelemetryEvent New(EngineConnection connection, TelemetryKind kind, ErrorClass errorClass, string resource)
     {
         var now = time.GetUtcNow();

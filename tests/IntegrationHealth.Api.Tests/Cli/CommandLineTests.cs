@@ -117,7 +117,7 @@ public sealed class CommandLineTests
         new[] { "Host settings", "--tenant", "--days" })]
     [InlineData(new[] { "keys", "--help" }, new[] { "keys [command] [options]", "create" }, new[] { "--tenant", "Host settings" })]
     [InlineData(new[] { "keys", "create", "--help" },
-        new[] { "keys create [options]", "--tenant <SLUG> (REQUIRED)", "--scope <ingest|read|admin[,...]> (REQUIRED)", "--name <NAME>", "Host settings" },
+        new[] { "keys create [options]", "--tenant <SLUG> (REQUIRED)", "--scope <ingest|read|admin|platform[,...]> (REQUIRED)", "--name <NAME>", "Host settings" },
         new[] { "--accounts", "--target" })]
     [InlineData(new[] { "keys", "create", "--tenant", "Not A Slug", "-?" }, new[] { "--tenant <SLUG>" }, new[] { "error" })]
     public async Task RunAsync_Help_PrintsThatCommandsOptionsOnStdoutAndExits0(string[] args, string[] expected, string[] unexpected)
@@ -229,6 +229,15 @@ public sealed class CommandLineTests
         Assert.Equal("acme-2", result.GetValue<string>("--tenant"));
         Assert.Equal(Data.Entities.ApiKeyScopes.Ingest | Data.Entities.ApiKeyScopes.Read, result.GetValue<Data.Entities.ApiKeyScopes>("--scope"));
         Assert.Null(result.GetValue<string>("--name"));
+    }
+
+    [Fact]
+    public async Task KeysCreate_UnknownScope_ErrorNamesEveryScopeIncludingPlatform()
+    {
+        var (code, _, stderr) = await RunAsync(["keys", "create", "--tenant", "acme", "--scope", "root"]);
+
+        Assert.Equal(CommandLine.BadArguments, code);
+        Assert.Contains("--scope must list ingest, read, admin, platform (one or more), comma-separated.", stderr);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class EngineProvidersApiTests(SqliteHostFixture fixture) : IClassF
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var items = (await TestHttp.ReadJsonAsync(response)).EnumerateArray().ToList();
-        Assert.Equal(["bamboohr", "greenhouse", "hubspot", "pipedrive", "zendesk"], items.Select(p => p.GetProperty("key").GetString()));
+        Assert.Equal(["bamboohr", "greenhouse", "hubspot", "pipedrive", "salesforce", "zendesk"], items.Select(p => p.GetProperty("key").GetString()));
         var hubspot = items.Single(p => p.GetProperty("key").GetString() == "hubspot");
         Assert.Equal("oauth2_authorization_code", hubspot.GetProperty("authKind").GetString());
         Assert.Equal("shipped:Providers/hubspot.json", hubspot.GetProperty("origin").GetString());
@@ -49,6 +49,9 @@ public static class EngineDefinitions
             "method": "GET", "path": "/contacts", "records": "items", "response_mapping": "{ 'id': $string(id) }" } } } }
         }
         """;
+
+    /// <summary>An override adding a query parameter to the platform's HubSpot contacts listing.</summary>
+    public const string QueryOverride = """{ "resources": { "contacts": { "operations": { "list": { "query": { "extra": "1" } } } } } }""";
 }
 
 /// <summary><c>POST /v1/engine/providers/validate</c>: a definition checked without being stored.</summary>

@@ -192,11 +192,16 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task ListEngineProviders_IsTheSameDefinitionsForBothTenants()
+    public async Task ListEngineProviders_IsTheSamePlatformDefinitionsForBothTenants()
     {
+        // Only the shipped ones: a tenant's uploaded definitions are its own (EngineIsolationTests).
         using var a = fixture.Host.Client(fixture.KeyA);
         using var b = B();
-        Assert.Equal(await a.GetStringAsync("/v1/engine/providers"), await b.GetStringAsync("/v1/engine/providers"));
+        static async Task<List<string>> Shipped(HttpClient client) =>
+            [.. (await client.GetFromJsonAsync<JsonArray>("/v1/engine/providers"))!
+                .Where(p => p!["origin"]!.GetValue<string>().StartsWith("shipped:", StringComparison.Ordinal)).Select(p => p!.ToJsonString())];
+        Assert.Equal(await Shipped(a), await Shipped(b));
+        Assert.Equal(6, (await Shipped(b)).Count);
     }
 
     [Fact]
@@ -256,7 +261,10 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
         var covered = new[]
         {
             "PostEvents", "UpsertAccounts", "UpsertConnections", "UpsertProviders", "UpsertSupportTickets", "UpsertSurveyResponses", "ListAccounts",
-            "GetAccount", "ListAccountEvents", "ListConnections", "ListProviders", "ListEngineProviders", "ValidateEngineProvider", "ListSupportTickets", "ListSurveyResponses",
+            "GetAccount", "ListAccountEvents", "ListConnections", "ListProviders", "ListEngineProviders", "ValidateEngineProvider",
+            "GetEngineProvider", "PutEngineProvider", "GetEngineOverride", "PutEngineOverride", "DeleteEngineOverride", "ListEngineOverrideHistory",
+            "RollbackEngineOverride", "GetAccountEngineOverride", "PutAccountEngineOverride", "DeleteAccountEngineOverride",
+            "ListAccountEngineOverrideHistory", "RollbackAccountEngineOverride", "GetEffectiveDefinition", "TriggerSync", "ListSyncRuns", "ListRecords", "ListSupportTickets", "ListSurveyResponses",
             "CreateApiKey", "ListApiKeys", "RevokeApiKey", "HangfireDashboard",
             // The status page: one per tenant, found from the key (StatusPage_OtherTenantsIds_Answer404).
             "PutStatusPage", "GetStatusPage", "CreateStatusGroup", "ListStatusGroups", "PatchStatusGroup", "DeleteStatusGroup",

@@ -1,0 +1,60 @@
+using Hangfire;
+using IntegrationHealth.Data;
+using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Engine.Definitions;
+using IntegrationHealth.Web.Jobs;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHealth.Engine.Syncs;
+
+/// <summary>The Hangfire job that runs one queued sync run (enqueued by the dispatcher or by the API).</summary>
+public sealed class SyncJob(SyncRunner runner)
+{
+    /// <summary>Runs the queued run; Hangfire passes its shutdown token.</summary>
+    [AutomaticRetry(Attempts = 0)] // a failed run is recorded; the next scheduled run resumes from the checkpoint
+    public Task RunAsync(int runId, CancellationToken cancellationToken) => runner.RunAsync(runId, cancellationToken);
+}
+
+/// <summary>
+/// The recurring dispatcher (<c>engine-sync-dispatcher</c>, <see cref="SyncOptions.DispatcherCron"/>): for every active
+/// connection whose effective definition gives a resource a schedule (<c>sync.every_minutes</c>), queues a run when the
+/// resource is due (never run, or its next run time has passed) and no run holds its lease or waits in the queue.
+/// </summary>
+public sealed class SyncDispatcherJob(
+    IDbContextFactory<IntegrationHealthDbContext> dbFactory,
+    TenantProviderRegistry registry,
+    SyncRunner runner,
+    IBackgroundJobClient jobs,
+    TimeProvider time,
+    ILogger<SyncDispatcherJob> logger) : IRecurringJob
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var active = await (from c in db.Connections.AsNoTracking()
+                            join p in db.Providers.AsNoTracking() on c.ProviderId equals p.Id
+                            where c.Status == ConnectionStatus.Active
+                            select new { c.Id, c.TenantId, c.AccountId, p.Key }).ToListAsync(cancellationToken);
+        var states = (await db.SyncStates.AsNoTracking().ToListAsync(cancellationToken)).ToDictionary(s => (s.ConnectionId, s.Resource));
+        var waiting = (await db.SyncRuns.AsNoTracking().Where(r => r.Status == SyncRunStatus.Queued || r.Status == SyncRunStatus.Running)
+            .Select(r => new { r.ConnectionId, r.Resource }).ToListAsync(cancellationToken)).Select(r => (r.ConnectionId, r.Resource)).ToHashSet();
+        var count = 0;
+        foreach (var connection in active)
+        {
+            var effective = await registry.FindAsync(connection.TenantId, connection.Key, connection.AccountId, cancellationToken);
+            if (effective is null) continue;
+            foreach (var (name, resource) in effective.Provider.Definition.Resources)
+            {
+                if (resource.Sync?.EveryMinutes is null || !resource.Operations.ContainsKey("list")) continue;
+                if (states.TryGetValue((connection.Id, name), out var state)
+                    && ((state.NextRunAt is { } next && next > now) || (state.LeaseUntil is { } lease && lease > now))) continue;
+                if (waiting.Contains((connection.Id, name))) continue;
+                var run = await runner.QueueAsync(connection.TenantId, connection.Id, name, "schedule", cancellationToken);
+                jobs.Enqueue<SyncJob>(job => job.RunAsync(run.Id, CancellationToken.None));
+                count++;
+            }
+        }
+        if (count > 0) EngineLog.SyncsDispatched(logger, count);
+    }
+}
