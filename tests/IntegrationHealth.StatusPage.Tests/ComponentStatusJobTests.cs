@@ -63,9 +63,9 @@ public sealed class ComponentStatusJobTests
         }
     }
 
-    private static async Task<World> StartAsync(string source = "rollups")
+    private static async Task<World> StartAsync(string source = "rollups", TestDatabase? database = null)
     {
-        var host = await StatusTestHost.StartAsync(new Dictionary<string, string?> { ["StatusPage:Derivation:Source"] = source });
+        var host = await StatusTestHost.StartAsync(new Dictionary<string, string?> { ["StatusPage:Derivation:Source"] = source }, database);
         var key = await host.CreateKeyAsync("acme", ApiKeyScopes.Admin | ApiKeyScopes.Read);
         var tenantId = await host.QueryAsync(db => db.Tenants.Where(t => t.Key == "acme").Select(t => t.Id).SingleAsync());
         var admin = host.Client(key);
@@ -77,9 +77,15 @@ public sealed class ComponentStatusJobTests
     [Theory]
     [InlineData("rollups")]
     [InlineData("events")]
-    public async Task Job_ProviderDegrades_ComponentOpensIncidentAndRecovers(string source)
+    public Task Job_ProviderDegrades_ComponentOpensIncidentAndRecovers(string source) => DegradeAndRecoverAsync(source, null);
+
+    [PostgresFact]
+    public async Task Job_OnPostgres_ProviderDegrades_ComponentOpensIncidentAndRecovers() =>
+        await DegradeAndRecoverAsync("rollups", await TestDatabase.PostgresAsync());
+
+    private static async Task DegradeAndRecoverAsync(string source, TestDatabase? database)
     {
-        await using var world = await StartAsync(source);
+        await using var world = await StartAsync(source, database);
         using var anonymous = world.Host.Client();
 
         // Three healthy minutes: nothing happens.
