@@ -22,6 +22,8 @@ command -v dotnet >/dev/null 2>&1 || { echo "dotnet (SDK 10) is required on PATH
 need_apt node nodejs
 need_apt npm npm
 need_apt fc-list fontconfig fonts-dejavu-core
+# Debian's Chromium for the status page's browser tests (Playwright drives it; no browser download).
+need_apt chromium chromium
 
 # npm packages of the independent peers the tests compare against: the reference JSONata (differential tests,
 # benchmarks), the OpenAPI validators (tests/openapi/check.mjs) and the Standard Webhooks library (tests/webhooks/verify.mjs).

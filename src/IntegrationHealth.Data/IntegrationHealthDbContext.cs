@@ -137,6 +137,24 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
 
     public DbSet<SurveyTrigger> SurveyTriggers => Set<SurveyTrigger>();
 
+    public DbSet<StatusPage> StatusPages => Set<StatusPage>();
+
+    public DbSet<StatusComponentGroup> StatusComponentGroups => Set<StatusComponentGroup>();
+
+    public DbSet<StatusComponent> StatusComponents => Set<StatusComponent>();
+
+    public DbSet<StatusComponentChange> StatusComponentChanges => Set<StatusComponentChange>();
+
+    public DbSet<StatusIncident> StatusIncidents => Set<StatusIncident>();
+
+    public DbSet<StatusIncidentComponent> StatusIncidentComponents => Set<StatusIncidentComponent>();
+
+    public DbSet<StatusIncidentUpdate> StatusIncidentUpdates => Set<StatusIncidentUpdate>();
+
+    public DbSet<StatusSubscriber> StatusSubscribers => Set<StatusSubscriber>();
+
+    public DbSet<StatusNotification> StatusNotifications => Set<StatusNotification>();
+
     /// <summary>The ASP.NET Core Data Protection key ring shared by every process on this store (table
     /// <c>data_protection_keys</c>); read and written by Data Protection through <c>PersistKeysToDbContext</c>, not by
     /// application code.</summary>
@@ -208,6 +226,15 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
         modelBuilder.ApplyConfiguration(new AlertConfiguration());
         modelBuilder.ApplyConfiguration(new SurveyRuleConfiguration());
         modelBuilder.ApplyConfiguration(new SurveyTriggerConfiguration());
+        modelBuilder.ApplyConfiguration(new StatusPageConfiguration());
+        modelBuilder.ApplyConfiguration(new StatusComponentGroupConfiguration());
+        modelBuilder.ApplyConfiguration(new StatusComponentConfiguration());
+        modelBuilder.ApplyConfiguration(new StatusComponentChangeConfiguration());
+        modelBuilder.ApplyConfiguration(new StatusIncidentConfiguration());
+        modelBuilder.ApplyConfiguration(new StatusIncidentComponentConfiguration());
+        modelBuilder.ApplyConfiguration(new StatusIncidentUpdateConfiguration());
+        modelBuilder.ApplyConfiguration(new StatusSubscriberConfiguration());
+        modelBuilder.ApplyConfiguration(new StatusNotificationConfiguration());
         SnakeCaseNaming.Apply(modelBuilder);
     }
 }

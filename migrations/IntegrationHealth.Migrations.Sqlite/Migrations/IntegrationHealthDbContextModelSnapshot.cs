@@ -1200,6 +1200,531 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                     b.ToTable("rollup_cursors", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponent", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("CandidateSince")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("candidate_since");
+
+                    b.Property<short?>("CandidateStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("candidate_status");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<short>("DerivedStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("derived_status");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<int?>("GroupId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("group_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("OnlyShowIfDegraded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("only_show_if_degraded");
+
+                    b.Property<short?>("OverrideStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("override_status");
+
+                    b.Property<int>("PageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("page_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<int?>("ProviderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_components");
+
+                    b.HasIndex("GroupId")
+                        .HasDatabaseName("ix_status_components_group_id");
+
+                    b.HasIndex("TenantId", "PageId")
+                        .HasDatabaseName("ix_status_components_tenant_id_page_id");
+
+                    b.ToTable("status_components", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<int>("ComponentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("component_id");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_component_changes");
+
+                    b.HasIndex("ComponentId", "At")
+                        .HasDatabaseName("ix_status_component_changes_component_id_at");
+
+                    b.ToTable("status_component_changes", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentGroup", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("PageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("page_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_component_groups");
+
+                    b.HasIndex("TenantId", "PageId")
+                        .HasDatabaseName("ix_status_component_groups_tenant_id_page_id");
+
+                    b.ToTable("status_component_groups", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncident", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Automatic")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("automatic");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<short>("Impact")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("impact");
+
+                    b.Property<bool>("IsMaintenance")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_maintenance");
+
+                    b.Property<DateTime?>("MonitoringAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("monitoring_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("PageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("page_id");
+
+                    b.Property<int?>("RecurrenceDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recurrence_days");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<DateTime?>("ScheduledFor")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scheduled_for");
+
+                    b.Property<DateTime?>("ScheduledUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scheduled_until");
+
+                    b.Property<bool>("StaffManaged")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("staff_managed");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_incidents");
+
+                    b.HasIndex("TenantId", "PageId", "CreatedAt")
+                        .HasDatabaseName("ix_status_incidents_tenant_id_page_id_created_at");
+
+                    b.ToTable("status_incidents", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentComponent", b =>
+                {
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("incident_id");
+
+                    b.Property<int>("ComponentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("component_id");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("IncidentId", "ComponentId")
+                        .HasName("pk_status_incident_components");
+
+                    b.HasIndex("ComponentId")
+                        .HasDatabaseName("ix_status_incident_components_component_id");
+
+                    b.ToTable("status_incident_components", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentUpdate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AffectedComponents")
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("affected_components");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("DisplayAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_at");
+
+                    b.Property<DateTime?>("ExpectedResolutionAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expected_resolution_at");
+
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("incident_id");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_incident_updates");
+
+                    b.HasIndex("IncidentId")
+                        .HasDatabaseName("ix_status_incident_updates_incident_id");
+
+                    b.ToTable("status_incident_updates", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusNotification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_type");
+
+                    b.Property<DateTime?>("FailedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failed_at");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<int>("SubscriberId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("subscriber_id");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_notifications");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_status_notifications_next_attempt_at");
+
+                    b.HasIndex("SubscriberId", "MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_status_notifications_subscriber_id_message_id");
+
+                    b.ToTable("status_notifications", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusPage", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("slug");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_pages");
+
+                    b.HasIndex("Slug")
+                        .IsUnique()
+                        .HasDatabaseName("ux_status_pages_slug");
+
+                    b.HasIndex("TenantId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_status_pages_tenant_id");
+
+                    b.ToTable("status_pages", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusSubscriber", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ComponentIds")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("component_ids");
+
+                    b.Property<string>("ConfirmationTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("confirmation_token_hash");
+
+                    b.Property<DateTime?>("ConfirmedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("disabled_at");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("PageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("page_id");
+
+                    b.Property<string>("ProtectedSecret")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protected_secret");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("UnsubscribeTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unsubscribe_token_hash");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_subscribers");
+
+                    b.HasIndex("ConfirmationTokenHash")
+                        .HasDatabaseName("ix_status_subscribers_confirmation_token_hash");
+
+                    b.HasIndex("UnsubscribeTokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ux_status_subscribers_unsubscribe_token_hash");
+
+                    b.HasIndex("TenantId", "PageId")
+                        .HasDatabaseName("ix_status_subscribers_tenant_id_page_id");
+
+                    b.ToTable("status_subscribers", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SupportTicket", b =>
                 {
                     b.Property<int>("Id")
@@ -2253,6 +2778,115 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_providers_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponent", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusComponentGroup", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_status_components_status_component_groups_group_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
+                        .WithMany()
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_components_status_pages_page_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_status_components_providers_provider_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentChange", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusComponent", null)
+                        .WithMany()
+                        .HasForeignKey("ComponentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_component_changes_status_components_component_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentGroup", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
+                        .WithMany()
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_component_groups_status_pages_page_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncident", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
+                        .WithMany()
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_incidents_status_pages_page_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentComponent", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusComponent", null)
+                        .WithMany()
+                        .HasForeignKey("ComponentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_incident_components_status_components_component_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusIncident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_incident_components_status_incidents_incident_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentUpdate", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusIncident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_incident_updates_status_incidents_incident_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusNotification", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusSubscriber", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_notifications_status_subscribers_subscriber_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusPage", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_pages_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusSubscriber", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
+                        .WithMany()
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_subscribers_status_pages_page_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SupportTicket", b =>

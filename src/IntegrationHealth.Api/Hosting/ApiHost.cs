@@ -1,6 +1,7 @@
 using IntegrationHealth.Analytics;
 using IntegrationHealth.Engine;
 using IntegrationHealth.Ingestion;
+using IntegrationHealth.StatusPage;
 using IntegrationHealth.Web;
 using IntegrationHealth.Web.Jobs;
 using IntegrationHealth.Web.Store;
@@ -80,6 +81,7 @@ public static class ApiHost
         services.AddIngestion();
         services.AddEngine();
         services.AddAnalytics();
+        services.AddStatusPage();
     }
 
     /// <summary>Every feature's endpoints.</summary>
@@ -88,5 +90,6 @@ public static class ApiHost
         app.MapIngestionApi();
         app.MapEngineApi();
         app.MapAnalyticsApi();
+        app.MapStatusPageApi();
     }
 }

@@ -216,6 +216,45 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task StatusPage_OtherTenantsIds_Answer404()
+    {
+        using var a = fixture.Host.Client(fixture.KeyA);
+        await TestHttp.EnsureSuccessAsync(await a.PutAsJsonAsync("/v1/status-page", new { slug = "tenant-a", name = "A" }));
+        using var group = await a.PostAsJsonAsync("/v1/status-page/groups", new { name = "A's group" });
+        var groupId = (await TestHttp.ReadJsonAsync(group)).GetProperty("id").GetInt32();
+        using var component = await a.PostAsJsonAsync("/v1/status-page/components", new { name = "A's component", provider = "salesforce" });
+        var componentId = (await TestHttp.ReadJsonAsync(component)).GetProperty("id").GetInt32();
+        using var incident = await a.PostAsJsonAsync("/v1/status-page/incidents", new { name = "A's incident", status = "investigating", impact = "minor", body = "A" });
+        var incidentId = (await TestHttp.ReadJsonAsync(incident)).GetProperty("id").GetInt32();
+        using var maintenance = await a.PostAsJsonAsync("/v1/status-page/maintenances",
+            new { name = "A's maintenance", scheduledFor = "2030-01-01T10:00:00Z", scheduledUntil = "2030-01-01T11:00:00Z", body = "A" });
+        var maintenanceId = (await TestHttp.ReadJsonAsync(maintenance)).GetProperty("id").GetInt32();
+
+        using var b = B();
+        await TestHttp.EnsureSuccessAsync(await b.PutAsJsonAsync("/v1/status-page", new { slug = "tenant-b", name = "B" }));
+        HttpRequestMessage[] attempts =
+        [
+            new(HttpMethod.Patch, $"/v1/status-page/groups/{groupId}") { Content = TestHttp.Json("{\"name\":\"B's now\"}") },
+            new(HttpMethod.Delete, $"/v1/status-page/groups/{groupId}"),
+            new(HttpMethod.Patch, $"/v1/status-page/components/{componentId}") { Content = TestHttp.Json("{\"overrideStatus\":\"major_outage\"}") },
+            new(HttpMethod.Delete, $"/v1/status-page/components/{componentId}"),
+            new(HttpMethod.Get, $"/v1/status-page/incidents/{incidentId}"),
+            new(HttpMethod.Post, $"/v1/status-page/incidents/{incidentId}/updates") { Content = TestHttp.Json("{\"status\":\"resolved\",\"body\":\"B\"}") },
+            new(HttpMethod.Post, $"/v1/status-page/maintenances/{maintenanceId}/updates") { Content = TestHttp.Json("{\"status\":\"completed\",\"body\":\"B\"}") },
+        ];
+        foreach (var attempt in attempts)
+        {
+            using var response = await b.SendAsync(attempt);
+            await TestHttp.AssertProblemAsync(response, HttpStatusCode.NotFound);
+        }
+        foreach (var list in new[] { "/v1/status-page/groups", "/v1/status-page/components", "/v1/status-page/incidents", "/v1/status-page/maintenances" })
+            Assert.DoesNotContain("A's", await b.GetStringAsync(list));
+        using var check = await a.GetAsync($"/v1/status-page/incidents/{incidentId}");
+        Assert.Equal("investigating", (await TestHttp.ReadJsonAsync(check)).GetProperty("status").GetString());
+        Assert.Contains("A's component", await a.GetStringAsync("/v1/status-page/components"));
+    }
+
+    [Fact]
     public void Catalogue_CoversEveryTenantScopedEndpoint()
     {
         // Guard: if an endpoint is added to the catalogue, this class must say how it is isolated.
@@ -231,6 +270,11 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
             "CreateWebhookEndpoint", "ListWebhookEndpoints", "DeleteWebhookEndpoint", "RotateWebhookSecret", "ListWebhookAttempts",
             "ListAlerts", "GetAlert", "AcknowledgeAlert", "CreateSurveyRule", "ListSurveyRules", "DeleteSurveyRule", "PollSurveyTriggers",
             "ReportSurveyDisplay", "ReportSurveyResponse", "ListMigrationTiers", "GetMigrationInventory", "ListScorecards", "GetRetentionSummary",
+            // The status page: one per tenant, found from the key (StatusPage_OtherTenantsIds_Answer404).
+            "PutStatusPage", "GetStatusPage", "CreateStatusGroup", "ListStatusGroups", "PatchStatusGroup", "DeleteStatusGroup",
+            "CreateStatusComponent", "ListStatusComponents", "PatchStatusComponent", "DeleteStatusComponent", "CreateStatusIncident",
+            "ListStatusIncidents", "GetStatusIncident", "PostStatusIncidentUpdate", "CreateStatusMaintenance", "ListStatusMaintenances",
+            "PostStatusMaintenanceUpdate", "ListStatusSubscribers", "DeleteStatusSubscriber",
         };
         Assert.Equal(covered.Order(), EndpointCatalog.Protected.Select(e => e.Name).Order());
     }

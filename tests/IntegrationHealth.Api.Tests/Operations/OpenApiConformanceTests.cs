@@ -44,6 +44,11 @@ public sealed class OpenApiConformanceTests(SeededHostFixture fixture) : IClassF
             new(HttpMethod.Get, "/v1/connections?account=no-such-account"),
             new(HttpMethod.Get, "/v1/support-tickets?cursor=%25%25"),
             new(HttpMethod.Delete, "/v1/keys/2147483647"),
+            new(HttpMethod.Put, "/v1/status-page") { Content = TestHttp.Json("{\"slug\":\"Not A Slug\",\"name\":\"x\"}") },
+            new(HttpMethod.Put, "/v1/status-page") { Content = TestHttp.Json("{\"slug\":\"x\",\"name\":\"" + new string('a', 70_000) + "\"}") },
+            new(HttpMethod.Get, "/pages/catalogue-page/api/v2/summary.json"),
+            new(HttpMethod.Get, "/pages/catalogue-page/api/v2/incidents/unresolved.json"),
+            new(HttpMethod.Get, "/pages/no-such-page/api/v2/status.json"),
         ];
         foreach (var request in failures)
         {

@@ -1,0 +1,54 @@
+using IntegrationHealth.Web.Http;
+
+namespace IntegrationHealth.StatusPage.Public;
+
+/// <summary>The public, key-less Statuspage v2 JSON API of every page at <c>/pages/{slug}/api/v2/…</c>.</summary>
+public static class PublicStatusApi
+{
+    public static IEndpointRouteBuilder MapPublicStatusApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/pages/{slug}/api/v2").WithTags("Status page (public)").AllowAnonymous();
+        foreach (var name in StatuspageV2Documents.Names)
+        {
+            var document = name;
+            var operation = "StatuspageV2" + string.Concat(document.Replace(".json", "").Split('/', '-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+            api.MapGet("/" + document, (HttpContext context, string slug, PublicPageCache cache) => ServeAsync(context, slug, cache, document))
+                .WithName(operation)
+                .WithSummary($"Statuspage v2 {document} of the page (public, no key)")
+                .Produces(StatusCodes.Status200OK, contentType: "application/json")
+                .Produces(StatusCodes.Status304NotModified)
+                .ProducesProblem(StatusCodes.Status404NotFound);
+        }
+        return app;
+    }
+
+    private static async Task<IResult> ServeAsync(HttpContext context, string slug, PublicPageCache cache, string document)
+    {
+        if (await cache.GetAsync(slug, context.RequestAborted) is not { } entry)
+            return Problems.NotFound($"No status page '{slug}'.");
+        var rendered = await entry.DocumentAsync(document,
+            s => Task.FromResult(new RenderedDocument(StatuspageV2Documents.Render(document, s), "application/json; charset=utf-8")));
+        return new CachedDocumentResult(rendered);
+    }
+}
+
+/// <summary>Writes a rendered document with its ETag (304 on a matching <c>If-None-Match</c>) and a short public
+/// cache lifetime; CORS is open so browser widgets on other sites can read it, as Statuspage's is.</summary>
+internal sealed class CachedDocumentResult(RenderedDocument document) : IResult
+{
+    public Task ExecuteAsync(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.ETag = document.ETag;
+        headers.CacheControl = "public, max-age=5";
+        headers.AccessControlAllowOrigin = "*";
+        if (context.Request.Headers.IfNoneMatch.Contains(document.ETag))
+        {
+            context.Response.StatusCode = StatusCodes.Status304NotModified;
+            return Task.CompletedTask;
+        }
+        context.Response.ContentType = document.ContentType;
+        context.Response.ContentLength = document.Bytes.Length;
+        return context.Request.Method == HttpMethods.Head ? Task.CompletedTask : context.Response.Body.WriteAsync(document.Bytes).AsTask();
+    }
+}

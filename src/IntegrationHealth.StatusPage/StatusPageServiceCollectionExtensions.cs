@@ -1,0 +1,46 @@
+using IntegrationHealth.StatusPage.Admin;
+using IntegrationHealth.StatusPage.Derivation;
+using IntegrationHealth.StatusPage.Public;
+using IntegrationHealth.Web.Jobs;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHealth.StatusPage;
+
+/// <summary>The status page feature's registration and endpoints.</summary>
+public static class StatusPageServiceCollectionExtensions
+{
+    /// <summary>Registers the validated options (<c>StatusPage</c> section), the public document cache, the telemetry
+    /// reader and the component-status job. Needs <c>AddServiceDefaults</c>.</summary>
+    public static IServiceCollection AddStatusPage(this IServiceCollection services)
+    {
+        services.AddOptions<StatusPageOptions>().BindConfiguration(StatusPageOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Derivation.Problem() is null, "StatusPage:Derivation is inconsistent: enter thresholds must rise from degraded to major, " +
+                "each exit must not exceed its enter, rates in (0, 1], durations from 0 to 1 day.")
+            .Validate(o => o.CacheDuration >= TimeSpan.Zero && o.CacheDuration <= TimeSpan.FromHours(1), "StatusPage:CacheDuration must be from 0 to 1 hour.")
+            .Validate(o => o.Derivation.WindowMinutes is >= 1 and <= 60 && o.Derivation.MinRequests >= 1,
+                "StatusPage:Derivation:WindowMinutes must be from 1 to 60 and MinRequests at least 1.")
+            .Validate(o => Enum.IsDefined(o.Derivation.Source), "StatusPage:Derivation:Source must be 'rollups' or 'events'.")
+            .ValidateOnStart();
+        services.AddSingleton<PublicPageCache>();
+        services.AddSingleton<RawTelemetryWindowReader>();
+        services.AddSingleton<RollupTelemetryWindowReader>();
+        services.AddSingleton<ITelemetryWindowReader>(sp =>
+            sp.GetRequiredService<IOptions<StatusPageOptions>>().Value.Derivation.Source == TelemetryWindowSource.Events
+                ? sp.GetRequiredService<RawTelemetryWindowReader>()
+                : sp.GetRequiredService<RollupTelemetryWindowReader>());
+        // Every minute: the derivation's durations are in time, not runs, so the schedule bounds only how late a change shows.
+        services.AddRecurringJob<ComponentStatusJob>(ComponentStatusJob.JobId, "* * * * *");
+        return services;
+    }
+
+    /// <summary>Maps the admin API under <c>/v1/status-page</c> and the public pages under <c>/pages/{slug}</c>.</summary>
+    public static IEndpointRouteBuilder MapStatusPageApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPageAdminApi();
+        app.MapIncidentAdminApi();
+        app.MapPublicStatusApi();
+        app.MapPublicHtmlPages();
+        return app;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net;
+
+namespace IntegrationHealth.StatusPage.Tests;
+
+/// <summary>The server-rendered page as bytes: what it must hold without JavaScript.</summary>
+public sealed class HtmlPageTests(StatusPageFixture fixture) : IClassFixture<StatusPageFixture>
+{
+    internal static async Task<(int Component, int Incident)> ArrangeAsync(HttpClient admin, string slug)
+    {
+        await Http.SendAsync(admin, HttpMethod.Put, "/v1/status-page", $$"""{"slug":"{{slug}}","name":"Acme"}""", 200);
+        var existing = await Http.GetAsync(admin, "/v1/status-page/components");
+        if (existing.GetArrayLength() > 0)
+            return (existing[0].GetProperty("id").GetInt32(), (await Http.GetAsync(admin, "/v1/status-page/incidents"))[0].GetProperty("id").GetInt32());
+        var group = (await Http.PostAsync(admin, "/v1/status-page/groups", """{"name":"CRM"}""")).GetProperty("id").GetInt32();
+        var component = (await Http.PostAsync(admin, "/v1/status-page/components",
+            $$"""{"name":"Salesforce sync","groupId":{{group}},"provider":"salesforce"}""")).GetProperty("id").GetInt32();
+        await Http.PostAsync(admin, "/v1/status-page/components", """{"name":"Hidden unless degraded","onlyShowIfDegraded":true}""");
+        var incident = (await Http.PostAsync(admin, "/v1/status-page/incidents",
+            $$"""{"name":"Sync delays","status":"identified","impact":"major","body":"A vendor API is failing.","components":[{"id":{{component}},"status":"major_outage"}]}""")).GetProperty("id").GetInt32();
+        return (component, incident);
+    }
+
+    /// <summary>An hour later, and a change (so the cached page is rendered again at the new time).</summary>
+    internal static async Task AnHourLaterAsync(StatusTestHost host, HttpClient admin)
+    {
+        host.Time.Advance(TimeSpan.FromHours(1));
+        await Http.SendAsync(admin, HttpMethod.Put, "/v1/status-page", """{"slug":"acme-html","name":"Acme"}""", 200);
+    }
+
+    [Fact]
+    public async Task Page_ShowsIndicatorComponentsBarsAndIncident()
+    {
+        using var admin = fixture.Host.Client(fixture.AdminKey);
+        var (component, incident) = await ArrangeAsync(admin, "acme-html");
+        await AnHourLaterAsync(fixture.Host, admin);
+        using var anonymous = fixture.Host.Client();
+        using var response = await anonymous.GetAsync("/pages/acme-html");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.StartsWith("<!DOCTYPE html>", html.TrimStart());
+        Assert.Contains("<html lang=\"en\">", html);
+        Assert.Contains("class=\"overall overall-critical\"", html);
+        Assert.Contains("Major System Outage", html);
+        Assert.Contains("Salesforce sync", html);
+        Assert.DoesNotContain("Hidden unless degraded", html);
+        Assert.Equal(90, html.Split("<summary").Length - 1); // one bar per day for the one visible component
+        // Today's bar names its share and the incident, on hover (title) and for keyboard and screen readers.
+        Assert.Contains("title=\"Nov 30, 2026: ", html);
+        Assert.Contains(": 0% uptime, 1 incident\"", html); // in a major outage since it was created
+        Assert.Contains(": no data\"", html); // the days before it existed
+        Assert.Contains($"href=\"/pages/acme-html/incidents/{incident}\"", html);
+        Assert.Contains("A vendor API is failing.", html);
+        _ = component;
+    }
+
+    [Fact]
+    public async Task IncidentPage_ShowsTimeline_AndUnknownIds404()
+    {
+        using var admin = fixture.Host.Client(fixture.AdminKey);
+        var (_, incident) = await ArrangeAsync(admin, "acme-html");
+        using var anonymous = fixture.Host.Client();
+        var html = await anonymous.GetStringAsync($"/pages/acme-html/incidents/{incident}");
+        Assert.Contains("<h1>Sync delays</h1>", html);
+        Assert.Contains("Identified", html);
+        Assert.Contains("Salesforce sync: operational → major outage", html);
+        using var missing = await anonymous.GetAsync("/pages/acme-html/incidents/999999");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        using var noPage = await anonymous.GetAsync("/pages/nope");
+        Assert.Equal(HttpStatusCode.NotFound, noPage.StatusCode);
+    }
+}
