@@ -121,26 +121,30 @@ public static class MeasureExtractor
 
     private static Measure Freshness(AccountEvidence a, DateTime asOf, Func<int, string> name)
     {
-        // Per connection and resource that had records in its baseline: days since the last sync with records.
-        (double Days, int Provider, string Resource, bool Empty)? worst = null;
-        foreach (var g in a.Rollups.GroupBy(r => (r.ProviderId, r.ConnectionId, r.Resource)))
+        // Per connection that had records in its baseline: days since its last sync with records (any resource), against
+        // its own usual gap between days with records (a connection synced weekly is not stale after 3 days).
+        (double Risk, double Days, int Provider, string Resource, bool Empty)? worst = null;
+        foreach (var g in a.Rollups.GroupBy(r => (r.ProviderId, r.ConnectionId, Resource: "")))
         {
-            var baselineRecords = g.Where(r => r.BucketStart < asOf - Recent && r.BucketStart >= asOf - Baseline).Sum(r => r.SyncRecords);
-            if (baselineRecords == 0) continue;
+            var baselineDays = g.Count(r => r.BucketStart < asOf - Recent && r.BucketStart >= asOf - Baseline && r.SyncRecords > 0);
+            if (baselineDays < 2) continue;
             var last = g.Max(r => r.LastSyncWithRecordsAt);
             if (last is null) continue;
             var days = (asOf - last.Value).TotalDays;
+            var usualGap = (Baseline - Recent).TotalDays / baselineDays;
+            var threshold = Math.Max(2, 2 * usualGap);
+            if (days < threshold) continue;
+            var risk = Math.Clamp(0.3 + (days - threshold) / 7, 0, 1);
             var emptyRecently = g.Where(r => r.BucketStart >= last.Value).Sum(r => r.EmptySyncs) > 0;
-            if (worst is null || days > worst.Value.Days) worst = (days, g.Key.ProviderId, g.Key.Resource, emptyRecently);
+            if (worst is null || risk > worst.Value.Risk) worst = (risk, days, g.Key.ProviderId, g.Key.Resource, emptyRecently);
         }
 
-        if (worst is not { } w || w.Days < 2) return new Measure(MeasureGroup.SyncFreshness, 0, "");
-        var risk = Math.Clamp((w.Days - 1) / 7, 0, 1);
+        if (worst is not { } w) return new Measure(MeasureGroup.SyncFreshness, 0, "");
         var what = w.Resource.Length == 0 ? "sync" : w.Resource + " sync";
         var evidence = w.Empty
             ? string.Create(Inv, $"{name(w.Provider)} {what} returned 0 records for {w.Days:0.#} days")
             : string.Create(Inv, $"{name(w.Provider)} {what} has not brought records for {w.Days:0.#} days");
-        return new Measure(MeasureGroup.SyncFreshness, risk, evidence);
+        return new Measure(MeasureGroup.SyncFreshness, w.Risk, evidence);
     }
 
     private static Measure DataQuality(List<ConnectionSummary> connections, Func<int, string> name)

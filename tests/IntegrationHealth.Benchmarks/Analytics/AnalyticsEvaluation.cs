@@ -55,6 +55,14 @@ public static class AnalyticsEvaluation
 
         var model = ChurnModel.Fit(examples, 10, options.L2, out var reason);
         var rows = new List<Row> { Report(name, "scorecard", scorecard, Churned, byId) };
+        // Each measure on its own: how it ranks the churned, and its mean risk among churned and retained accounts.
+        foreach (var group in Enum.GetValues<MeasureGroup>())
+        {
+            var single = measures.Select(m => (m.Measures.Single(x => x.Group == group).Risk, Churned(m.AccountId))).ToList();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    {MeasureNames.Of(group),-24} AUC {Fmt(RankMetrics.Auc(single))}  mean risk churned {single.Where(x => x.Item2).Select(x => x.Risk).DefaultIfEmpty().Average():0.000} retained {single.Where(x => !x.Item2).Select(x => x.Risk).DefaultIfEmpty().Average():0.000}"));
+        }
+
         if (model is null)
         {
             Console.WriteLine($"  {name} model: not fitted ({reason}); the scorecard scores");
