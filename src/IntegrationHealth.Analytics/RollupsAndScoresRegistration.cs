@@ -1,4 +1,7 @@
+using IntegrationHealth.Analytics.AtRisk;
+using IntegrationHealth.Analytics.Issues;
 using IntegrationHealth.Analytics.Rollups;
+using IntegrationHealth.Analytics.Scoring;
 using IntegrationHealth.Web.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -11,12 +14,25 @@ public static class RollupsAndScoresRegistration
     public static IServiceCollection AddRollupsAndScores(this IServiceCollection services)
     {
         services.AddOptions<RollupOptions>().BindConfiguration(RollupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IssueOptions>().BindConfiguration(IssueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<EvidenceLoader>();
+        services.TryAddSingleton<ChurnRiskScorer>();
+        services.TryAddTransient<ScoreJob>();
+        services.TryAddTransient<IssueJob>();
         // Every 5 minutes: each run costs the events since the last one plus the settle window's re-read.
         services.AddRecurringJob<RollupJob>("analytics-rollups", "*/5 * * * *");
+        services.AddRecurringJob<IssueJob>("analytics-connection-issues", "7 * * * *");
+        services.AddRecurringJob<ScoreJob>("analytics-churn-scores", "30 0 * * *");
         return services;
     }
 
-    /// <summary>Maps the at-risk, health, issue and score endpoints.</summary>
-    public static IEndpointRouteBuilder MapRollupsAndScoresApi(this IEndpointRouteBuilder app) => app;
+    /// <summary>Maps the at-risk, health, issue and score endpoints (read scope; muting needs admin).</summary>
+    public static IEndpointRouteBuilder MapRollupsAndScoresApi(this IEndpointRouteBuilder app)
+    {
+        app.MapAtRiskApi();
+        app.MapIssuesApi();
+        return app;
+    }
 }

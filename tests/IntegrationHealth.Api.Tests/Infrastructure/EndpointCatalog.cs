@@ -94,5 +94,14 @@ public static class EndpointCatalog
         new("GetMigrationInventory", HttpMethod.Get, "/v1/migration/inventory.csv", "read", () => null),
         new("ListScorecards", HttpMethod.Get, "/v1/scorecards?period=monthly&periods=2", "read", () => null),
         new("GetRetentionSummary", HttpMethod.Get, "/v1/retention-summary?days=30", "read", () => null),
+        new("ListAtRiskAccounts", HttpMethod.Get, "/v1/at-risk", "read", () => null),
+        new("GetAccountHealth", HttpMethod.Get, "/v1/accounts/acct-1/health", "read", () => null),
+        new("ListScores", HttpMethod.Get, "/v1/scores", "read", () => null),
+        new("ExportScores", HttpMethod.Get, "/v1/scores/export", "read", () => null),
+        new("ExportScoresCsv", HttpMethod.Get, "/v1/scores/export.csv", "read", () => null),
+        new("ListConnectionIssues", HttpMethod.Get, "/v1/connection-issues", "read", () => null),
+        new("GetConnectionIssue", HttpMethod.Get, "/v1/connection-issues/999999", "read", () => null),
+        new("MuteConnectionIssue", HttpMethod.Post, "/v1/connection-issues/999999/mute", "admin", () => null),
+        new("UnmuteConnectionIssue", HttpMethod.Post, "/v1/connection-issues/999999/unmute", "admin", () => null),
     ];
 }

@@ -54,6 +54,7 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
     [InlineData("/v1/connections?account=acct-a")]
     [InlineData("/v1/support-tickets?account=acct-a")]
     [InlineData("/v1/survey-responses?account=acct-a")]
+    [InlineData("/v1/accounts/acct-a/health")]
     public async Task Read_OtherTenantsAccount_Answers404(string path)
     {
         using var client = B();
@@ -255,6 +256,45 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Analytics_OtherTenantsScoresAndIssues_AreInvisible_AndItsIssueCannotBeMuted()
+    {
+        var issueId = await fixture.Host.QueryAsync(async db =>
+        {
+            var account = await db.Accounts.SingleAsync(a => a.ExternalId == "acct-a");
+            var issue = new ConnectionIssue
+            {
+                TenantId = account.TenantId, AccountId = account.Id, ProviderId = 1, Kind = IssueKind.CredentialsRevoked, Status = IssueStatus.Open,
+                FirstSeenAt = DateTime.UtcNow.AddHours(-3), LastSeenAt = DateTime.UtcNow.AddHours(-1), Summary = "Issue of tenant A", UpdatedAt = DateTime.UtcNow,
+            };
+            db.ConnectionIssues.Add(issue);
+            db.AccountScores.Add(new AccountScore
+            {
+                TenantId = account.TenantId, AccountId = account.Id, Day = DateTime.UtcNow.Date, Score = 77, Band = RiskBand.Critical,
+                Explanation = "Explanation of tenant A", Factors = "[]", ComputedAt = DateTime.UtcNow,
+            });
+            await db.SaveChangesAsync();
+            return issue.Id;
+        });
+        using var client = B();
+
+        using (var get = await client.GetAsync($"/v1/connection-issues/{issueId}")) await TestHttp.AssertProblemAsync(get, HttpStatusCode.NotFound);
+        using (var mute = await client.PostAsync($"/v1/connection-issues/{issueId}/mute", null)) await TestHttp.AssertProblemAsync(mute, HttpStatusCode.NotFound);
+        foreach (var path in new[] { "/v1/connection-issues?status=all", "/v1/at-risk", "/v1/scores/export", "/v1/scores/export.csv", "/v1/scores?asOf=" + DateTime.UtcNow.ToString("yyyy-MM-dd") })
+        {
+            using var response = await client.GetAsync(path);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, path + ": " + body);
+            Assert.DoesNotContain("acct-a", body);
+            Assert.DoesNotContain("tenant A", body);
+        }
+
+        Assert.Null(await fixture.Host.QueryAsync(db => db.ConnectionIssues.Where(i => i.Id == issueId).Select(i => i.MutedAt).SingleAsync()));
+        using var a = fixture.Host.Client(fixture.KeyA);
+        using var own = await a.GetAsync("/v1/at-risk");
+        Assert.Contains("Explanation of tenant A", await own.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public void Catalogue_CoversEveryTenantScopedEndpoint()
     {
         // Guard: if an endpoint is added to the catalogue, this class must say how it is isolated.
@@ -275,6 +315,8 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
             "CreateStatusComponent", "ListStatusComponents", "PatchStatusComponent", "DeleteStatusComponent", "CreateStatusIncident",
             "ListStatusIncidents", "GetStatusIncident", "PostStatusIncidentUpdate", "CreateStatusMaintenance", "ListStatusMaintenances",
             "PostStatusMaintenanceUpdate", "ListStatusSubscribers", "DeleteStatusSubscriber",
+            "ListAtRiskAccounts", "GetAccountHealth", "ListScores", "ExportScores", "ExportScoresCsv", "ListConnectionIssues",
+            "GetConnectionIssue", "MuteConnectionIssue", "UnmuteConnectionIssue",
         };
         Assert.Equal(covered.Order(), EndpointCatalog.Protected.Select(e => e.Name).Order());
     }
