@@ -44,6 +44,8 @@ public sealed class OpenApiConformanceTests(SeededHostFixture fixture) : IClassF
             new(HttpMethod.Get, "/v1/connections?account=no-such-account"),
             new(HttpMethod.Get, "/v1/support-tickets?cursor=%25%25"),
             new(HttpMethod.Delete, "/v1/keys/2147483647"),
+            new(HttpMethod.Get, "/v1/connect/callback?code=x&state=forged"),
+            new(HttpMethod.Get, "/v1/connect/no-such-provider?account=acct-1&connection=c&redirect_uri=https%3A%2F%2Fp.example%2F"),
         ];
         foreach (var request in failures)
         {
