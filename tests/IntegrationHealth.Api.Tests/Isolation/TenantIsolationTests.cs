@@ -201,7 +201,7 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
             [.. (await client.GetFromJsonAsync<JsonArray>("/v1/engine/providers"))!
                 .Where(p => p!["origin"]!.GetValue<string>().StartsWith("shipped:", StringComparison.Ordinal)).Select(p => p!.ToJsonString())];
         Assert.Equal(await Shipped(a), await Shipped(b));
-        Assert.Equal(6, (await Shipped(b)).Count);
+        Assert.Equal(7, (await Shipped(b)).Count);
     }
 
     [Fact]
