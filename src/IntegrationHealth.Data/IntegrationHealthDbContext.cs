@@ -179,6 +179,17 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
 
     /// <summary>The record cache syncs fill with unified records.</summary>
     public DbSet<CachedRecord> CachedRecords => Set<CachedRecord>();
+    /// <summary>The engine's credential vault: each connection's secrets, encrypted with Data Protection.</summary>
+    public DbSet<ConnectionCredential> ConnectionCredentials => Set<ConnectionCredential>();
+
+    /// <summary>Tenants' own OAuth apps per provider (client secret encrypted).</summary>
+    public DbSet<OAuthApp> OAuthApps => Set<OAuthApp>();
+
+    /// <summary>Pending OAuth authorizations' single-use nonces.</summary>
+    public DbSet<ConnectState> ConnectStates => Set<ConnectState>();
+
+    /// <summary>The audit trail of credential exports.</summary>
+    public DbSet<CredentialExport> CredentialExports => Set<CredentialExport>();
 
     /// <summary>The engine this context runs on.</summary>
     public StoreProvider StoreProvider => StoreProviders.FromEfProviderName(Database.ProviderName);
@@ -235,6 +246,10 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
         modelBuilder.ApplyConfiguration(new StatusIncidentUpdateConfiguration());
         modelBuilder.ApplyConfiguration(new StatusSubscriberConfiguration());
         modelBuilder.ApplyConfiguration(new StatusNotificationConfiguration());
+        modelBuilder.ApplyConfiguration(new ConnectionCredentialConfiguration());
+        modelBuilder.ApplyConfiguration(new OAuthAppConfiguration());
+        modelBuilder.ApplyConfiguration(new ConnectStateConfiguration());
+        modelBuilder.ApplyConfiguration(new CredentialExportConfiguration());
         SnakeCaseNaming.Apply(modelBuilder);
     }
 }

@@ -30,6 +30,37 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 4300, Level = LogLevel.Information, Message = "Connection {ConnectionId} ({Provider}): token request failed with {Status} {Error}")]
     public static partial void TokenRequestFailed(ILogger logger, int? connectionId, string provider, int status, string? error);
 
+    // ---- Credentials (vault, single-flight refresh, connect/import/export): 4310–4399. No message takes a secret. ----
+
+    [LoggerMessage(EventId = 4310, Level = LogLevel.Debug, Message = "Connection {ConnectionId} ({Provider}): access token refreshed ({Reason})")]
+    public static partial void TokenRefreshed(ILogger logger, int? connectionId, string provider, string reason);
+
+    [LoggerMessage(EventId = 4311, Level = LogLevel.Warning, Message = "Connection {ConnectionId} ({Provider}): the token endpoint refused the grant ({Status}, {Rule}); the connection needs re-authorization")]
+    public static partial void ConnectionNeedsReauth(ILogger logger, int? connectionId, string provider, int status, string rule);
+
+    [LoggerMessage(EventId = 4312, Level = LogLevel.Warning, Message = "Connection {ConnectionId} ({Provider}): token refresh failed {Failures} times in a row; no new attempt for {Seconds} s")]
+    public static partial void TokenRefreshCoolingDown(ILogger logger, int? connectionId, string provider, int failures, int seconds);
+
+    [LoggerMessage(EventId = 4320, Level = LogLevel.Information, Message = "Proactive refresh: {Refreshed} refreshed, {Failed} failed, {Skipped} skipped")]
+    public static partial void ProactiveRefreshRan(ILogger logger, int refreshed, int failed, int skipped);
+
+    [LoggerMessage(EventId = 4321, Level = LogLevel.Warning, Message = "Proactive refresh of connection {ConnectionId} failed")]
+    public static partial void ProactiveRefreshFailed(ILogger logger, int connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 4330, Level = LogLevel.Information, Message = "Tenant {TenantId}: connection {ConnectionId} ({Provider}) connected through the authorization code flow")]
+    public static partial void Connected(ILogger logger, int tenantId, int connectionId, string provider);
+
+    [LoggerMessage(EventId = 4331, Level = LogLevel.Information, Message = "Tenant {TenantId}: connect callback refused: {Reason}")]
+    public static partial void ConnectCallbackRefused(ILogger logger, int? tenantId, string reason);
+
+    [LoggerMessage(EventId = 4340, Level = LogLevel.Information, Message = "Tenant {TenantId}: {Count} connections imported")]
+    public static partial void CredentialsImported(ILogger logger, int tenantId, int count);
+
+    [LoggerMessage(EventId = 4341, Level = LogLevel.Warning, Message = "Tenant {TenantId}: API key {KeyId} exported the credentials of {Count} connections (audit record {ExportId})")]
+    public static partial void CredentialsExported(ILogger logger, int tenantId, int keyId, int count, long exportId);
+
+    // ---- end of credentials ----
+
     [LoggerMessage(EventId = 4400, Level = LogLevel.Debug, Message = "Connection {ConnectionId} ({Provider} {Resource}): record {Index} failed mapping at {Where}")]
     public static partial void MappingFailed(ILogger logger, int? connectionId, string provider, string resource, int index, string where);
 

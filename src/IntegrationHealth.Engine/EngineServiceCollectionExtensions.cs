@@ -1,3 +1,4 @@
+using IntegrationHealth.Engine.Connections;
 using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Definitions;
 using IntegrationHealth.Engine.Execution;
@@ -26,13 +27,13 @@ public static class EngineHttpClients
     public const string Tokens = "IntegrationHealth.Engine.Tokens";
 }
 
-/// <summary>The engine feature's registration and endpoints.</summary>
+/// <summary>The engine feature's registration and endpoints (the credential manager's part: <see cref="EngineCredentials"/>).</summary>
 public static class EngineServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the engine: validated options (<c>Engine</c> section), the shipped provider definitions (validated at
     /// start: a bad one stops the host naming its JSON paths), the unified models, the executor with its HTTP clients,
-    /// in-memory credentials (the seam for the encrypted vault), and batched telemetry through the store's
+    /// the credential manager (encrypted vault, single-flight refresh, proactive refresh job; see EngineCredentials), and batched telemetry through the store's
     /// <c>ITelemetryWriter</c>. Needs the store's registration (the shared plumbing's <c>AddServiceDefaults</c>).
     /// </summary>
     public static IServiceCollection AddEngine(this IServiceCollection services)
@@ -73,9 +74,8 @@ public static class EngineServiceCollectionExtensions
         services.TryAddTransient<Syncs.SyncJob>();
         services.AddRecurringJob<Syncs.SyncDispatcherJob>("engine-sync-dispatcher", SyncOptions.DispatcherCron);
 
-        services.TryAddSingleton<ICredentialStore, InMemoryCredentialStore>();
         services.TryAddSingleton<Connections.IEngineConnections, Connections.StoreEngineConnections>();
-        services.TryAddSingleton<IAccessTokenSource, TokenRefresher>();
+        services.AddEngineCredentials();
         services.TryAddSingleton<IEndpointTemplateIds, StoreEndpointTemplateIds>();
         services.TryAddSingleton<BatchingTelemetryWriter>();
         services.TryAddSingleton<IEngineTelemetry>(sp => sp.GetRequiredService<BatchingTelemetryWriter>());
@@ -97,6 +97,7 @@ public static class EngineServiceCollectionExtensions
         app.MapEffectiveDefinitionApi();
         app.MapEngineSyncsApi();
         app.MapRecordsApi();
+        app.MapEngineCredentialsApi();
         return app;
     }
 

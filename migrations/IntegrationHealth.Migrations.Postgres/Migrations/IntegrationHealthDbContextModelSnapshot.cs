@@ -425,6 +425,30 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                     b.ToTable("cached_records", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectState", b =>
+                {
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("nonce");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Nonce")
+                        .HasName("pk_connect_states");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_connect_states_expires_at");
+
+                    b.ToTable("connect_states", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Connection", b =>
                 {
                     b.Property<int>("Id")
@@ -508,6 +532,71 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasDatabaseName("ux_connections_tenant_id_external_id");
 
                     b.ToTable("connections", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionCredential", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("ConnectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("connection_id");
+
+                    b.Property<DateTime?>("CoolDownUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cool_down_until");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("FailedRefreshes")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_refreshes");
+
+                    b.Property<DateTime?>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<DateTime?>("LastRefreshAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_refresh_at");
+
+                    b.Property<string>("Protected")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("protected");
+
+                    b.Property<string>("RefreshLeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("refresh_lease_owner");
+
+                    b.Property<DateTime?>("RefreshLeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refresh_lease_until");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("TenantId", "ConnectionId")
+                        .HasName("pk_connection_credentials");
+
+                    b.HasIndex("ConnectionId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_connection_credentials_connection_id");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_connection_credentials_expires_at");
+
+                    b.ToTable("connection_credentials", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionIssue", b =>
@@ -753,6 +842,45 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                     b.ToTable("connection_rollups", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.CredentialExport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ApiKeyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<int>("Connections")
+                        .HasColumnType("integer")
+                        .HasColumnName("connections");
+
+                    b.Property<DateTime>("ExportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("exported_at");
+
+                    b.Property<string>("Filter")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("filter");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_credential_exports");
+
+                    b.HasIndex("TenantId", "ExportedAt")
+                        .HasDatabaseName("ix_credential_exports_tenant_id_exported_at");
+
+                    b.ToTable("credential_exports", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
                 {
                     b.Property<int>("Id")
@@ -952,6 +1080,46 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasDatabaseName("ux_engine_override_versions_override_id_version");
 
                     b.ToTable("engine_override_versions", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.OAuthApp", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("ProviderKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("provider_key");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ProtectedClientSecret")
+                        .HasColumnType("text")
+                        .HasColumnName("protected_client_secret");
+
+                    b.Property<string>("Scopes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("scopes");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "ProviderKey")
+                        .HasName("pk_oauth_apps");
+
+                    b.ToTable("oauth_apps", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Provider", b =>
@@ -2755,6 +2923,16 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasConstraintName("fk_cached_records_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectState", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_connect_states_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Connection", b =>
                 {
                     b.HasOne("IntegrationHealth.Data.Entities.Account", null)
@@ -2777,6 +2955,26 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_connections_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionCredential", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Connection", null)
+                        .WithOne()
+                        .HasForeignKey("IntegrationHealth.Data.Entities.ConnectionCredential", "ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_connection_credentials_connections_connection_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.CredentialExport", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_credential_exports_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
@@ -2840,6 +3038,16 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_engine_override_versions_engine_overrides_override_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.OAuthApp", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_oauth_apps_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Provider", b =>

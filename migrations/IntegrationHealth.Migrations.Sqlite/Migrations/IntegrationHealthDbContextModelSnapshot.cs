@@ -412,6 +412,30 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                     b.ToTable("cached_records", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectState", b =>
+                {
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("nonce");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Nonce")
+                        .HasName("pk_connect_states");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_connect_states_expires_at");
+
+                    b.ToTable("connect_states", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Connection", b =>
                 {
                     b.Property<int>("Id")
@@ -493,6 +517,71 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasDatabaseName("ux_connections_tenant_id_external_id");
 
                     b.ToTable("connections", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionCredential", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("ConnectionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("connection_id");
+
+                    b.Property<DateTime?>("CoolDownUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cool_down_until");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("FailedRefreshes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_refreshes");
+
+                    b.Property<DateTime?>("IssuedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issued_at");
+
+                    b.Property<DateTime?>("LastRefreshAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_refresh_at");
+
+                    b.Property<string>("Protected")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protected");
+
+                    b.Property<string>("RefreshLeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refresh_lease_owner");
+
+                    b.Property<DateTime?>("RefreshLeaseUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refresh_lease_until");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("TenantId", "ConnectionId")
+                        .HasName("pk_connection_credentials");
+
+                    b.HasIndex("ConnectionId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_connection_credentials_connection_id");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_connection_credentials_expires_at");
+
+                    b.ToTable("connection_credentials", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionIssue", b =>
@@ -736,6 +825,43 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                     b.ToTable("connection_rollups", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.CredentialExport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("ApiKeyId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<int>("Connections")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("connections");
+
+                    b.Property<DateTime>("ExportedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("exported_at");
+
+                    b.Property<string>("Filter")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filter");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_credential_exports");
+
+                    b.HasIndex("TenantId", "ExportedAt")
+                        .HasDatabaseName("ix_credential_exports_tenant_id_exported_at");
+
+                    b.ToTable("credential_exports", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
                 {
                     b.Property<int>("Id")
@@ -927,6 +1053,46 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasDatabaseName("ux_engine_override_versions_override_id_version");
 
                     b.ToTable("engine_override_versions", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.OAuthApp", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("ProviderKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_key");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ProtectedClientSecret")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protected_client_secret");
+
+                    b.Property<string>("Scopes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scopes");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "ProviderKey")
+                        .HasName("pk_oauth_apps");
+
+                    b.ToTable("oauth_apps", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Provider", b =>
@@ -2684,6 +2850,16 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasConstraintName("fk_cached_records_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectState", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_connect_states_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Connection", b =>
                 {
                     b.HasOne("IntegrationHealth.Data.Entities.Account", null)
@@ -2706,6 +2882,26 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_connections_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionCredential", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Connection", null)
+                        .WithOne()
+                        .HasForeignKey("IntegrationHealth.Data.Entities.ConnectionCredential", "ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_connection_credentials_connections_connection_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.CredentialExport", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_credential_exports_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
@@ -2769,6 +2965,16 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_engine_override_versions_engine_overrides_override_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.OAuthApp", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_oauth_apps_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Provider", b =>

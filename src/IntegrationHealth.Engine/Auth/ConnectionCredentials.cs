@@ -19,6 +19,13 @@ public sealed record ConnectionCredentials
 
     public DateTimeOffset? ExpiresAt { get; init; }
 
+    /// <summary>The vault row's version these credentials were read at (0: new, never read from a vault). A save
+    /// keeps it, so the vault can refuse a write based on a stale read.</summary>
+    public int Version { get; init; }
+
+    /// <summary>Whether there is an access token that has not expired yet (it may still be due for refresh-ahead).</summary>
+    public bool HasUnexpiredToken(DateTimeOffset now) => this[AccessToken] is not null && (ExpiresAt is not { } e || now < e);
+
     public static ConnectionCredentials Of(params (string Field, string Value)[] fields) =>
         new() { Fields = fields.ToDictionary(f => f.Field, f => f.Value, StringComparer.Ordinal) };
 

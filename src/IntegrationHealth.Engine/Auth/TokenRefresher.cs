@@ -26,36 +26,25 @@ public interface IAccessTokenSource
 }
 
 /// <summary>
-/// Obtains and refreshes OAuth 2.0 access tokens (client credentials grant, refresh token grant) with Duende.IdentityModel,
-/// as the definition describes the token endpoint, and saves them to the <see cref="ICredentialStore"/>. Token requests
-/// go through a client without retries: a refresh token may be consumed by a request whose answer was lost, and
-/// replaying it could revoke the grant. <c>invalid_grant</c> means the connection needs re-authorization.
-/// Not single-flight: concurrent callers may each refresh (later work; see <see cref="IAccessTokenSource"/>).
+/// One OAuth 2.0 token exchange (client credentials grant, refresh token grant) with Duende.IdentityModel, as the
+/// definition describes the token endpoint: every attempt is a telemetry event, <c>invalid_grant</c> (and a refused
+/// client) is thrown as needs-reauth. No retries, no locking and no saving here: <see cref="SingleFlightTokenSource"/>
+/// decides when to exchange, retries only what cannot have consumed the token, and saves the result.
 /// </summary>
-public sealed class TokenRefresher(ICredentialStore store, IHttpClientFactory httpClients, IEngineTelemetry telemetry,
+public sealed class TokenRefresher(IHttpClientFactory httpClients, IEngineTelemetry telemetry,
     IOptions<EngineOptions> options, TimeProvider time, ILogger<TokenRefresher> logger)
-    : IAccessTokenSource
 {
     private readonly EngineEvents _events = new(time);
 
-    public async Task<ConnectionCredentials> GetAsync(LoadedProvider provider, EngineConnection connection, string resource,
-        bool forceRefresh, CancellationToken cancellationToken)
-    {
-        var auth = provider.Definition.Auth;
-        var credentials = await store.GetAsync(connection.CredentialKey, cancellationToken)
-            ?? throw new ConnectionConfigurationException(provider.Key, resource, "The connection has no credentials.");
-        if (!AuthKinds.UsesTokenEndpoint(auth.Kind)) return credentials;
-        if (!forceRefresh && !credentials.IsDue(time.GetUtcNow(), auth.Refresh.AheadFraction)) return credentials;
-        if (auth.Kind == AuthKinds.AuthorizationCode && credentials[ConnectionCredentials.RefreshToken] is null)
-        {
-            if (!forceRefresh && credentials[ConnectionCredentials.AccessToken] is not null) return credentials; // no way to refresh ahead
-            throw NeedsReauth(provider, resource, null, "no refresh token");
-        }
+    /// <summary>Exchanges the connection's refresh token (or client credentials) for a new access token.</summary>
+    /// <exception cref="UpstreamCallException">The request failed; <see cref="ResponseAction.NeedsReauth"/> when the
+    /// grant or client was refused. A network failure carries its <see cref="HttpRequestException"/>.</exception>
+    public Task<ConnectionCredentials> ExchangeAsync(LoadedProvider provider, EngineConnection connection, string resource,
+        ConnectionCredentials credentials, CancellationToken cancellationToken) =>
+        RequestTokenAsync(provider, connection, resource, credentials, cancellationToken);
 
-        var refreshed = await RequestTokenAsync(provider, connection, resource, credentials, cancellationToken);
-        await store.SaveAsync(connection.CredentialKey, refreshed, cancellationToken);
-        return refreshed;
-    }
+    internal static UpstreamCallException NeedsReauthError(LoadedProvider provider, string resource, int? status, string why) =>
+        NeedsReauth(provider, resource, status, why);
 
     private async Task<ConnectionCredentials> RequestTokenAsync(LoadedProvider provider, EngineConnection connection, string resource,
         ConnectionCredentials credentials, CancellationToken cancellationToken)
@@ -87,6 +76,12 @@ public sealed class TokenRefresher(ICredentialStore store, IHttpClientFactory ht
                         Address = address, ClientId = clientId, ClientSecret = clientSecret, ClientCredentialStyle = style,
                         RefreshToken = credentials[ConnectionCredentials.RefreshToken]!, Parameters = new Parameters(auth.Refresh.Params),
                     }, cancellationToken));
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            telemetry.Record(_events.TokenRefresh(connection, null, Elapsed(started), ErrorClass.Timeout));
+            throw new UpstreamCallException(provider.Key, resource, null,
+                new ResponseClassification(ResponseAction.Fail, ErrorClass.Timeout, null, "token request"), RateLimitSnapshot.None, e);
         }
         catch (HttpRequestException e)
         {
@@ -120,6 +115,9 @@ public sealed class TokenRefresher(ICredentialStore store, IHttpClientFactory ht
     /// <summary>Status, JSON body and OAuth error code (RFC 6749 §5.2 <c>error</c>, else Duende's description).</summary>
     private static (int?, JsonElement?, string?) Answer(TokenResponse response)
     {
+        // Duende turns transport failures into an error response; rethrown, so they are classified as what they are.
+        if (response.ErrorType == ResponseErrorType.Exception && response.Exception is { } failure)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         var error = !response.IsError ? null
             : response.Json is { ValueKind: JsonValueKind.Object } json && json.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
                 ? e.GetString() : response.Error ?? "error";

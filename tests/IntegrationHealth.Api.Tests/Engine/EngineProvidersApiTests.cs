@@ -17,7 +17,7 @@ public sealed class EngineProvidersApiTests(SqliteHostFixture fixture) : IClassF
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var items = (await TestHttp.ReadJsonAsync(response)).EnumerateArray().ToList();
-        Assert.Equal(["bamboohr", "greenhouse", "hubspot", "pipedrive", "salesforce", "zendesk"], items.Select(p => p.GetProperty("key").GetString()));
+        Assert.Equal(["bamboohr", "greenhouse", "hubspot", "personio", "pipedrive", "salesforce", "zendesk"], items.Select(p => p.GetProperty("key").GetString()));
         var hubspot = items.Single(p => p.GetProperty("key").GetString() == "hubspot");
         Assert.Equal("oauth2_authorization_code", hubspot.GetProperty("authKind").GetString());
         Assert.Equal("shipped:Providers/hubspot.json", hubspot.GetProperty("origin").GetString());

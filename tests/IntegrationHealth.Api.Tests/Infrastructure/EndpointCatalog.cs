@@ -51,6 +51,15 @@ public static class EndpointCatalog
         new("TriggerSync", HttpMethod.Post, "/v1/engine/connections/conn-1/syncs/contacts", "ingest", () => null),
         new("ListSyncRuns", HttpMethod.Get, "/v1/engine/connections/conn-1/syncs", "read", () => null),
         new("ListRecords", HttpMethod.Get, "/v1/records/crm.contact?connection=conn-1", "read", () => null),
+        new("Connect", HttpMethod.Get, "/v1/connect/hubspot?account=acct-1&connection=conn-new&redirect_uri=https%3A%2F%2Fproduct.example%2Fback", "ingest", () => null),
+        new("PutOAuthApp", HttpMethod.Put, "/v1/engine/oauth-apps/pipedrive", "admin", () => Json(new JsonObject { ["clientId"] = "app-1", ["clientSecret"] = "app-secret" })),
+        new("ListOAuthApps", HttpMethod.Get, "/v1/engine/oauth-apps", "admin", () => null),
+        new("ImportConnections", HttpMethod.Post, "/v1/connections/import", "admin", () => Json(new JsonArray(new JsonObject
+        {
+            ["externalId"] = "conn-imported", ["account"] = "acct-1", ["provider"] = "bamboohr", ["values"] = new JsonObject { ["subdomain"] = "acme" },
+            ["credentials"] = new JsonObject { ["api_key"] = "bamboo-key" },
+        }))),
+        new("ExportConnections", HttpMethod.Post, "/v1/connections/export", "admin", () => Json(new JsonObject())),
         new("ListSupportTickets", HttpMethod.Get, "/v1/support-tickets?account=acct-1", "read", () => null),
         new("ListSurveyResponses", HttpMethod.Get, "/v1/survey-responses?account=acct-1", "read", () => null),
         new("CreateApiKey", HttpMethod.Post, "/v1/keys", "admin", () => Json(new JsonObject { ["scopes"] = new JsonArray("read"), ["name"] = "made by test" })),

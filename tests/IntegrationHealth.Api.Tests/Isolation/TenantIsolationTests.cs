@@ -202,7 +202,7 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
             [.. (await client.GetFromJsonAsync<JsonArray>("/v1/engine/providers"))!
                 .Where(p => p!["origin"]!.GetValue<string>().StartsWith("shipped:", StringComparison.Ordinal)).Select(p => p!.ToJsonString())];
         Assert.Equal(await Shipped(a), await Shipped(b));
-        Assert.Equal(6, (await Shipped(b)).Count);
+        Assert.Equal(7, (await Shipped(b)).Count);
     }
 
     [Fact]
@@ -295,6 +295,34 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task ConnectionCredentials_OtherTenantsAccountAppsAndConnections_AreNotFoundOrInvisible()
+    {
+        using var a = fixture.Host.Client(fixture.KeyA);
+        await TestHttp.EnsureSuccessAsync(await a.PutAsJsonAsync("/v1/engine/oauth-apps/hubspot", new { clientId = "a-app", clientSecret = "a-app-secret" }));
+        await TestHttp.EnsureSuccessAsync(await a.PostAsJsonAsync("/v1/connections/import", new[]
+        {
+            new { externalId = "conn-a-imported", account = "acct-a", provider = "bamboohr", credentials = new Dictionary<string, string> { ["api_key"] = "a-bamboo-key" } },
+        }));
+        using var client = B();
+
+        using var connect = await client.GetAsync("/v1/connect/hubspot?account=acct-a&connection=conn-x&redirect_uri=https%3A%2F%2Fb.example%2Fback");
+        await TestHttp.AssertProblemAsync(connect, HttpStatusCode.NotFound);
+        using var export = await client.PostAsJsonAsync("/v1/connections/export", new { connections = new[] { "conn-a-imported" } });
+        await TestHttp.AssertProblemAsync(export, HttpStatusCode.NotFound);
+        using var all = await client.PostAsJsonAsync("/v1/connections/export", new { });
+        Assert.DoesNotContain("a-bamboo-key", await all.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var import = await client.PostAsJsonAsync("/v1/connections/import", new[]
+        {
+            new { externalId = "conn-b-x", account = "acct-a", provider = "bamboohr", credentials = new Dictionary<string, string> { ["api_key"] = "k" } },
+        });
+        Assert.Equal("account", (await TestHttp.AssertProblemAsync(import, HttpStatusCode.BadRequest)).GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.DoesNotContain("a-app", await client.GetStringAsync("/v1/engine/oauth-apps"), StringComparison.Ordinal);
+        // B's own app for the same provider leaves A's alone.
+        await TestHttp.EnsureSuccessAsync(await client.PutAsJsonAsync("/v1/engine/oauth-apps/hubspot", new { clientId = "b-app" }));
+        Assert.Contains("\"clientId\":\"a-app\"", await a.GetStringAsync("/v1/engine/oauth-apps"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Catalogue_CoversEveryTenantScopedEndpoint()
     {
         // Guard: if an endpoint is added to the catalogue, this class must say how it is isolated.
@@ -317,6 +345,7 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
             "PostStatusMaintenanceUpdate", "ListStatusSubscribers", "DeleteStatusSubscriber",
             "ListAtRiskAccounts", "GetAccountHealth", "ListScores", "ExportScores", "ExportScoresCsv", "ListConnectionIssues",
             "GetConnectionIssue", "MuteConnectionIssue", "UnmuteConnectionIssue",
+            "Connect", "PutOAuthApp", "ListOAuthApps", "ImportConnections", "ExportConnections",
         };
         Assert.Equal(covered.Order(), EndpointCatalog.Protected.Select(e => e.Name).Order());
     }

@@ -49,6 +49,8 @@ public sealed class OpenApiConformanceTests(SeededHostFixture fixture) : IClassF
             new(HttpMethod.Get, "/pages/catalogue-page/api/v2/summary.json"),
             new(HttpMethod.Get, "/pages/catalogue-page/api/v2/incidents/unresolved.json"),
             new(HttpMethod.Get, "/pages/no-such-page/api/v2/status.json"),
+            new(HttpMethod.Get, "/v1/connect/callback?code=x&state=forged"),
+            new(HttpMethod.Get, "/v1/connect/no-such-provider?account=acct-1&connection=c&redirect_uri=https%3A%2F%2Fp.example%2F"),
         ];
         foreach (var request in failures)
         {

@@ -24,7 +24,7 @@ public sealed class DefinitionLoaderTests
     {
         var registry = new ProviderRegistry([new ShippedProviderDefinitions()], Loader, NullLogger<ProviderRegistry>.Instance);
 
-        Assert.Equal(["bamboohr", "greenhouse", "hubspot", "pipedrive", "salesforce", "zendesk"], registry.All.Select(p => p.Key));
+        Assert.Equal(["bamboohr", "greenhouse", "hubspot", "personio", "pipedrive", "salesforce", "zendesk"], registry.All.Select(p => p.Key));
         Assert.All(registry.All, p => Assert.StartsWith("shipped:Providers/", p.Origin));
     }
 

@@ -85,6 +85,7 @@ public sealed class EngineHarness : IAsyncDisposable
         services.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Debug));
         services.AddSingleton<ITelemetryWriter, RecordingTelemetryWriter>();
         services.AddSingleton<IEndpointTemplateIds, RecordingEndpointTemplateIds>();
+        services.AddSingleton<ICredentialVault, InMemoryCredentialStore>(); // no store here: in-process vault
         services.AddEngine();
         return new EngineHarness(services.BuildServiceProvider(validateScopes: true), logs);
     }

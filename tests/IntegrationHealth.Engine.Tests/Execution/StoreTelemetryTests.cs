@@ -50,6 +50,7 @@ public abstract class StoreTelemetrySuite
         }).Build());
         services.AddLogging();
         services.AddIntegrationHealthStore(database.Options);
+        services.AddSingleton<ICredentialVault, InMemoryCredentialStore>(); // the subject is telemetry, not the vault
         services.AddEngine();
         await using var engine = services.BuildServiceProvider();
         var credentials = engine.GetRequiredService<ICredentialStore>();
