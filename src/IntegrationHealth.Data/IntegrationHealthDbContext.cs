@@ -162,6 +162,9 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
     /// <summary>The record cache syncs fill with unified records.</summary>
     public DbSet<CachedRecord> CachedRecords => Set<CachedRecord>();
 
+    /// <summary>First results of writes sent with an <c>Idempotency-Key</c> (the engine's unified API and proxy).</summary>
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
     /// <summary>The engine this context runs on.</summary>
     public StoreProvider StoreProvider => StoreProviders.FromEfProviderName(Database.ProviderName);
 
@@ -208,6 +211,7 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
         modelBuilder.ApplyConfiguration(new AlertConfiguration());
         modelBuilder.ApplyConfiguration(new SurveyRuleConfiguration());
         modelBuilder.ApplyConfiguration(new SurveyTriggerConfiguration());
+        modelBuilder.ApplyConfiguration(new IdempotencyRecordConfiguration());
         SnakeCaseNaming.Apply(modelBuilder);
     }
 }
