@@ -2,7 +2,8 @@ using IntegrationHealth.Benchmarks.Ingestion;
 using IntegrationHealth.Benchmarks.Jsonata;
 using IntegrationHealth.Benchmarks.Syncs;
 
-// Usage: dotnet run -c Release --project tests/IntegrationHealth.Benchmarks -- <jsonata|ingestion|sync|all> [options]
+// Usage: dotnet run -c Release --project tests/IntegrationHealth.Benchmarks -- <jsonata|ingestion|sync|proxy|all> [options]
+using IntegrationHealth.Benchmarks.Proxy;
 var suite = args.Length > 0 ? args[0] : "all";
 var rest = args.Skip(1).ToArray();
 return suite switch
@@ -10,12 +11,13 @@ return suite switch
     "jsonata" => await JsonataBenchmark.RunAsync(rest),
     "ingestion" => await IngestionBenchmark.RunAsync(rest),
     "sync" => await SyncBenchmark.RunAsync(rest),
+    "proxy" => await ProxyBenchmark.RunAsync(rest),
     "all" => await JsonataBenchmark.RunAsync(rest) | await IngestionBenchmark.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: IntegrationHealth.Benchmarks <jsonata|ingestion|sync|all> [options]");
+    Console.Error.WriteLine("usage: IntegrationHealth.Benchmarks <jsonata|ingestion|sync|proxy|all> [options]");
     return 2;
 }

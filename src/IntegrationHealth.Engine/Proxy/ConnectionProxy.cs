@@ -241,11 +241,11 @@ public sealed class ConnectionProxy : IDisposable
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
             proxyRequest.RequestUri = target;
             proxyRequest.Headers.Host = null; // the provider's own host, from the URI
-            foreach (var name in CallerHeaders)
-            {
-                proxyRequest.Headers.Remove(name);
-                proxyRequest.Content?.Headers.Remove(name);
-            }
+            // Headers the caller's Connection header lists are hop-by-hop too (RFC 9110 7.6.1).
+            foreach (var value in httpContext.Request.Headers.Connection)
+                foreach (var token in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                    RemoveHeader(proxyRequest, token);
+            foreach (var name in CallerHeaders) RemoveHeader(proxyRequest, name);
             // The header the definition injects its credential into is the connection's, whatever the caller sent.
             if ((provider.Definition.Auth.Inject ?? AuthKinds.DefaultInjection(provider.Definition.Auth.Kind))?.Header is { } injected)
                 proxyRequest.Headers.Remove(injected);
@@ -255,6 +255,27 @@ public sealed class ConnectionProxy : IDisposable
                 proxyRequest.Headers.TryAddWithoutValidation(name, PlaceholderTemplate.Parse(template).Render(n => UpstreamRequestBuilder.ConnectionValue(provider, connection, Resource, n)));
             }
             CredentialInjector.Apply(proxyRequest, provider, Resource, credentials);
+        }
+
+        /// <summary>Removes a header from the request or its content, whichever holds it (each refuses the other's names).</summary>
+        private static void RemoveHeader(HttpRequestMessage request, string name)
+        {
+            try
+            {
+                request.Headers.Remove(name);
+            }
+            catch (InvalidOperationException)
+            {
+                // A content header name (or not a valid name at all).
+            }
+            try
+            {
+                request.Content?.Headers.Remove(name);
+            }
+            catch (InvalidOperationException)
+            {
+                // A request header name.
+            }
         }
 
         public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse,

@@ -62,8 +62,10 @@ public sealed class DestinationGuard(IReadOnlyList<IPNetwork> allowed)
             if (!IsAllowed(address)) throw new DestinationRefusedException(endpoint.Host, address);
 
         SocketException? last = null;
-        foreach (var address in addresses)
+        foreach (var resolved in addresses)
         {
+            // An IPv4-mapped address is connected to as the IPv4 address it is (an IPv6-only socket could not reach it).
+            var address = resolved.IsIPv4MappedToIPv6 ? resolved.MapToIPv4() : resolved;
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
