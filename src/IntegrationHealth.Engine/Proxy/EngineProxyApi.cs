@@ -25,7 +25,9 @@ public static class EngineProxyApi
             "Idempotency-Key are not forwarded. Bodies stream both ways. Only the provider's host is reached, no redirect is followed " +
             "(one to another origin is answered 502), and loopback, link-local and private addresses are refused unless " +
             "Engine:Proxy:AllowedNetworks allows them. The provider's answer comes back as it is (a 429 with its Retry-After, " +
-            "nothing retried), with RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset added where the provider gave them.";
+            "nothing retried), with RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset added where the provider gave them. " +
+            "'path' is the rest of the URL and may span several segments (OpenAPI can only describe one; send the slashes as they are: " +
+            "an encoded %2F stays encoded upstream).";
         group.MapMethods("/{connection}/{**path}", ReadMethods, ProxyRead)
             .RequireAuthorization(ApiPolicies.Read)
             .WithName("ProxyRead")
