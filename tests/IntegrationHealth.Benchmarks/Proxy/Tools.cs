@@ -110,7 +110,8 @@ internal sealed class Nginx : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited) _process.Kill();
+        // The whole tree: the master alone would leave its worker holding the port (and our stdout).
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();
         _prefix.Delete(recursive: true);
