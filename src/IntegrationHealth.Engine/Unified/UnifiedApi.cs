@@ -160,7 +160,7 @@ public static class UnifiedApi
             }
         }
 
-        var request = new ListRequest { Context = CallContext.Interactive, Parameters = filters, Resume = start?.Position };
+        var request = new ListRequest { Context = CallContext.Interactive, Parameters = filters, ResumeFrom = start?.Position };
         await using var pages = services.Executor.ListAsync(connection.Provider, connection.Engine, providerResource, request, context.RequestAborted)
             .GetAsyncEnumerator(context.RequestAborted);
         try

@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using IntegrationHealth.Engine.Execution;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +9,7 @@ namespace IntegrationHealth.Engine.Unified;
 
 /// <summary>Where a unified listing continues: the provider's page (null: the first) and how many of its records were
 /// already returned, bound to the tenant, connection, provider resource and filters it was given out for.</summary>
-public sealed record UnifiedCursorState(int TenantId, int ConnectionId, string Scope, string Filters, ListPosition? Position, int Skip);
+public sealed record UnifiedCursorState(int TenantId, int ConnectionId, string Scope, string Filters, string? Position, int Skip);
 
 /// <summary>
 /// The unified API's opaque cursor: the state, encrypted and authenticated with ASP.NET Data Protection (keys shared by
@@ -24,7 +23,7 @@ public sealed class UnifiedCursor(IDataProtectionProvider protection, IOptions<U
 
     public string Protect(UnifiedCursorState state)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Payload(state.TenantId, state.ConnectionId, state.Scope, state.Filters, state.Position?.State, state.Skip));
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Payload(state.TenantId, state.ConnectionId, state.Scope, state.Filters, state.Position, state.Skip));
         return Base64Url.EncodeToString(_protector.Protect(json, DateTimeOffset.UtcNow + options.Value.CursorLifetime));
     }
 
@@ -37,7 +36,7 @@ public sealed class UnifiedCursor(IDataProtectionProvider protection, IOptions<U
             var bytes = _protector.Unprotect(Base64Url.DecodeFromChars(cursor), out _);
             var p = JsonSerializer.Deserialize<Payload>(bytes);
             if (p is null || p.T != tenantId || p.C != connectionId || p.R != scope || p.F != filters || p.S < 0) return null;
-            return new UnifiedCursorState(p.T, p.C, p.R, p.F, p.P is null ? null : new ListPosition(p.P), p.S);
+            return new UnifiedCursorState(p.T, p.C, p.R, p.F, p.P, p.S);
         }
         catch (Exception e) when (e is CryptographicException or FormatException or JsonException)
         {

@@ -125,7 +125,7 @@ public sealed class RecordOperationTests : IAsyncLifetime
         Assert.NotNull(first.Next);
 
         var rest = new List<UnifiedRecord>();
-        await foreach (var page in _engine.Executor.ListAsync(pipedrive, connection, "persons", new ListRequest { Resume = first.Next }))
+        await foreach (var page in _engine.Executor.ListAsync(pipedrive, connection, "persons", new ListRequest { ResumeFrom = first.Next }))
             rest.AddRange(page.Records);
 
         Assert.Equal(100, first.Records.Count);
@@ -142,7 +142,7 @@ public sealed class RecordOperationTests : IAsyncLifetime
         var hubspot = _engine.Registry.Get("hubspot");
         var pages = await _engine.Executor.ListAsync(hubspot, connection, "contacts").Take(2).ToListAsync();
 
-        var again = await _engine.Executor.ListAsync(hubspot, connection, "contacts", new ListRequest { Resume = pages[1].Position }).FirstAsync();
+        var again = await _engine.Executor.ListAsync(hubspot, connection, "contacts", new ListRequest { ResumeFrom = pages[1].Position }).FirstAsync();
 
         Assert.Equal(pages[1].Records.Select(r => r.RemoteId), again.Records.Select(r => r.RemoteId));
         Assert.Contains("after=100", _hubspot.Requests.Last().PathAndQuery);
@@ -171,7 +171,7 @@ public sealed class UnifiedCursorTests
     private static readonly UnifiedCursor Cursors = new(new EphemeralDataProtectionProvider(), Options.Create(new UnifiedOptions()));
 
     private static readonly UnifiedCursorState State = new(1, 42, "hubspot/contacts", UnifiedCursor.FiltersDigest([new("email", "a@b.c")]),
-        new ListPosition("""{"v":[{"v":"100","q":"after"}],"k":"100"}"""), 7);
+        """{"v":[{"v":"100","q":"after"}],"k":"100"}""", 7);
 
     [Fact]
     public void Open_TheSameScope_GivesTheStateBack()
