@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace IntegrationHealth.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(IntegrationHealthDbContext))]
-    [Migration("20261202021328_EProxy")]
+    [Migration("20261202022634_EProxy")]
     partial class EProxy
     {
         /// <inheritdoc />
@@ -121,6 +121,187 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasDatabaseName("ix_account_ground_truths_tenant_id");
 
                     b.ToTable("account_ground_truths", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.AccountScore", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("integer")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("day");
+
+                    b.Property<short>("Band")
+                        .HasColumnType("smallint")
+                        .HasColumnName("band");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("explanation");
+
+                    b.Property<string>("Factors")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("factors");
+
+                    b.Property<double?>("Probability")
+                        .HasColumnType("double precision")
+                        .HasColumnName("probability");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<short>("Scorer")
+                        .HasColumnType("smallint")
+                        .HasColumnName("scorer");
+
+                    b.HasKey("TenantId", "AccountId", "Day")
+                        .HasName("pk_account_scores");
+
+                    b.HasIndex("TenantId", "Day", "Score")
+                        .HasDatabaseName("ix_account_scores_tenant_id_day_score");
+
+                    b.ToTable("account_scores", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ActiveUserDay", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("integer")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("day");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("TenantId", "AccountId", "Day", "UserId")
+                        .HasName("pk_active_user_days");
+
+                    b.ToTable("active_user_days", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.Alert", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("AccountId")
+                        .HasColumnType("integer")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<int?>("ConnectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("connection_id");
+
+                    b.Property<string>("DedupKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("dedup_key");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("detail");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<int>("Occurrences")
+                        .HasColumnType("integer")
+                        .HasColumnName("occurrences");
+
+                    b.Property<DateTime>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<int?>("ProviderId")
+                        .HasColumnType("integer")
+                        .HasColumnName("provider_id");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<short>("Severity")
+                        .HasColumnType("smallint")
+                        .HasColumnName("severity");
+
+                    b.Property<short>("State")
+                        .HasColumnType("smallint")
+                        .HasColumnName("state");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision")
+                        .HasColumnName("threshold");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("title");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alerts");
+
+                    b.HasIndex("TenantId", "DedupKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_alerts_tenant_id_dedup_key")
+                        .HasFilter("state <> 2");
+
+                    b.HasIndex("TenantId", "State", "OpenedAt")
+                        .HasDatabaseName("ix_alerts_tenant_id_state_opened_at");
+
+                    b.ToTable("alerts", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.ApiKey", b =>
@@ -330,6 +511,249 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasDatabaseName("ux_connections_tenant_id_external_id");
 
                     b.ToTable("connections", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionIssue", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("integer")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("ConnectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("connection_id");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<DateTime?>("MutedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("muted_at");
+
+                    b.Property<string>("MutedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("muted_by");
+
+                    b.Property<int>("Occurrences")
+                        .HasColumnType("integer")
+                        .HasColumnName("occurrences");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("integer")
+                        .HasColumnName("provider_id");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("integer")
+                        .HasColumnName("reopened");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("resource");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("summary");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connection_issues");
+
+                    b.HasIndex("TenantId", "Status")
+                        .HasDatabaseName("ix_connection_issues_tenant_id_status");
+
+                    b.HasIndex("TenantId", "AccountId", "ProviderId", "ConnectionId", "Kind", "Resource")
+                        .IsUnique()
+                        .HasDatabaseName("ux_connection_issues_tenant_id_account_id_provider_id_connection_id_kind_resource");
+
+                    b.ToTable("connection_issues", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionRollup", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<short>("Grain")
+                        .HasColumnType("smallint")
+                        .HasColumnName("grain");
+
+                    b.Property<DateTime>("BucketStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket_start");
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("integer")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("integer")
+                        .HasColumnName("provider_id");
+
+                    b.Property<int>("ConnectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("connection_id");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("resource");
+
+                    b.Property<int>("AuthErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("auth_errors");
+
+                    b.Property<int>("ClientErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("client_errors");
+
+                    b.Property<int>("CredentialFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("credential_failures");
+
+                    b.Property<int>("EmptySyncs")
+                        .HasColumnType("integer")
+                        .HasColumnName("empty_syncs");
+
+                    b.Property<int>("Errors")
+                        .HasColumnType("integer")
+                        .HasColumnName("errors");
+
+                    b.Property<int>("Forbidden")
+                        .HasColumnType("integer")
+                        .HasColumnName("forbidden");
+
+                    b.Property<DateTime?>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_failure_at");
+
+                    b.Property<DateTime?>("LastSuccessAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<DateTime?>("LastSyncWithRecordsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_sync_with_records_at");
+
+                    b.Property<int>("LatencyCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("latency_count");
+
+                    b.Property<byte[]>("LatencyHistogram")
+                        .HasColumnType("bytea")
+                        .HasColumnName("latency_histogram");
+
+                    b.Property<long>("LatencySumMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_sum_ms");
+
+                    b.Property<int>("MappingFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("mapping_failures");
+
+                    b.Property<double?>("MinRateLimitHeadroom")
+                        .HasColumnType("double precision")
+                        .HasColumnName("min_rate_limit_headroom");
+
+                    b.Property<int>("NetworkErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("network_errors");
+
+                    b.Property<int>("OtherErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("other_errors");
+
+                    b.Property<int>("RateLimited")
+                        .HasColumnType("integer")
+                        .HasColumnName("rate_limited");
+
+                    b.Property<int>("RefreshFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("refresh_failures");
+
+                    b.Property<int>("RefreshSuccesses")
+                        .HasColumnType("integer")
+                        .HasColumnName("refresh_successes");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("integer")
+                        .HasColumnName("requests");
+
+                    b.Property<int>("ServerErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("server_errors");
+
+                    b.Property<int>("SyncFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("sync_failures");
+
+                    b.Property<long>("SyncRecords")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sync_records");
+
+                    b.Property<int>("SyncRuns")
+                        .HasColumnType("integer")
+                        .HasColumnName("sync_runs");
+
+                    b.Property<int>("Timeouts")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeouts");
+
+                    b.Property<int>("UsageEvents")
+                        .HasColumnType("integer")
+                        .HasColumnName("usage_events");
+
+                    b.Property<int>("WebhookFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("webhook_failures");
+
+                    b.Property<int>("WebhookSuccesses")
+                        .HasColumnType("integer")
+                        .HasColumnName("webhook_successes");
+
+                    b.HasKey("TenantId", "Grain", "BucketStart", "AccountId", "ProviderId", "ConnectionId", "Resource")
+                        .HasName("pk_connection_rollups");
+
+                    b.HasIndex("TenantId", "AccountId", "Grain", "BucketStart")
+                        .HasDatabaseName("ix_connection_rollups_tenant_id_account_id_grain_bucket_start");
+
+                    b.ToTable("connection_rollups", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
@@ -710,6 +1134,176 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ProviderRollup", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("integer")
+                        .HasColumnName("provider_id");
+
+                    b.Property<DateTime>("BucketStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket_start");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("resource");
+
+                    b.Property<int>("Accounts")
+                        .HasColumnType("integer")
+                        .HasColumnName("accounts");
+
+                    b.Property<int>("AuthErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("auth_errors");
+
+                    b.Property<int>("ClientErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("client_errors");
+
+                    b.Property<int>("CredentialFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("credential_failures");
+
+                    b.Property<int>("EmptySyncs")
+                        .HasColumnType("integer")
+                        .HasColumnName("empty_syncs");
+
+                    b.Property<int>("Errors")
+                        .HasColumnType("integer")
+                        .HasColumnName("errors");
+
+                    b.Property<int>("Forbidden")
+                        .HasColumnType("integer")
+                        .HasColumnName("forbidden");
+
+                    b.Property<DateTime?>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_failure_at");
+
+                    b.Property<DateTime?>("LastSuccessAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<DateTime?>("LastSyncWithRecordsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_sync_with_records_at");
+
+                    b.Property<int>("LatencyCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("latency_count");
+
+                    b.Property<byte[]>("LatencyHistogram")
+                        .HasColumnType("bytea")
+                        .HasColumnName("latency_histogram");
+
+                    b.Property<long>("LatencySumMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_sum_ms");
+
+                    b.Property<int>("MappingFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("mapping_failures");
+
+                    b.Property<double?>("MinRateLimitHeadroom")
+                        .HasColumnType("double precision")
+                        .HasColumnName("min_rate_limit_headroom");
+
+                    b.Property<int>("NetworkErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("network_errors");
+
+                    b.Property<int>("OtherErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("other_errors");
+
+                    b.Property<int>("RateLimited")
+                        .HasColumnType("integer")
+                        .HasColumnName("rate_limited");
+
+                    b.Property<int>("RefreshFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("refresh_failures");
+
+                    b.Property<int>("RefreshSuccesses")
+                        .HasColumnType("integer")
+                        .HasColumnName("refresh_successes");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("integer")
+                        .HasColumnName("requests");
+
+                    b.Property<int>("ServerErrors")
+                        .HasColumnType("integer")
+                        .HasColumnName("server_errors");
+
+                    b.Property<int>("SyncFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("sync_failures");
+
+                    b.Property<long>("SyncRecords")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sync_records");
+
+                    b.Property<int>("SyncRuns")
+                        .HasColumnType("integer")
+                        .HasColumnName("sync_runs");
+
+                    b.Property<int>("Timeouts")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeouts");
+
+                    b.Property<int>("UsageEvents")
+                        .HasColumnType("integer")
+                        .HasColumnName("usage_events");
+
+                    b.Property<int>("WebhookFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("webhook_failures");
+
+                    b.Property<int>("WebhookSuccesses")
+                        .HasColumnType("integer")
+                        .HasColumnName("webhook_successes");
+
+                    b.HasKey("TenantId", "ProviderId", "BucketStart", "Resource")
+                        .HasName("pk_provider_rollups");
+
+                    b.ToTable("provider_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.RollupCursor", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("CandidateAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("candidate_at");
+
+                    b.Property<long>("CandidatePosition")
+                        .HasColumnType("bigint")
+                        .HasColumnName("candidate_position");
+
+                    b.Property<long>("SafePosition")
+                        .HasColumnType("bigint")
+                        .HasColumnName("safe_position");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_rollup_cursors");
+
+                    b.ToTable("rollup_cursors", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SupportTicket", b =>
                 {
                     b.Property<int>("Id")
@@ -841,6 +1435,146 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         {
                             t.HasCheckConstraint("ck_survey_responses_score", "score BETWEEN 0 AND 10");
                         });
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.SurveyRule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("DelaySeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("delay_seconds");
+
+                    b.Property<int?>("DisplayLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("display_limit");
+
+                    b.Property<short>("DisplayOption")
+                        .HasColumnType("smallint")
+                        .HasColumnName("display_option");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<short>("Event")
+                        .HasColumnType("smallint")
+                        .HasColumnName("event");
+
+                    b.Property<double>("Percentage")
+                        .HasColumnType("double precision")
+                        .HasColumnName("percentage");
+
+                    b.Property<int?>("RecontactDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("recontact_days");
+
+                    b.Property<string>("SurveyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("survey_key");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_survey_rules");
+
+                    b.HasIndex("TenantId", "SurveyKey", "Event")
+                        .IsUnique()
+                        .HasDatabaseName("ux_survey_rules_tenant_id_survey_key_event");
+
+                    b.ToTable("survey_rules", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_survey_rules_percentage", "percentage >= 0 AND percentage <= 100");
+                        });
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.SurveyTrigger", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AccountId")
+                        .HasColumnType("integer")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("answered_at");
+
+                    b.Property<DateTime?>("DisplayedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("displayed_at");
+
+                    b.Property<string>("EventKey")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("event_key");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("reason");
+
+                    b.Property<int>("RuleId")
+                        .HasColumnType("integer")
+                        .HasColumnName("rule_id");
+
+                    b.Property<DateTime>("ShowAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("show_after");
+
+                    b.Property<short>("State")
+                        .HasColumnType("smallint")
+                        .HasColumnName("state");
+
+                    b.Property<int?>("SurveyResponseId")
+                        .HasColumnType("integer")
+                        .HasColumnName("survey_response_id");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_survey_triggers");
+
+                    b.HasIndex("TenantId", "EventKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_survey_triggers_tenant_id_event_key");
+
+                    b.HasIndex("TenantId", "AccountId", "UserId")
+                        .HasDatabaseName("ix_survey_triggers_tenant_id_account_id_user_id");
+
+                    b.ToTable("survey_triggers", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SyncRun", b =>
@@ -1044,6 +1778,13 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasColumnType("smallint")
                         .HasColumnName("http_status");
 
+                    b.Property<long>("IngestSeq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("ingest_seq");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("IngestSeq"));
+
                     b.Property<byte>("Kind")
                         .HasColumnType("smallint")
                         .HasColumnName("kind");
@@ -1092,6 +1833,9 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_telemetry_events");
+
+                    b.HasIndex("IngestSeq")
+                        .HasDatabaseName("ix_telemetry_events_ingest_seq");
 
                     b.HasIndex("TenantId", "AccountId", "OccurredAt")
                         .HasDatabaseName("ix_telemetry_events_tenant_id_account_id_occurred_at");
@@ -1221,6 +1965,245 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                     b.ToTable("tenant_environments", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.WebhookAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<DateTime>("AttemptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attempted_at");
+
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("delivery_id");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("error");
+
+                    b.Property<short?>("HttpStatus")
+                        .HasColumnType("smallint")
+                        .HasColumnName("http_status");
+
+                    b.Property<int>("LatencyMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("succeeded");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_attempts");
+
+                    b.HasIndex("DeliveryId", "Attempt")
+                        .HasDatabaseName("ix_webhook_attempts_delivery_id_attempt");
+
+                    b.HasIndex("TenantId", "AttemptedAt")
+                        .HasDatabaseName("ix_webhook_attempts_tenant_id_attempted_at");
+
+                    b.ToTable("webhook_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.WebhookDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<int>("EndpointId")
+                        .HasColumnType("integer")
+                        .HasColumnName("endpoint_id");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("last_error");
+
+                    b.Property<short?>("LastHttpStatus")
+                        .HasColumnType("smallint")
+                        .HasColumnName("last_http_status");
+
+                    b.Property<Guid?>("LeaseOwner")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long>("MessageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<short>("State")
+                        .HasColumnType("smallint")
+                        .HasColumnName("state");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_deliveries");
+
+                    b.HasIndex("EndpointId")
+                        .HasDatabaseName("ix_webhook_deliveries_endpoint_id");
+
+                    b.HasIndex("MessageId", "EndpointId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_webhook_deliveries_message_id_endpoint_id");
+
+                    b.HasIndex("State", "NextAttemptAt")
+                        .HasDatabaseName("ix_webhook_deliveries_state_next_attempt_at");
+
+                    b.ToTable("webhook_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.WebhookEndpoint", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("description");
+
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("disabled_at");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("disabled_reason");
+
+                    b.Property<string>("EventTypes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("event_types");
+
+                    b.Property<short>("Format")
+                        .HasColumnType("smallint")
+                        .HasColumnName("format");
+
+                    b.Property<string>("ProtectedSecrets")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("protected_secrets");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_endpoints");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_webhook_endpoints_tenant_id");
+
+                    b.ToTable("webhook_endpoints", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.WebhookMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("message_id");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_messages");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_webhook_messages_message_id");
+
+                    b.HasIndex("TenantId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_webhook_messages_tenant_id_idempotency_key");
+
+                    b.ToTable("webhook_messages", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1269,6 +2252,16 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_account_ground_truths_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.Alert", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alerts_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.ApiKey", b =>
@@ -1451,6 +2444,40 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasConstraintName("fk_survey_responses_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.SurveyRule", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_survey_rules_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.SurveyTrigger", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_survey_triggers_accounts_account_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.SurveyRule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_survey_triggers_survey_rules_rule_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_survey_triggers_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SyncRun", b =>
                 {
                     b.HasOne("IntegrationHealth.Data.Entities.Connection", null)
@@ -1493,6 +2520,60 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_tenant_environments_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.WebhookAttempt", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.WebhookDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_attempts_webhook_deliveries_delivery_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.WebhookDelivery", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.WebhookEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_deliveries_webhook_endpoints_endpoint_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.WebhookMessage", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_deliveries_webhook_messages_message_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_deliveries_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.WebhookEndpoint", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_endpoints_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.WebhookMessage", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_messages_tenants_tenant_id");
                 });
 #pragma warning restore 612, 618
         }
