@@ -191,6 +191,9 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
     /// <summary>The audit trail of credential exports.</summary>
     public DbSet<CredentialExport> CredentialExports => Set<CredentialExport>();
 
+    /// <summary>First results of writes sent with an <c>Idempotency-Key</c> (the engine's unified API and proxy).</summary>
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
     /// <summary>The engine this context runs on.</summary>
     public StoreProvider StoreProvider => StoreProviders.FromEfProviderName(Database.ProviderName);
 
@@ -250,6 +253,7 @@ public sealed class IntegrationHealthDbContext(DbContextOptions<IntegrationHealt
         modelBuilder.ApplyConfiguration(new OAuthAppConfiguration());
         modelBuilder.ApplyConfiguration(new ConnectStateConfiguration());
         modelBuilder.ApplyConfiguration(new CredentialExportConfiguration());
+        modelBuilder.ApplyConfiguration(new IdempotencyRecordConfiguration());
         SnakeCaseNaming.Apply(modelBuilder);
     }
 }

@@ -101,4 +101,24 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 4914, Level = LogLevel.Warning, Message = "Sync dispatcher: connection {ConnectionId} could not be resolved ({Reason})")]
     public static partial void SyncConnectionUnresolved(ILogger logger, int connectionId, string reason);
+
+    // ---- 4600–4899: proxy (46xx), unified API (47xx), idempotency (48xx) ----
+
+    [LoggerMessage(EventId = 4600, Level = LogLevel.Information, Message = "Connection {ConnectionId} ({Provider}): proxied call to {Endpoint} failed: {Error} (address refused: {Refused})")]
+    public static partial void ProxyFailed(ILogger logger, int? connectionId, string provider, string endpoint, string error, bool refused);
+
+    [LoggerMessage(EventId = 4700, Level = LogLevel.Information, Message = "Connection {ConnectionId} ({Provider} {Resource}): unified {Verb} failed: {Failure}")]
+    public static partial void UnifiedFailed(ILogger logger, int? connectionId, string provider, string resource, string verb, string failure);
+
+    [LoggerMessage(EventId = 4701, Level = LogLevel.Warning, Message = "Connection {ConnectionId} ({Provider} {Resource}): unified listing failed after the response started; the JSON array was cut off: {Failure}")]
+    public static partial void UnifiedStreamCut(ILogger logger, int? connectionId, string provider, string resource, string failure);
+
+    [LoggerMessage(EventId = 4800, Level = LogLevel.Debug, Message = "Idempotency key of connection {ConnectionId} replayed (first answered {Status})")]
+    public static partial void IdempotentReplay(ILogger logger, int connectionId, int status);
+
+    [LoggerMessage(EventId = 4801, Level = LogLevel.Information, Message = "Purged {Count} expired idempotency keys")]
+    public static partial void IdempotencyPurged(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4802, Level = LogLevel.Warning, Message = "Idempotency key of connection {ConnectionId} released after the request failed in our process")]
+    public static partial void IdempotencyReleased(ILogger logger, int connectionId, Exception exception);
 }

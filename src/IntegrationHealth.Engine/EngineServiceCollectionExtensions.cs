@@ -7,6 +7,7 @@ using IntegrationHealth.Engine.Overrides;
 using IntegrationHealth.Engine.Records;
 using IntegrationHealth.Engine.Syncs;
 using IntegrationHealth.Web.Jobs;
+using IntegrationHealth.Engine.Proxy;
 using IntegrationHealth.Engine.Responses;
 using IntegrationHealth.Engine.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -84,6 +85,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<OperationExecutor>();
         services.TryAddTransient<UpstreamCallHandler>();
         AddHttpClients(services);
+        services.AddEngineEdge(); // the proxy, the unified API, idempotency keys
         return services;
     }
 
@@ -98,6 +100,7 @@ public static class EngineServiceCollectionExtensions
         app.MapEngineSyncsApi();
         app.MapRecordsApi();
         app.MapEngineCredentialsApi();
+        app.MapEngineEdgeApi(); // the proxy (/v1/proxy/...) and the unified API (/v1/unified/...)
         return app;
     }
 

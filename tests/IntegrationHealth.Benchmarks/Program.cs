@@ -1,9 +1,10 @@
 using IntegrationHealth.Benchmarks.Analytics;
 using IntegrationHealth.Benchmarks.Ingestion;
 using IntegrationHealth.Benchmarks.Jsonata;
+using IntegrationHealth.Benchmarks.Proxy;
 using IntegrationHealth.Benchmarks.Syncs;
 
-// Usage: dotnet run -c Release --project tests/IntegrationHealth.Benchmarks -- <jsonata|ingestion|sync|analytics|analytics-eval|all> [options]
+// Usage: dotnet run -c Release --project tests/IntegrationHealth.Benchmarks -- <jsonata|ingestion|sync|proxy|analytics|analytics-eval|all> [options]
 var suite = args.Length > 0 ? args[0] : "all";
 var rest = args.Skip(1).ToArray();
 return suite switch
@@ -13,12 +14,13 @@ return suite switch
     "sync" => await SyncBenchmark.RunAsync(rest),
     "analytics-eval" => await AnalyticsEvaluation.RunAsync(rest),
     "analytics" => await AnalyticsBenchmark.RunAsync(rest),
+    "proxy" => await ProxyBenchmark.RunAsync(rest),
     "all" => await JsonataBenchmark.RunAsync(rest) | await IngestionBenchmark.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: IntegrationHealth.Benchmarks <jsonata|ingestion|sync|analytics|analytics-eval|all> [options]");
+    Console.Error.WriteLine("usage: IntegrationHealth.Benchmarks <jsonata|ingestion|sync|proxy|analytics|analytics-eval|all> [options]");
     return 2;
 }

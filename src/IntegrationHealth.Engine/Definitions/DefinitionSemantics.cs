@@ -69,6 +69,7 @@ internal sealed class DefinitionSemantics(UnifiedModelCatalog models)
 
     private void CheckOperation(string path, OperationDefinition operation, ResourceDefinition resource)
     {
+        CheckWrite(path, operation, resource);
         if (operation.Records is { } records) Compile(Member(path, "records"), records);
         if (operation.ResponseMapping is { } mapping)
         {
@@ -102,6 +103,32 @@ internal sealed class DefinitionSemantics(UnifiedModelCatalog models)
             Add(pagePath, "A GET operation has no body to carry a 'body_path' value; use 'query' or 'header'.");
         if (operation.Records is null && pagination.Strategy != "none")
             Add(Member(path, "records"), "A paginated operation must say where its records are ('$' for a top-level array).");
+    }
+
+    /// <summary>What the unified API needs of each verb: an <c>{id}</c> in the path of get, update and delete; a body
+    /// (mapped or fixed) on create and update, and none on delete or get.</summary>
+    private void CheckWrite(string path, OperationDefinition operation, ResourceDefinition resource)
+    {
+        var verb = path[(path.LastIndexOf('.') + 1)..];
+        if (operation.RequestMapping is { } mapping)
+        {
+            Compile(Member(path, "request_mapping"), mapping);
+            if (verb is not ("create" or "update"))
+                Add(Member(path, "request_mapping"), "Only create and update operations send a mapped request body.");
+            if (operation.Method is "GET" or "DELETE")
+                Add(Member(path, "request_mapping"), $"A {operation.Method} operation cannot send a body.");
+            if (operation.Body is not null)
+                Add(Member(path, "body"), "Give 'body' or 'request_mapping', not both.");
+            if (resource.Model is null) Add(Member(path, "request_mapping"), "A request mapping needs the resource's 'model'.");
+        }
+        if (verb is "get" or "update" or "delete" && !PlaceholderTemplate.Parse(operation.Path).Names.Contains("id"))
+            Add(Member(path, "path"), $"A {verb} operation addresses one record, so its path must name '{{id}}'.");
+        if (verb is "create" or "update" && operation.RequestMapping is null && operation.Body is null)
+            Add(Member(path, "request_mapping"), $"A {verb} operation needs a 'request_mapping' (or a fixed 'body').");
+        if (verb is "create" or "update" && operation.Method is "GET" or "DELETE")
+            Add(Member(path, "method"), $"A {verb} operation sends a body, so its method is POST, PUT or PATCH.");
+        if (verb == "delete" && operation.Body is not null)
+            Add(Member(path, "body"), "A delete operation sends no body.");
     }
 
     private static bool UsesBodyPath(PaginationDefinition p) =>

@@ -83,6 +83,9 @@ public sealed record OperationDefinition
     public string? ResponseMapping { get; init; }
     /// <summary>Calls made once before the operation, their results bound for the mapping as <c>$steps</c>.</summary>
     public IReadOnlyList<StepDefinition> PreSteps { get; init; } = [];
+    /// <summary>Expression mapping a unified record (the caller's create or update body) to the provider's request body;
+    /// <c>$connection</c> holds the connection values, <c>$id</c> the record's id on updates.</summary>
+    public string? RequestMapping { get; init; }
 }
 
 /// <summary>Where a value is read from a response: an expression over the body, or a header.</summary>

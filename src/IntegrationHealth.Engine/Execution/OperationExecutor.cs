@@ -37,6 +37,9 @@ public sealed record RecordPage(int Number, IReadOnlyList<UnifiedRecord> Records
 {
     public string? Next { get; init; }
     public TimeSpan MappingTime { get; init; }
+    /// <summary>The checkpoint of the request this page was read with (null: the first page of a listing not resumed), to
+    /// read it again with <see cref="ListRequest.ResumeFrom"/> (the unified API's cursor continues inside a page).</summary>
+    public string? Position { get; init; }
 }
 
 /// <summary>
@@ -45,7 +48,7 @@ public sealed record RecordPage(int Number, IReadOnlyList<UnifiedRecord> Records
 /// the definition's rules (refreshing and retrying once when told the token expired), maps records into unified
 /// models, and reports every upstream call as telemetry. Nothing in it knows a provider.
 /// </summary>
-public sealed class OperationExecutor(
+public sealed partial class OperationExecutor(
     IHttpClientFactory httpClients,
     IAccessTokenSource tokens,
     UnifiedModelCatalog models,
@@ -80,6 +83,7 @@ public sealed class OperationExecutor(
             paginator.Resume(resumed);
         }
         var steps = await PreStepsAsync(provider, connection, resource, operation, request, baseUri, rules, operationPath, cancellationToken);
+        var position = request.ResumeFrom is { } from && PageCheckpoint.Read(from, baseUri) is not null ? from : null;
         var recordsRead = 0;
 
         for (var number = 1; ; number++)
@@ -106,10 +110,12 @@ public sealed class OperationExecutor(
                 result = new RecordPage(number, mapped, failures, response.Status, response.RateLimit)
                 {
                     Next = next is null ? null : PageCheckpoint.Write(next),
+                    Position = position,
                     MappingTime = mappingTime,
                 };
             }
             yield return result;
+            position = result.Next;
 
             if (next is null) yield break;
             Guarded(() => guard.BeforeNext(next, number), connection, provider, resource, recordsRead, started);

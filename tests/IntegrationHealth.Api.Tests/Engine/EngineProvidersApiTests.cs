@@ -23,7 +23,7 @@ public sealed class EngineProvidersApiTests(SqliteHostFixture fixture) : IClassF
         Assert.Equal("shipped:Providers/hubspot.json", hubspot.GetProperty("origin").GetString());
         var contacts = hubspot.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "contacts");
         Assert.Equal("crm.contact", contacts.GetProperty("model").GetString());
-        Assert.Equal(["get", "list"], contacts.GetProperty("operations").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal(["create", "delete", "get", "list", "update"], contacts.GetProperty("operations").EnumerateArray().Select(o => o.GetString()));
     }
 
     [Fact]

@@ -216,6 +216,24 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
         Assert.Equal(await fromA.Content.ReadAsStringAsync(), await fromB.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/proxy/conn-a/anything")]
+    [InlineData("POST", "/v1/proxy/conn-a/anything")]
+    [InlineData("GET", "/v1/unified/crm/contacts?connection=conn-a")]
+    [InlineData("GET", "/v1/unified/crm/contacts/1?connection=conn-a")]
+    [InlineData("POST", "/v1/unified/crm/contacts?connection=conn-a")]
+    [InlineData("PATCH", "/v1/unified/crm/contacts/1?connection=conn-a")]
+    [InlineData("DELETE", "/v1/unified/crm/contacts/1?connection=conn-a")]
+    public async Task EngineEdge_OtherTenantsConnection_Answers404(string method, string path)
+    {
+        // Engine-defined connections across tenants: Engine/UnifiedApiTests (the doubles answer there).
+        using var client = B();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method is "POST" or "PATCH") request.Content = TestHttp.Json("{\"email\":\"x@example.com\"}");
+        using var response = await client.SendAsync(request);
+        await TestHttp.AssertProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
     [Fact]
     public async Task StatusPage_OtherTenantsIds_Answer404()
     {
@@ -333,6 +351,7 @@ public sealed class TenantIsolationTests(IsolationHostFixture fixture) : IClassF
             "GetEngineProvider", "PutEngineProvider", "GetEngineOverride", "PutEngineOverride", "DeleteEngineOverride", "ListEngineOverrideHistory",
             "RollbackEngineOverride", "GetAccountEngineOverride", "PutAccountEngineOverride", "DeleteAccountEngineOverride",
             "ListAccountEngineOverrideHistory", "RollbackAccountEngineOverride", "GetEffectiveDefinition", "TriggerSync", "ListSyncRuns", "ListRecords", "ListSupportTickets", "ListSurveyResponses",
+            "ProxyRead", "ProxyWrite", "ListUnifiedRecords", "GetUnifiedRecord", "CreateUnifiedRecord", "UpdateUnifiedRecord", "DeleteUnifiedRecord",
             "CreateApiKey", "ListApiKeys", "RevokeApiKey", "HangfireDashboard",
             // Signals: every row is read and changed only through the caller's tenant id (the tests below).
             "CreateWebhookEndpoint", "ListWebhookEndpoints", "DeleteWebhookEndpoint", "RotateWebhookSecret", "ListWebhookAttempts",

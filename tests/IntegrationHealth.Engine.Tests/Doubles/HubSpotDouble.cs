@@ -42,10 +42,60 @@ public sealed class HubSpotDouble(int contacts = 250, int companies = 30) : Prov
         app.MapGet("/crm/v3/objects/contacts", (HttpContext c) => List(c, contacts, Contact));
         app.MapGet("/crm/v3/objects/companies", (HttpContext c) => List(c, companies, Company));
         app.MapGet("/crm/v3/objects/contacts/{id}", (HttpContext c, string id) =>
-            Authorized(c) ?? (int.TryParse(id, out var n) && n >= 1 && n <= contacts
-                ? Results.Json(Contact(n - 1))
-                : Results.Json(new { status = "error", message = "Object not found.", category = "OBJECT_NOT_FOUND" }, statusCode: 404)));
+            Authorized(c) ?? (Find(id) is { } found ? Results.Json(found) : NotFound()));
+        // Writes, as the CRM v3 objects API takes them: {properties: {...}}; 201 on create, 204 on delete.
+        app.MapPost("/crm/v3/objects/contacts", async (HttpContext c) =>
+        {
+            if (Authorized(c) is { } denied) return denied;
+            var body = await System.Text.Json.JsonSerializer.DeserializeAsync<JsonObject>(c.Request.Body);
+            if (body?["properties"] is not JsonObject properties || properties["email"] is null)
+                return Results.Json(new { status = "error", message = "Property values were not valid", category = "VALIDATION_ERROR" }, statusCode: 400);
+            var id = (100_000 + Interlocked.Increment(ref _created)).ToString(CultureInfo.InvariantCulture);
+            var record = new JsonObject
+            {
+                ["id"] = id, ["properties"] = properties.DeepClone(),
+                ["createdAt"] = "2025-01-01T00:00:00Z", ["updatedAt"] = "2025-01-01T00:00:00Z", ["archived"] = false,
+            };
+            Written[id] = record;
+            RateLimitHeaders(c);
+            return Results.Json(record, statusCode: 201);
+        });
+        app.MapPatch("/crm/v3/objects/contacts/{id}", async (HttpContext c, string id) =>
+        {
+            if (Authorized(c) is { } denied) return denied;
+            if (Find(id) is not { } record) return NotFound();
+            var body = await System.Text.Json.JsonSerializer.DeserializeAsync<JsonObject>(c.Request.Body);
+            foreach (var (name, value) in body?["properties"] as JsonObject ?? []) record["properties"]![name] = value?.DeepClone();
+            record["updatedAt"] = "2025-02-02T00:00:00Z";
+            Written[id] = record;
+            return Results.Json(record);
+        });
+        app.MapDelete("/crm/v3/objects/contacts/{id}", (HttpContext c, string id) =>
+        {
+            if (Authorized(c) is { } denied) return denied;
+            if (Find(id) is null) return NotFound();
+            Deleted[id] = true;
+            return Results.NoContent();
+        });
     }
+
+    private int _created;
+
+    /// <summary>Contacts created or changed through the API, by id.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, JsonObject> Written { get; } = new();
+
+    /// <summary>Ids of contacts deleted through the API.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, bool> Deleted { get; } = new();
+
+    private JsonObject? Find(string id)
+    {
+        if (Deleted.ContainsKey(id)) return null;
+        if (Written.TryGetValue(id, out var written)) return (JsonObject)written.DeepClone();
+        return int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= contacts ? Contact(n - 1) : null;
+    }
+
+    private static IResult NotFound() =>
+        Results.Json(new { status = "error", message = "Object not found.", category = "OBJECT_NOT_FOUND" }, statusCode: 404);
 
     private IResult List(HttpContext context, int total, Func<int, JsonObject> record)
     {

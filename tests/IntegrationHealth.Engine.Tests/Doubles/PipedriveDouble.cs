@@ -20,7 +20,65 @@ public sealed class PipedriveDouble(int persons = 230) : ProviderDouble
         var api = app.MapGroup("/api/v1");
         api.MapGet("/persons", (HttpContext c) => List(c, persons, Person));
         api.MapGet("/organizations", (HttpContext c) => List(c, 12, Organization));
+        // One person and writes: {success, data} envelopes; 201 on create; delete answers {success, data: {id}}.
+        api.MapGet("/persons/{id}", (HttpContext c, string id) =>
+            Unauthorized(c) ?? (Find(id) is { } found ? Envelope(found) : PersonNotFound()));
+        api.MapPost("/persons", async (HttpContext c) =>
+        {
+            if (Unauthorized(c) is { } denied) return denied;
+            var body = await System.Text.Json.JsonSerializer.DeserializeAsync<JsonObject>(c.Request.Body);
+            if (body?["name"] is not JsonValue name || ((string?)name)?.Length is null or 0)
+                return Results.Json(new { success = false, error = "Name must be given.", errorCode = 400 }, statusCode: 400);
+            var id = 90_000 + Interlocked.Increment(ref _created);
+            var record = (JsonObject)body.DeepClone();
+            record["id"] = id;
+            record["add_time"] = "2025-01-01 00:00:00";
+            record["update_time"] = "2025-01-01 00:00:00";
+            Written[id.ToString(CultureInfo.InvariantCulture)] = record;
+            return Envelope(record, 201);
+        });
+        api.MapPut("/persons/{id}", async (HttpContext c, string id) =>
+        {
+            if (Unauthorized(c) is { } denied) return denied;
+            if (Find(id) is not { } record) return PersonNotFound();
+            var body = await System.Text.Json.JsonSerializer.DeserializeAsync<JsonObject>(c.Request.Body);
+            foreach (var (name, value) in body ?? []) record[name] = value?.DeepClone();
+            record["update_time"] = "2025-02-02 00:00:00";
+            Written[id] = record;
+            return Envelope(record);
+        });
+        api.MapDelete("/persons/{id}", (HttpContext c, string id) =>
+        {
+            if (Unauthorized(c) is { } denied) return denied;
+            if (Find(id) is null) return PersonNotFound();
+            Deleted[id] = true;
+            return Results.Json(new JsonObject { ["success"] = true, ["data"] = new JsonObject { ["id"] = int.Parse(id, CultureInfo.InvariantCulture) } });
+        });
     }
+
+    private int _created;
+
+    /// <summary>Persons created or changed through the API, by id.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, JsonObject> Written { get; } = new();
+
+    /// <summary>Ids of persons deleted through the API.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, bool> Deleted { get; } = new();
+
+    private JsonObject? Find(string id)
+    {
+        if (Deleted.ContainsKey(id)) return null;
+        if (Written.TryGetValue(id, out var written)) return (JsonObject)written.DeepClone();
+        return int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= persons ? Person(n - 1) : null;
+    }
+
+    private static IResult? Unauthorized(HttpContext context) => context.Request.Query["api_token"] != ApiToken
+        ? Results.Json(new { success = false, error = "You need to be authorized to make this request.", errorCode = 401 }, statusCode: 401)
+        : null;
+
+    private static IResult PersonNotFound() => Results.Json(new { success = false, error = "Person not found", errorCode = 404 }, statusCode: 404);
+
+    private static IResult Envelope(JsonObject record, int status = 200) =>
+        Results.Json(new JsonObject { ["success"] = true, ["data"] = record }, statusCode: status);
 
     private IResult List(HttpContext context, int total, Func<int, JsonObject> record)
     {
