@@ -6,28 +6,28 @@ namespace IntegrationHealth.StatusPage.Admin;
 
 /// <summary>The tenant's page: <c>slug</c> (lowercase letters, digits, hyphens; unique), <c>name</c>, optional
 /// <c>url</c> and <c>timeZone</c>.</summary>
-public sealed record PageRequest(string Slug, string Name, string? Url, string? TimeZone);
+public sealed record PageRequest(string Slug, string Name, string? Url = null, string? TimeZone = null);
 
-public sealed record GroupRequest(string Name, string? Description, int? Position);
+public sealed record GroupRequest(string Name, string? Description = null, int? Position = null);
 
 /// <summary>A component; <c>provider</c> is a provider key whose telemetry drives it, <c>resource</c> narrows it to one
 /// resource; <c>overrideStatus</c> (staff) wins over telemetry until set to null.</summary>
-public sealed record ComponentRequest(string Name, string? Description, int? GroupId, int? Position, bool? OnlyShowIfDegraded,
-    string? Provider, string? Resource, string? OverrideStatus);
+public sealed record ComponentRequest(string Name, string? Description = null, int? GroupId = null, int? Position = null, bool? OnlyShowIfDegraded = null,
+    string? Provider = null, string? Resource = null, string? OverrideStatus = null);
 
 public sealed record ComponentStatusChange(int Id, string Status);
 
 /// <summary>A new incident: its first update's status and body, the impact, and the affected components' statuses.</summary>
-public sealed record IncidentRequest(string Name, string Status, string Impact, string Body, IReadOnlyList<ComponentStatusChange>? Components,
-    DateTimeOffset? ExpectedResolutionAt);
+public sealed record IncidentRequest(string Name, string Status, string Impact, string Body, IReadOnlyList<ComponentStatusChange>? Components = null,
+    DateTimeOffset? ExpectedResolutionAt = null);
 
 /// <summary>A timeline update; posting to an automatic incident hands it to staff (the job no longer resolves it).</summary>
-public sealed record IncidentUpdateRequest(string Status, string Body, string? Impact, IReadOnlyList<ComponentStatusChange>? Components,
-    DateTimeOffset? ExpectedResolutionAt);
+public sealed record IncidentUpdateRequest(string Status, string Body, string? Impact = null, IReadOnlyList<ComponentStatusChange>? Components = null,
+    DateTimeOffset? ExpectedResolutionAt = null);
 
 /// <summary>A scheduled maintenance over <c>componentIds</c>, one-off or repeating every <c>recurrenceDays</c>.</summary>
 public sealed record MaintenanceRequest(string Name, DateTimeOffset ScheduledFor, DateTimeOffset ScheduledUntil, string Body,
-    IReadOnlyList<int>? ComponentIds, int? RecurrenceDays);
+    IReadOnlyList<int>? ComponentIds = null, int? RecurrenceDays = null);
 
 public sealed record MaintenanceUpdateRequest(string Status, string Body);
 

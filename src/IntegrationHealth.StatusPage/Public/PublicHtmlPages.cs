@@ -17,9 +17,9 @@ public static class PublicHtmlPages
     {
         var pages = app.MapGroup("/pages/{slug}").WithTags("Status page (public)").AllowAnonymous();
         pages.MapGet("", PageAsync).WithName("StatusPageHtml").WithSummary("The status page (HTML, public, no key)")
-            .Produces(StatusCodes.Status200OK, contentType: "text/html").Produces(StatusCodes.Status304NotModified).ProducesProblem(404);
+            .Produces(StatusCodes.Status200OK, typeof(string), "text/html").Produces(StatusCodes.Status304NotModified).ProducesProblem(404);
         pages.MapGet("/incidents/{id:int}", IncidentAsync).WithName("StatusIncidentHtml").WithSummary("One incident's page (HTML, public, no key)")
-            .Produces(StatusCodes.Status200OK, contentType: "text/html").Produces(StatusCodes.Status304NotModified).ProducesProblem(404);
+            .Produces(StatusCodes.Status200OK, typeof(string), "text/html").Produces(StatusCodes.Status304NotModified).ProducesProblem(404);
         return app;
     }
 

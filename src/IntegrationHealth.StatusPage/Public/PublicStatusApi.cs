@@ -15,7 +15,7 @@ public static class PublicStatusApi
             api.MapGet("/" + document, (HttpContext context, string slug, PublicPageCache cache) => ServeAsync(context, slug, cache, document))
                 .WithName(operation)
                 .WithSummary($"Statuspage v2 {document} of the page (public, no key)")
-                .Produces(StatusCodes.Status200OK, contentType: "application/json")
+                .Produces(StatusCodes.Status200OK, typeof(System.Text.Json.JsonElement), "application/json")
                 .Produces(StatusCodes.Status304NotModified)
                 .ProducesProblem(StatusCodes.Status404NotFound);
         }

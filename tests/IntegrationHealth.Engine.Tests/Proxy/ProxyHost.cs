@@ -46,6 +46,7 @@ public sealed class ProxyHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddSingleton<ITelemetryWriter, RecordingTelemetryWriter>();
         builder.Services.AddSingleton<IEndpointTemplateIds, RecordingEndpointTemplateIds>();
+        builder.Services.AddSingleton<ICredentialVault, InMemoryCredentialStore>(); // no store here: in-process vault
         builder.Services.AddEngine();
         var app = builder.Build();
         ProxyHost? host = null;

@@ -45,7 +45,8 @@ public sealed class StoreEngine : IAsyncDisposable
         services.AddLogging();
         services.AddIntegrationHealthStore(database.Options);
         // One credential vault shared by every "process" of a test, as the encrypted store would be.
-        services.AddSingleton<ICredentialStore>(SharedCredentials.For(database));
+        services.AddSingleton<ICredentialVault>(SharedCredentials.For(database));
+        services.AddDataProtection();
         services.AddEngine();
         return new StoreEngine(services.BuildServiceProvider(), database);
     }
@@ -119,5 +120,5 @@ internal static class SharedCredentials
 {
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TestDatabase, InMemoryCredentialStore> Stores = [];
 
-    public static ICredentialStore For(TestDatabase database) => Stores.GetValue(database, _ => new InMemoryCredentialStore());
+    public static ICredentialVault For(TestDatabase database) => Stores.GetValue(database, _ => new InMemoryCredentialStore());
 }
