@@ -102,6 +102,9 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 4914, Level = LogLevel.Warning, Message = "Sync dispatcher: connection {ConnectionId} could not be resolved ({Reason})")]
     public static partial void SyncConnectionUnresolved(ILogger logger, int connectionId, string reason);
 
+    [LoggerMessage(EventId = 4915, Level = LogLevel.Warning, Message = "Sync job for run {RunId} found no such run (removed, or queued in another store); nothing to do")]
+    public static partial void SyncRunMissing(ILogger logger, int runId);
+
     // ---- 4600–4899: proxy (46xx), unified API (47xx), idempotency (48xx) ----
 
     [LoggerMessage(EventId = 4600, Level = LogLevel.Information, Message = "Connection {ConnectionId} ({Provider}): proxied call to {Endpoint} failed: {Error} (address refused: {Refused})")]

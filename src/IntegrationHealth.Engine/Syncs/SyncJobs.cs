@@ -8,11 +8,23 @@ using Microsoft.EntityFrameworkCore;
 namespace IntegrationHealth.Engine.Syncs;
 
 /// <summary>The Hangfire job that runs one queued sync run (enqueued by the dispatcher or by the API).</summary>
-public sealed class SyncJob(SyncRunner runner)
+public sealed class SyncJob(SyncRunner runner, IDbContextFactory<IntegrationHealthDbContext> dbFactory, ILogger<SyncJob> logger)
 {
-    /// <summary>Runs the queued run; Hangfire passes its shutdown token.</summary>
+    /// <summary>Runs the queued run; Hangfire passes its shutdown token. A run that no longer exists (its connection or
+    /// tenant deleted meanwhile) is nothing to do: a warning, not a failed job retried or reported as an error.</summary>
     [AutomaticRetry(Attempts = 0)] // a failed run is recorded; the next scheduled run resumes from the checkpoint
-    public Task RunAsync(int runId, CancellationToken cancellationToken) => runner.RunAsync(runId, cancellationToken);
+    public async Task RunAsync(int runId, CancellationToken cancellationToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (!await db.SyncRuns.AsNoTracking().AnyAsync(r => r.Id == runId, cancellationToken))
+            {
+                EngineLog.SyncRunMissing(logger, runId);
+                return;
+            }
+        }
+        await runner.RunAsync(runId, cancellationToken);
+    }
 }
 
 /// <summary>
