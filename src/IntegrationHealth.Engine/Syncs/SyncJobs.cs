@@ -8,22 +8,14 @@ using Microsoft.EntityFrameworkCore;
 namespace IntegrationHealth.Engine.Syncs;
 
 /// <summary>The Hangfire job that runs one queued sync run (enqueued by the dispatcher or by the API).</summary>
-public sealed class SyncJob(SyncRunner runner, IDbContextFactory<IntegrationHealthDbContext> dbFactory, ILogger<SyncJob> logger)
+public sealed class SyncJob(SyncRunner runner, ILogger<SyncJob> logger)
 {
     /// <summary>Runs the queued run; Hangfire passes its shutdown token. A run that no longer exists (its connection or
     /// tenant deleted meanwhile) is nothing to do: a warning, not a failed job retried or reported as an error.</summary>
     [AutomaticRetry(Attempts = 0)] // a failed run is recorded; the next scheduled run resumes from the checkpoint
     public async Task RunAsync(int runId, CancellationToken cancellationToken)
     {
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            if (!await db.SyncRuns.AsNoTracking().AnyAsync(r => r.Id == runId, cancellationToken))
-            {
-                EngineLog.SyncRunMissing(logger, runId);
-                return;
-            }
-        }
-        await runner.RunAsync(runId, cancellationToken);
+        if (await runner.TryRunAsync(runId, cancellationToken) is null) EngineLog.SyncRunMissing(logger, runId);
     }
 }
 

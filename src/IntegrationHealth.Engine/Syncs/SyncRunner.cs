@@ -54,11 +54,16 @@ public sealed class SyncRunner(
     /// <summary>Runs the queued run <paramref name="runId"/>: takes the lease, continues or starts a pass, and records
     /// the outcome. Never throws for an upstream or mapping failure (the run says what happened); cancellation ends the
     /// run as failed and is rethrown.</summary>
-    public async Task<SyncRun> RunAsync(int runId, CancellationToken cancellationToken = default)
+    public async Task<SyncRun> RunAsync(int runId, CancellationToken cancellationToken = default) =>
+        await TryRunAsync(runId, cancellationToken) ?? throw new InvalidOperationException($"No sync run {runId}.");
+
+    /// <summary><see cref="RunAsync"/>, or null when there is no run <paramref name="runId"/> (its connection or
+    /// tenant removed since it was queued).</summary>
+    public async Task<SyncRun?> TryRunAsync(int runId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = await db.SyncRuns.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
-            ?? throw new InvalidOperationException($"No sync run {runId}.");
+        var run = await db.SyncRuns.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        if (run is null) return null;
         if (run.Status != SyncRunStatus.Queued) return run;
         var connectionRow = await db.Connections.AsNoTracking().FirstAsync(c => c.Id == run.ConnectionId, cancellationToken);
         var (resolution, resolved) = await connections.FindAsync(run.TenantId, connectionRow.ExternalId, cancellationToken);
