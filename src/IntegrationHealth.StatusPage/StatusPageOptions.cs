@@ -19,6 +19,14 @@ public sealed class StatusPageOptions
     [Range(1, 500)]
     public int HistoryLimit { get; set; } = 50;
 
+    /// <summary>The slug of the page also served at the site root (<c>/</c>, <c>/api/v2/…</c>, feeds, badges); unset:
+    /// pages only at <c>/pages/{slug}</c>.</summary>
+    [RegularExpression("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", ErrorMessage = "StatusPage:DefaultPage must be a page slug: 1–64 lowercase letters, digits and hyphens.")]
+    public string? DefaultPage { get; set; }
+
+    /// <summary>How far ahead a scheduled maintenance shows in accounts' in-app notices.</summary>
+    public TimeSpan NoticeLeadTime { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>How component status follows telemetry.</summary>
     public ComponentStatusRules Derivation { get; set; } = new();
 }

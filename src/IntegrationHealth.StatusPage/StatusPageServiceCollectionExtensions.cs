@@ -1,5 +1,6 @@
 using IntegrationHealth.StatusPage.Admin;
 using IntegrationHealth.StatusPage.Derivation;
+using IntegrationHealth.StatusPage.Notices;
 using IntegrationHealth.StatusPage.Public;
 using IntegrationHealth.Web.Jobs;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ public static class StatusPageServiceCollectionExtensions
             .Validate(o => o.CacheDuration >= TimeSpan.Zero && o.CacheDuration <= TimeSpan.FromHours(1), "StatusPage:CacheDuration must be from 0 to 1 hour.")
             .Validate(o => o.Derivation.WindowMinutes is >= 1 and <= 60 && o.Derivation.MinRequests >= 1,
                 "StatusPage:Derivation:WindowMinutes must be from 1 to 60 and MinRequests at least 1.")
+            .Validate(o => o.NoticeLeadTime >= TimeSpan.Zero && o.NoticeLeadTime <= TimeSpan.FromDays(30), "StatusPage:NoticeLeadTime must be from 0 to 30 days.")
             .Validate(o => Enum.IsDefined(o.Derivation.Source), "StatusPage:Derivation:Source must be 'rollups' or 'events'.")
             .ValidateOnStart();
         services.AddSingleton<PublicPageCache>();
@@ -34,13 +36,17 @@ public static class StatusPageServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Maps the admin API under <c>/v1/status-page</c> and the public pages under <c>/pages/{slug}</c>.</summary>
+    /// <summary>Maps the admin API under <c>/v1/status-page</c>, the public pages under <c>/pages/{slug}</c> (and the
+    /// default page at the root when configured) and accounts' notices at <c>/v1/accounts/{id}/notices</c>.</summary>
     public static IEndpointRouteBuilder MapStatusPageApi(this IEndpointRouteBuilder app)
     {
         app.MapPageAdminApi();
         app.MapIncidentAdminApi();
         app.MapPublicStatusApi();
         app.MapPublicHtmlPages();
+        app.MapPublicFeedsAndBadges();
+        app.MapDefaultPageAtRoot();
+        app.MapAccountNoticesApi();
         return app;
     }
 }

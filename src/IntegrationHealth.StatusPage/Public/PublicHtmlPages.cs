@@ -23,7 +23,7 @@ public static class PublicHtmlPages
         return app;
     }
 
-    private static async Task<IResult> PageAsync(HttpContext context, string slug, PublicPageCache cache)
+    internal static async Task<IResult> PageAsync(HttpContext context, string slug, PublicPageCache cache)
     {
         if (await cache.GetAsync(slug, context.RequestAborted) is not { } entry) return Problems.NotFound($"No status page '{slug}'.");
         var services = context.RequestServices;
@@ -31,7 +31,7 @@ public static class PublicHtmlPages
         return new CachedDocumentResult(rendered);
     }
 
-    private static async Task<IResult> IncidentAsync(HttpContext context, string slug, int id, PublicPageCache cache)
+    internal static async Task<IResult> IncidentAsync(HttpContext context, string slug, int id, PublicPageCache cache)
     {
         if (await cache.GetAsync(slug, context.RequestAborted) is not { } entry) return Problems.NotFound($"No status page '{slug}'.");
         var snapshot = await entry.Snapshot.Value;

@@ -74,9 +74,17 @@ public sealed class PublicPageCache(IDbContextFactory<IntegrationHealthDbContext
         public DateTime CreatedAt { get; } = createdAt;
         public Lazy<Task<PageSnapshot?>> Snapshot { get; } = snapshot;
 
+        /// <summary>Documents kept per snapshot at most: keys come from validated routes (documents, incidents,
+        /// components, badge metrics) and, for feeds of a page without a URL, the request's host; past the bound a
+        /// document is rendered per request instead, so varying Host headers cannot grow memory.</summary>
+        public const int MaxDocuments = 1024;
+
         /// <summary>The document <paramref name="key"/>, rendered on first use.</summary>
-        public Task<RenderedDocument> DocumentAsync(string key, Func<PageSnapshot, Task<RenderedDocument>> render) =>
-            _documents.GetOrAdd(key, static (_, state) => new Lazy<Task<RenderedDocument>>(() => state.render(state.snapshot)),
+        public Task<RenderedDocument> DocumentAsync(string key, Func<PageSnapshot, Task<RenderedDocument>> render)
+        {
+            if (_documents.Count >= MaxDocuments && !_documents.ContainsKey(key)) return render(Snapshot.Value.Result!);
+            return _documents.GetOrAdd(key, static (_, state) => new Lazy<Task<RenderedDocument>>(() => state.render(state.snapshot)),
                 (render, snapshot: Snapshot.Value.Result!)).Value;
+        }
     }
 }

@@ -11,7 +11,7 @@ public static class PublicStatusApi
         foreach (var name in StatuspageV2Documents.Names)
         {
             var document = name;
-            var operation = "StatuspageV2" + string.Concat(document.Replace(".json", "").Split('/', '-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+            var operation = OperationName(document);
             api.MapGet("/" + document, (HttpContext context, string slug, PublicPageCache cache) => ServeAsync(context, slug, cache, document))
                 .WithName(operation)
                 .WithSummary($"Statuspage v2 {document} of the page (public, no key)")
@@ -22,7 +22,11 @@ public static class PublicStatusApi
         return app;
     }
 
-    private static async Task<IResult> ServeAsync(HttpContext context, string slug, PublicPageCache cache, string document)
+    /// <summary>The OpenAPI operation id of a document: <c>StatuspageV2</c> + its path in Pascal case.</summary>
+    internal static string OperationName(string document) =>
+        "StatuspageV2" + string.Concat(document.Replace(".json", "").Split('/', '-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+
+    internal static async Task<IResult> ServeAsync(HttpContext context, string slug, PublicPageCache cache, string document)
     {
         if (await cache.GetAsync(slug, context.RequestAborted) is not { } entry)
             return Problems.NotFound($"No status page '{slug}'.");
@@ -42,7 +46,7 @@ internal sealed class CachedDocumentResult(RenderedDocument document) : IResult
         headers.ETag = document.ETag;
         headers.CacheControl = "public, max-age=5";
         headers.AccessControlAllowOrigin = "*";
-        if (context.Request.Headers.IfNoneMatch.Contains(document.ETag))
+        if (Matches(context.Request.Headers.IfNoneMatch, document.ETag))
         {
             context.Response.StatusCode = StatusCodes.Status304NotModified;
             return Task.CompletedTask;
@@ -50,5 +54,22 @@ internal sealed class CachedDocumentResult(RenderedDocument document) : IResult
         context.Response.ContentType = document.ContentType;
         context.Response.ContentLength = document.Bytes.Length;
         return context.Request.Method == HttpMethods.Head ? Task.CompletedTask : context.Response.Body.WriteAsync(document.Bytes).AsTask();
+    }
+
+    /// <summary>RFC 9110 §13.1.2: <c>*</c>, or any listed tag equal by the weak comparison (a <c>W/</c> prefix
+    /// ignored), in one header or several.</summary>
+    internal static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
+    {
+        foreach (var header in ifNoneMatch)
+        {
+            if (header is null) continue;
+            foreach (var part in header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (part == "*") return true;
+                var tag = part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part;
+                if (tag == etag) return true;
+            }
+        }
+        return false;
     }
 }
