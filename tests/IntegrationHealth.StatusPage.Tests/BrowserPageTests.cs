@@ -44,7 +44,19 @@ public sealed class BrowserPageTests(StatusPageFixture fixture) : IClassFixture<
 
         // Keyboard: today's bar takes focus and Enter discloses the day's share and incident.
         var today = page.Locator("ol.bars li").Last.Locator("summary");
+        // Hover: a day's share and its incidents' names show without a click.
+        var yesterday = page.Locator("ol.bars li").Nth(88).Locator("summary");
+        await yesterday.HoverAsync();
+        Assert.True(await yesterday.Locator(".tip").IsVisibleAsync());
+        Assert.Contains("no data", await yesterday.Locator(".tip").InnerTextAsync());
+        await page.Mouse.MoveAsync(0, 0);
+        Assert.False(await yesterday.Locator(".tip").IsVisibleAsync());
+        // Keyboard focus shows the same, with the incident's name.
         await today.FocusAsync();
+        Assert.True(await today.Locator(".tip").IsVisibleAsync());
+        var tip = await today.Locator(".tip").InnerTextAsync();
+        Assert.Contains("0% uptime, 1 incident", tip);
+        Assert.Contains("Sync delays", tip);
         await page.Keyboard.PressAsync("Enter");
         var detail = page.Locator("ol.bars li").Last.Locator("details p");
         Assert.True(await detail.IsVisibleAsync());

@@ -51,7 +51,34 @@ public sealed class HtmlPageTests(StatusPageFixture fixture) : IClassFixture<Sta
         Assert.Contains(": no data\"", html); // the days before it existed
         Assert.Contains($"href=\"/pages/acme-html/incidents/{incident}\"", html);
         Assert.Contains("A vendor API is failing.", html);
+        Assert.Contains("aria-label=\"Nov 30, 2026: 0% uptime, 1 incident: Sync delays\"", html);
+        Assert.Contains("href=\"/pages/acme-html/history.atom\"", html);
         _ = component;
+    }
+
+    [Fact]
+    public async Task Page_RenderedOnce_ETag304_InvalidatedOnChange()
+    {
+        using var admin = fixture.Host.Client(fixture.AdminKey);
+        var (component, _) = await ArrangeAsync(admin, "acme-html");
+        using var anonymous = fixture.Host.Client();
+        using var first = await anonymous.GetAsync("/pages/acme-html");
+        var bytes = await first.Content.ReadAsByteArrayAsync();
+        Assert.Equal(bytes, await anonymous.GetByteArrayAsync("/pages/acme-html")); // the same rendering
+        Assert.Equal(bytes.Length, first.Content.Headers.ContentLength);
+        Assert.Equal("utf-8", first.Content.Headers.ContentType!.CharSet);
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, "/pages/acme-html");
+        conditional.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        using var notModified = await anonymous.SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+
+        await Http.SendAsync(admin, HttpMethod.Patch, $"/v1/status-page/components/{component}", """{"description":"Contacts and accounts"}""", 200);
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/pages/acme-html");
+        again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        using var changed = await anonymous.SendAsync(again);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Contains("Contacts and accounts", await changed.Content.ReadAsStringAsync());
+        await Http.SendAsync(admin, HttpMethod.Patch, $"/v1/status-page/components/{component}", """{"description":null}""", 200);
     }
 
     [Fact]
