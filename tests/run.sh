@@ -18,12 +18,25 @@ need_apt() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+need_python_module() {
+    # need_python_module <module> <debian package>...: Debian's python3 (/usr/bin/python3, not whatever python is first
+    # on PATH) must import <module>.
+    local module=$1; shift
+    /usr/bin/python3 -c "import $module" >/dev/null 2>&1 && return 0
+    log "installing $* (for python3's $module)"
+    if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 command -v dotnet >/dev/null 2>&1 || { echo "dotnet (SDK 10) is required on PATH" >&2; exit 1; }
 need_apt node nodejs
 need_apt npm npm
 need_apt fc-list fontconfig fonts-dejavu-core
 # Debian's Chromium for the status page's browser tests (Playwright drives it; no browser download).
 need_apt chromium chromium
+# Debian's feedparser reads the status page's Atom and RSS feeds in the feed tests.
+need_apt python3 python3
+need_python_module feedparser python3-feedparser
 
 # npm packages of the independent peers the tests compare against: the reference JSONata (differential tests,
 # benchmarks), the OpenAPI validators (tests/openapi/check.mjs) and the Standard Webhooks library (tests/webhooks/verify.mjs).

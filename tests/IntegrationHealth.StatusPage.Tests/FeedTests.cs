@@ -70,9 +70,9 @@ public sealed class FeedTests(StatusPageFixture fixture) : IClassFixture<StatusP
         var resolved = (await Http.PostAsync(admin, "/v1/status-page/incidents",
             $$"""{"name":"Sync <delays>","status":"investigating","impact":"minor","body":"Looking into it.","components":[{"id":{{component}},"status":"degraded_performance"}]}""")).GetProperty("id").GetInt32();
         fixture.Host.Time.Advance(TimeSpan.FromMinutes(30));
-        await Http.PostAsync(admin, $"/v1/status-page/incidents/{resolved}/updates", """{"status":"identified","body":"A vendor API is slow."}""");
+        await Http.PostAsync(admin, $"/v1/status-page/incidents/{resolved}/updates", """{"status":"identified","body":"A vendor API is slow."}""", 200);
         fixture.Host.Time.Advance(TimeSpan.FromMinutes(30));
-        await Http.PostAsync(admin, $"/v1/status-page/incidents/{resolved}/updates", """{"status":"resolved","body":"All good again."}""");
+        await Http.PostAsync(admin, $"/v1/status-page/incidents/{resolved}/updates", """{"status":"resolved","body":"All good again."}""", 200);
         fixture.Host.Time.Advance(TimeSpan.FromMinutes(30));
         var open = (await Http.PostAsync(admin, "/v1/status-page/incidents",
             """{"name":"Webhooks failing","status":"investigating","impact":"major","body":"Deliveries fail."}""")).GetProperty("id").GetInt32();
@@ -119,7 +119,7 @@ public sealed class FeedTests(StatusPageFixture fixture) : IClassFixture<StatusP
 
         // A new update: the feed is rendered again (new ETag, the entry moves up with a new updated time), ids stay.
         fixture.Host.Time.Advance(TimeSpan.FromMinutes(10));
-        await Http.PostAsync(admin, $"/v1/status-page/incidents/{open}/updates", """{"status":"monitoring","body":"A fix is out."}""");
+        await Http.PostAsync(admin, $"/v1/status-page/incidents/{open}/updates", """{"status":"monitoring","body":"A fix is out."}""", 200);
         using var conditional = new HttpRequestMessage(HttpMethod.Get, "/pages/feeds-atom/history.atom");
         conditional.Headers.IfNoneMatch.Add(response.Headers.ETag!);
         using var changed = await anonymous.SendAsync(conditional);
