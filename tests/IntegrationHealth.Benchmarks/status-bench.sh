@@ -42,6 +42,7 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
 cd "$(dirname "$0")/../.."
 work=$(mktemp -d /tmp/status-bench.XXXXXX)
+chmod 755 "$work" # nginx's workers (www-data when started as root) read the static copies
 api_pid="" nginx_pid=""
 cleanup() {
   [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null || true
@@ -96,6 +97,7 @@ for p in "${paths[@]}"; do
   mkdir -p "$(dirname "$file")"
   curl -fsS "$base$p" -o "$file"
 done
+chmod -R a+rX "$work/static"
 cat >"$work/nginx/nginx.conf" <<EOF
 worker_processes auto;
 daemon off;

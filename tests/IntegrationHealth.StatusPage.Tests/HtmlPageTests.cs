@@ -45,9 +45,8 @@ public sealed class HtmlPageTests(StatusPageFixture fixture) : IClassFixture<Sta
         Assert.Contains("Salesforce sync", html);
         Assert.DoesNotContain("Hidden unless degraded", html);
         Assert.Equal(90, html.Split("<summary").Length - 1); // one bar per day for the one visible component
-        // Today's bar names its share and the incident, on hover (title) and for keyboard and screen readers.
-        Assert.Contains("title=\"Nov 30, 2026: ", html);
-        Assert.Contains(": 0% uptime, 1 incident\"", html); // in a major outage since it was created
+        // Today's bar names its share and the incident in its tooltip (shown on hover and focus) and to screen readers.
+        Assert.Contains("<span class=\"tip\" aria-hidden=\"true\">Nov 30, 2026: 0% uptime, 1 incident<br />Sync delays</span>", html); // in a major outage since it was created
         Assert.Contains(": no data\"", html); // the days before it existed
         Assert.Contains($"href=\"/pages/acme-html/incidents/{incident}\"", html);
         Assert.Contains("A vendor API is failing.", html);

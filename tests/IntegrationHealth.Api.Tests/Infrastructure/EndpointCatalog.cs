@@ -91,6 +91,7 @@ public static class EndpointCatalog
         new("PostStatusMaintenanceUpdate", HttpMethod.Post, "/v1/status-page/maintenances/999999/updates", "admin", () => Json(new JsonObject { ["status"] = "completed", ["body"] = "Done." })),
         new("ListStatusSubscribers", HttpMethod.Get, "/v1/status-page/subscribers", "admin", () => null),
         new("DeleteStatusSubscriber", HttpMethod.Delete, "/v1/status-page/subscribers/999999", "admin", () => null),
+        new("ListAccountNotices", HttpMethod.Get, "/v1/accounts/acct-1/notices", "read", () => null),
         new("HangfireDashboard", HttpMethod.Get, "/hangfire", "platform", () => null),
         new("CreateWebhookEndpoint", HttpMethod.Post, "/v1/webhook-endpoints", "admin", () => Json(new JsonObject { ["url"] = "https://hooks.example.com/catalog", ["eventTypes"] = new JsonArray("alert.*") })),
         new("ListWebhookEndpoints", HttpMethod.Get, "/v1/webhook-endpoints", "admin", () => null),
