@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
 using IntegrationHealth.Data.Entities;
+using IntegrationHealth.StatusPage.Html;
 using IntegrationHealth.StatusPage.Model;
 
 namespace IntegrationHealth.StatusPage.Public;
@@ -137,7 +138,7 @@ public static class StatusPageFeed
             html.Append(CultureInfo.InvariantCulture, $"<p>Scheduled from {Display(from)} to {Display(until)}</p>");
         foreach (var u in s.Updates[i.Id])
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p><small>{Display(u.DisplayAt)}</small><br><strong>{Title(u.Status)}</strong> - ")
+            html.Append(CultureInfo.InvariantCulture, $"<p><small>{Display(u.DisplayAt)}</small><br><strong>{IncidentSummary.Title(u.Status)}</strong> - ")
                 .Append(WebUtility.HtmlEncode(u.Body)).Append("</p>");
             var affected = IncidentTimeline.ReadAffected(u.AffectedComponents);
             if (affected.Count > 0)
@@ -145,12 +146,6 @@ public static class StatusPageFeed
         }
         return html.ToString();
     }
-
-    private static string Title(IncidentStatus status) => status switch
-    {
-        IncidentStatus.InProgress => "In progress",
-        _ => CultureInfo.InvariantCulture.TextInfo.ToTitleCase(StatusWire.Of(status)),
-    };
 
     private static string Display(DateTime value) => Utc(value).ToString("MMM d, HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
