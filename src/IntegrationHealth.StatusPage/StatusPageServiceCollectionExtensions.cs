@@ -1,6 +1,7 @@
 using IntegrationHealth.StatusPage.Admin;
 using IntegrationHealth.StatusPage.Derivation;
 using IntegrationHealth.StatusPage.Public;
+using IntegrationHealth.StatusPage.Subscriptions;
 using IntegrationHealth.Web.Jobs;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +32,7 @@ public static class StatusPageServiceCollectionExtensions
                 : sp.GetRequiredService<RollupTelemetryWindowReader>());
         // Every minute: the derivation's durations are in time, not runs, so the schedule bounds only how late a change shows.
         services.AddRecurringJob<ComponentStatusJob>(ComponentStatusJob.JobId, "* * * * *");
+        services.AddStatusSubscriptions();
         return services;
     }
 
@@ -41,6 +43,7 @@ public static class StatusPageServiceCollectionExtensions
         app.MapIncidentAdminApi();
         app.MapPublicStatusApi();
         app.MapPublicHtmlPages();
+        app.MapSubscriptionApi();
         return app;
     }
 }
