@@ -31,23 +31,24 @@ public sealed record WebhookSecretRotated(
     [property: JsonPropertyName("secret")] string Secret,
     [property: JsonPropertyName("previousSecretExpiresAt")] DateTime? PreviousSecretExpiresAt);
 
-/// <summary>A subscriber as staff list it: never a token or a secret.</summary>
-public sealed record SubscriberView(int Id, string Kind, string? Email, string? WebhookUrl, IReadOnlyList<int>? Components, bool Confirmed,
-    DateTime CreatedAt, DateTime? ConfirmedAt, DateTime? DisabledAt);
-
 /// <summary>What the subscription handlers need, taken as <c>[AsParameters]</c>.</summary>
 public sealed class SubscriptionServices(IDbContextFactory<IntegrationHealthDbContext> dbFactory, IOptions<SubscriptionOptions> options,
     IOptions<StatusPageOptions> pageOptions, IOptions<WebhookOptions> webhookOptions, SubscriberTokens tokens, WebhookSecrets secrets,
     TimeProvider time, ILogger<SubscriptionServices> logger)
 {
     public IDbContextFactory<IntegrationHealthDbContext> DbFactory { get; } = dbFactory;
-    public SubscriptionOptions Settings { get; } = options.Value;
-    public StatusPageOptions PageSettings { get; } = pageOptions.Value;
-    public WebhookOptions WebhookSettings { get; } = webhookOptions.Value;
+    public IOptions<SubscriptionOptions> Options { get; } = options;
+    public IOptions<StatusPageOptions> PageOptions { get; } = pageOptions;
+    public IOptions<WebhookOptions> WebhookOptions { get; } = webhookOptions;
     public SubscriberTokens Tokens { get; } = tokens;
     public WebhookSecrets Secrets { get; } = secrets;
-    public ILogger Logger { get; } = logger;
-    public DateTime Now => time.GetUtcNow().UtcDateTime;
+    public TimeProvider Time { get; } = time;
+    public ILogger<SubscriptionServices> Logger { get; } = logger;
+
+    public SubscriptionOptions Settings => Options.Value;
+    public StatusPageOptions PageSettings => PageOptions.Value;
+    public WebhookOptions WebhookSettings => WebhookOptions.Value;
+    public DateTime Now => Time.GetUtcNow().UtcDateTime;
 
     /// <summary>The public base of a page's subscriber links.</summary>
     public string LinkBase(string slug) => $"{Settings.PublicBaseUrl.TrimEnd('/')}/pages/{slug}/subscribers";

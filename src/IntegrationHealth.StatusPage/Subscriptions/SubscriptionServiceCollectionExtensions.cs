@@ -20,11 +20,6 @@ public static class SubscriptionServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The public subscription endpoints and the admin list.</summary>
-    public static IEndpointRouteBuilder MapSubscriptionApi(this IEndpointRouteBuilder app)
-    {
-        app.MapSubscribeApi();
-        app.MapSubscriberAdminApi();
-        return app;
-    }
+    /// <summary>The public subscription endpoints (staff list and delete subscribers in the incident admin API).</summary>
+    public static IEndpointRouteBuilder MapSubscriptionApi(this IEndpointRouteBuilder app) => app.MapSubscribeApi();
 }
