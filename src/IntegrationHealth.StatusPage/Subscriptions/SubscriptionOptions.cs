@@ -76,7 +76,8 @@ public sealed class SubscriptionOptions
         if (string.IsNullOrWhiteSpace(Smtp.Host)) return "StatusPage:Subscriptions:Smtp:Host is required.";
         if (Smtp.Port is < 1 or > 65535) return "StatusPage:Subscriptions:Smtp:Port must be from 1 to 65535.";
         if (!Enum.IsDefined(Smtp.Tls)) return "StatusPage:Subscriptions:Smtp:Tls must be Auto, None, StartTls or SslOnConnect.";
-        if (!MailboxAddress.TryParse(Smtp.From, out _)) return "StatusPage:Subscriptions:Smtp:From must be a mail address.";
+        if (!MailboxAddress.TryParse(Smtp.From, out var from) || from.Address.IndexOf('@') is <= 0 || from.Address.EndsWith('@'))
+            return "StatusPage:Subscriptions:Smtp:From must be a mail address (name@domain, optionally with a display name).";
         if (Smtp.Timeout <= TimeSpan.Zero || Smtp.Timeout > TimeSpan.FromMinutes(5)) return "StatusPage:Subscriptions:Smtp:Timeout must be from 0 to 5 minutes.";
         if (string.IsNullOrEmpty(Smtp.UserName) != string.IsNullOrEmpty(Smtp.Password))
             return "StatusPage:Subscriptions:Smtp:UserName and Password go together.";

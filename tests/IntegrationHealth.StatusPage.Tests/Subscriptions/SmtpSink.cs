@@ -81,14 +81,15 @@ public sealed class SmtpSink : IAsyncDisposable
     }
 }
 
-/// <summary>A fact that needs the SMTP sink (python3-aiosmtpd), and with <c>Node</c> the official webhook verifier
-/// (tests/webhooks): skipped outside CI when they cannot run, failing on CI.</summary>
+/// <summary>A fact that needs the SMTP sink (python3-aiosmtpd), with <c>node</c> the official webhook verifier
+/// (tests/webhooks), with <c>postgres</c> the PostgreSQL test server: skipped outside CI when one is missing, failing on CI.</summary>
 public sealed class SmtpFactAttribute : FactAttribute
 {
-    public SmtpFactAttribute(bool node = false)
+    public SmtpFactAttribute(bool node = false, bool postgres = false)
     {
         if (TestServers.IsCi) return;
-        if (SmtpSink.Problem() is { } reason) Skip = reason;
+        if (postgres && TestServers.PostgresSkipReason is { } pgReason) Skip = pgReason;
+        else if (SmtpSink.Problem() is { } reason) Skip = reason;
         else if (node && NodeScripts.Problem("webhooks") is { } nodeReason) Skip = nodeReason;
     }
 }

@@ -43,7 +43,7 @@ public sealed partial class SubscriptionWorld : IAsyncDisposable
     public int SalesforceId { get; }
     public int HubSpotId { get; }
 
-    public static async Task<SubscriptionWorld> StartAsync(IDictionary<string, string?>? settings = null, bool realClock = false)
+    public static async Task<SubscriptionWorld> StartAsync(IDictionary<string, string?>? settings = null, bool realClock = false, TestDatabase? database = null)
     {
         var smtp = await SmtpSink.StartAsync();
         var receiver = await WebhookReceiver.StartAsync();
@@ -57,7 +57,7 @@ public sealed partial class SubscriptionWorld : IAsyncDisposable
             ["Webhooks:AllowPrivateAddresses"] = "true",
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>()) values[name] = value;
-        var host = await StatusTestHost.StartAsync(values);
+        var host = await StatusTestHost.StartAsync(values, database);
         // The official verifier checks timestamps against the real clock: move the fake one there (it only goes forward).
         if (realClock) host.Time.SetUtcNow(DateTimeOffset.UtcNow);
         var key = await host.CreateKeyAsync("acme", ApiKeyScopes.Admin | ApiKeyScopes.Read);

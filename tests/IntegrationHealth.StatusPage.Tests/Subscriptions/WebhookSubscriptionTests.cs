@@ -105,9 +105,15 @@ public sealed class WebhookSubscriptionTests
     /// <summary>The end-to-end path: telemetry degrades, the component follows on its own, an automatic
     /// incident opens, mail and webhook subscribers hear of it; the provider recovers and they hear of the resolution.</summary>
     [SmtpFact(node: true)]
-    public async Task Telemetry_DegradesAndRecovers_MailAndWebhookSubscribersNotified()
+    public Task Telemetry_DegradesAndRecovers_MailAndWebhookSubscribersNotified() => DegradeAndRecoverAsync(null);
+
+    [SmtpFact(node: true, postgres: true)]
+    public async Task Telemetry_OnPostgres_DegradesAndRecovers_MailAndWebhookSubscribersNotified() =>
+        await DegradeAndRecoverAsync(await TestDatabase.PostgresAsync());
+
+    private static async Task DegradeAndRecoverAsync(TestDatabase? database)
     {
-        await using var world = await SubscriptionWorld.StartAsync();
+        await using var world = await SubscriptionWorld.StartAsync(database: database);
         await world.ConfirmedEmailAsync("ops@example.com", world.SalesforceId);
         await world.ConfirmedEmailAsync("hubspot-only@example.com", world.HubSpotId);
         var secret = (await world.SubscribeWebhookAsync("/hooks/e2e", world.SalesforceId)).GetProperty("secret").GetString()!;
