@@ -24,6 +24,12 @@ need_apt npm npm
 need_apt fc-list fontconfig fonts-dejavu-core
 # Debian's Chromium for the status page's browser tests (Playwright drives it; no browser download).
 need_apt chromium chromium
+# Debian's python3-aiosmtpd: the real SMTP server of the status page's subscription tests (tests/smtp/sink.py).
+if ! /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+    log "installing python3-aiosmtpd (for tests/smtp/sink.py)"
+    if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null
+fi
 
 # npm packages of the independent peers the tests compare against: the reference JSONata (differential tests,
 # benchmarks), the OpenAPI validators (tests/openapi/check.mjs) and the Standard Webhooks library (tests/webhooks/verify.mjs).
