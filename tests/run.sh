@@ -37,6 +37,8 @@ need_apt chromium chromium
 # Debian's feedparser reads the status page's Atom and RSS feeds in the feed tests.
 need_apt python3 python3
 need_python_module feedparser python3-feedparser
+# Debian's python3-aiosmtpd: the real SMTP server of the status page's subscription tests (tests/smtp/sink.py).
+need_python_module aiosmtpd python3-aiosmtpd
 
 # npm packages of the independent peers the tests compare against: the reference JSONata (differential tests,
 # benchmarks), the OpenAPI validators (tests/openapi/check.mjs) and the Standard Webhooks library (tests/webhooks/verify.mjs).

@@ -2,6 +2,7 @@ using IntegrationHealth.StatusPage.Admin;
 using IntegrationHealth.StatusPage.Derivation;
 using IntegrationHealth.StatusPage.Notices;
 using IntegrationHealth.StatusPage.Public;
+using IntegrationHealth.StatusPage.Subscriptions;
 using IntegrationHealth.Web.Jobs;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +34,7 @@ public static class StatusPageServiceCollectionExtensions
                 : sp.GetRequiredService<RollupTelemetryWindowReader>());
         // Every minute: the derivation's durations are in time, not runs, so the schedule bounds only how late a change shows.
         services.AddRecurringJob<ComponentStatusJob>(ComponentStatusJob.JobId, "* * * * *");
+        services.AddStatusSubscriptions();
         return services;
     }
 
@@ -47,6 +49,7 @@ public static class StatusPageServiceCollectionExtensions
         app.MapPublicFeedsAndBadges();
         app.MapDefaultPageAtRoot();
         app.MapAccountNoticesApi();
+        app.MapSubscriptionApi();
         return app;
     }
 }

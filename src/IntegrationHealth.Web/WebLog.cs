@@ -63,4 +63,7 @@ internal static partial class WebLog
 
     [LoggerMessage(EventId = 2504, Level = LogLevel.Information, Message = "Rotated the signing secret of webhook endpoint {EndpointId} of tenant {TenantId}")]
     public static partial void WebhookSecretRotated(ILogger logger, int endpointId, int tenantId);
+
+    [LoggerMessage(EventId = 2505, Level = LogLevel.Warning, Message = "Could not record the telemetry of webhook delivery {DeliveryId}'s attempt ({Error})")]
+    public static partial void WebhookTelemetryFailed(ILogger logger, long deliveryId, string error);
 }

@@ -1784,6 +1784,10 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("incident_id");
 
+                    b.Property<DateTime?>("NotifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("notified_at");
+
                     b.Property<short>("Status")
                         .HasColumnType("smallint")
                         .HasColumnName("status");
@@ -1797,6 +1801,9 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
 
                     b.HasIndex("IncidentId")
                         .HasDatabaseName("ix_status_incident_updates_incident_id");
+
+                    b.HasIndex("NotifiedAt")
+                        .HasDatabaseName("ix_status_incident_updates_notified_at");
 
                     b.ToTable("status_incident_updates", (string)null);
                 });
@@ -1944,6 +1951,10 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("component_ids");
 
+                    b.Property<DateTime?>("ConfirmationExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("confirmation_expires_at");
+
                     b.Property<string>("ConfirmationTokenHash")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -1974,10 +1985,10 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("page_id");
 
-                    b.Property<string>("ProtectedSecret")
+                    b.Property<string>("ProtectedUnsubscribeToken")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
-                        .HasColumnName("protected_secret");
+                        .HasColumnName("protected_unsubscribe_token");
 
                     b.Property<int>("TenantId")
                         .HasColumnType("integer")
@@ -1988,6 +1999,10 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("unsubscribe_token_hash");
+
+                    b.Property<int?>("WebhookEndpointId")
+                        .HasColumnType("integer")
+                        .HasColumnName("webhook_endpoint_id");
 
                     b.Property<string>("WebhookUrl")
                         .HasMaxLength(2000)
@@ -2003,6 +2018,10 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                     b.HasIndex("UnsubscribeTokenHash")
                         .IsUnique()
                         .HasDatabaseName("ux_status_subscribers_unsubscribe_token_hash");
+
+                    b.HasIndex("PageId", "Email")
+                        .IsUnique()
+                        .HasDatabaseName("ux_status_subscribers_page_id_email");
 
                     b.HasIndex("TenantId", "PageId")
                         .HasDatabaseName("ix_status_subscribers_tenant_id_page_id");
@@ -2804,6 +2823,10 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<short>("Audience")
+                        .HasColumnType("smallint")
+                        .HasColumnName("audience");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -3257,6 +3280,12 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_status_subscribers_status_pages_page_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.WebhookEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookEndpointId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_status_subscribers_webhook_endpoints_webhook_endpoint_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SupportTicket", b =>

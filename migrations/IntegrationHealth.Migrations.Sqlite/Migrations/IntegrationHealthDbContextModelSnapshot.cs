@@ -1743,6 +1743,10 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("incident_id");
 
+                    b.Property<DateTime?>("NotifiedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notified_at");
+
                     b.Property<short>("Status")
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");
@@ -1756,6 +1760,9 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
 
                     b.HasIndex("IncidentId")
                         .HasDatabaseName("ix_status_incident_updates_incident_id");
+
+                    b.HasIndex("NotifiedAt")
+                        .HasDatabaseName("ix_status_incident_updates_notified_at");
 
                     b.ToTable("status_incident_updates", (string)null);
                 });
@@ -1897,6 +1904,10 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("component_ids");
 
+                    b.Property<DateTime?>("ConfirmationExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("confirmation_expires_at");
+
                     b.Property<string>("ConfirmationTokenHash")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
@@ -1927,10 +1938,10 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("page_id");
 
-                    b.Property<string>("ProtectedSecret")
+                    b.Property<string>("ProtectedUnsubscribeToken")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT")
-                        .HasColumnName("protected_secret");
+                        .HasColumnName("protected_unsubscribe_token");
 
                     b.Property<int>("TenantId")
                         .HasColumnType("INTEGER")
@@ -1941,6 +1952,10 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("unsubscribe_token_hash");
+
+                    b.Property<int?>("WebhookEndpointId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_endpoint_id");
 
                     b.Property<string>("WebhookUrl")
                         .HasMaxLength(2000)
@@ -1956,6 +1971,10 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                     b.HasIndex("UnsubscribeTokenHash")
                         .IsUnique()
                         .HasDatabaseName("ux_status_subscribers_unsubscribe_token_hash");
+
+                    b.HasIndex("PageId", "Email")
+                        .IsUnique()
+                        .HasDatabaseName("ux_status_subscribers_page_id_email");
 
                     b.HasIndex("TenantId", "PageId")
                         .HasDatabaseName("ix_status_subscribers_tenant_id_page_id");
@@ -2733,6 +2752,10 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<short>("Audience")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("audience");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -3182,6 +3205,12 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_status_subscribers_status_pages_page_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.WebhookEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookEndpointId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_status_subscribers_webhook_endpoints_webhook_endpoint_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SupportTicket", b =>

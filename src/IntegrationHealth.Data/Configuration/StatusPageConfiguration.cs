@@ -104,6 +104,8 @@ internal sealed class StatusIncidentUpdateConfiguration : IEntityTypeConfigurati
         builder.Property(u => u.AffectedComponents).HasMaxLength(StoreLengths.Text * 4);
         builder.HasOne<StatusIncident>().WithMany().HasForeignKey(u => u.IncidentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(u => u.IncidentId);
+        // The notification planner's scan: updates not fanned out yet.
+        builder.HasIndex(u => u.NotifiedAt);
     }
 }
 
@@ -116,7 +118,7 @@ internal sealed class StatusSubscriberConfiguration : IEntityTypeConfiguration<S
         builder.Property(s => s.Kind).HasConversion<short>();
         builder.Property(s => s.Email).HasMaxLength(StoreLengths.Name);
         builder.Property(s => s.WebhookUrl).HasMaxLength(StoreLengths.Long);
-        builder.Property(s => s.ProtectedSecret).HasMaxLength(StoreLengths.Long);
+        builder.Property(s => s.ProtectedUnsubscribeToken).HasMaxLength(StoreLengths.Long);
         builder.Property(s => s.ComponentIds).HasMaxLength(StoreLengths.Long);
         builder.Property(s => s.ConfirmationTokenHash).HasMaxLength(64);
         builder.Property(s => s.UnsubscribeTokenHash).HasMaxLength(64);
@@ -124,6 +126,9 @@ internal sealed class StatusSubscriberConfiguration : IEntityTypeConfiguration<S
         builder.HasIndex(s => new { s.TenantId, s.PageId });
         builder.HasIndex(s => s.ConfirmationTokenHash);
         builder.HasIndex(s => s.UnsubscribeTokenHash).IsUnique();
+        // One subscription per address and page (addresses are stored lower-cased); webhook rows have no address.
+        builder.HasIndex(s => new { s.PageId, s.Email }).IsUnique();
+        builder.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(s => s.WebhookEndpointId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 

@@ -13,6 +13,7 @@ internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<We
         builder.Property(e => e.Url).HasMaxLength(StoreLengths.Long);
         builder.Property(e => e.Description).HasMaxLength(StoreLengths.Name);
         builder.Property(e => e.Format).HasConversion<short>();
+        builder.Property(e => e.Audience).HasConversion<short>();
         builder.Property(e => e.EventTypes).HasMaxLength(StoreLengths.Long);
         builder.Property(e => e.ProtectedSecrets).HasMaxLength(StoreLengths.Text);
         builder.Property(e => e.DisabledReason).HasMaxLength(StoreLengths.Name);

@@ -167,6 +167,8 @@ public sealed class StatusIncidentUpdate
     public DateTime? ExpectedResolutionAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime DisplayAt { get; set; }
+    /// <summary>When the notification planner fanned this update out to the page's subscribers (null: not yet).</summary>
+    public DateTime? NotifiedAt { get; set; }
 }
 
 /// <summary>A subscriber of a page: an e-mail address (after double opt-in) or an HTTPS webhook.</summary>
@@ -178,21 +180,30 @@ public sealed class StatusSubscriber
     public SubscriberKind Kind { get; set; }
     public string? Email { get; set; }
     public string? WebhookUrl { get; set; }
-    /// <summary>The webhook secret (<c>whsec_…</c>), protected with Data Protection.</summary>
-    public string? ProtectedSecret { get; set; }
+    /// <summary>The webhook subscriber's endpoint in the shared webhook outbox (audience
+    /// <see cref="WebhookEndpointAudience.StatusSubscriber"/>), which holds its signing secrets and whose drain
+    /// delivers, retries and disables it on 410 Gone.</summary>
+    public int? WebhookEndpointId { get; set; }
     /// <summary>Comma-separated component ids; null: every component.</summary>
     public string? ComponentIds { get; set; }
-    /// <summary>SHA-256 (hex) of the confirmation token of an e-mail not confirmed yet.</summary>
+    /// <summary>SHA-256 (hex) of the confirmation token of an e-mail not confirmed yet (cleared when used: single use).</summary>
     public string? ConfirmationTokenHash { get; set; }
+    /// <summary>When the confirmation token stops working.</summary>
+    public DateTime? ConfirmationExpiresAt { get; set; }
     public DateTime? ConfirmedAt { get; set; }
-    /// <summary>SHA-256 (hex) of the one-click unsubscribe token.</summary>
+    /// <summary>SHA-256 (hex) of the one-click unsubscribe token (the lookup key of unsubscribe requests).</summary>
     public required string UnsubscribeTokenHash { get; set; }
+    /// <summary>The unsubscribe token itself, protected with Data Protection: every mail carries it in its
+    /// <c>List-Unsubscribe</c> link, so the mail drain needs it in clear at send time; never stored in clear.</summary>
+    public string? ProtectedUnsubscribeToken { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? DisabledAt { get; set; }
 }
 
-/// <summary>A notification for one subscriber in the outbox: delivered at least once with a stable
-/// <see cref="MessageId"/> (the <c>webhook-id</c>), retried with backoff until it succeeds or gives up.</summary>
+/// <summary>A mail for one e-mail subscriber in the status page's mail outbox (confirmations and notifications):
+/// sent at least once, retried with backoff until it succeeds or gives up; (subscriber, <see cref="MessageId"/>) is
+/// unique, so planning the same update twice sends one mail. Webhook subscribers' notifications go through the shared
+/// webhook outbox instead.</summary>
 public sealed class StatusNotification
 {
     public long Id { get; set; }

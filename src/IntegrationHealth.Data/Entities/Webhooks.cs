@@ -9,11 +9,21 @@ public enum WebhookEndpointFormat
     Teams = 2,
 }
 
-/// <summary>A tenant's URL that receives its webhook events.</summary>
+/// <summary>Whose endpoint it is: the tenant's own (receives the tenant's events, listed under
+/// <c>/v1/webhook-endpoints</c>) or a status page subscriber's (receives only the notifications planned for it).</summary>
+public enum WebhookEndpointAudience
+{
+    Tenant = 0,
+    StatusSubscriber = 1,
+}
+
+/// <summary>A URL that receives webhook events: the tenant's own, or one of its status page's subscribers'.</summary>
 public sealed class WebhookEndpoint
 {
     public int Id { get; set; }
     public int TenantId { get; set; }
+    /// <summary>The tenant's own endpoint, or a status page subscriber's (never sent the tenant's other events).</summary>
+    public WebhookEndpointAudience Audience { get; set; }
     public required string Url { get; set; }
     public string? Description { get; set; }
     public WebhookEndpointFormat Format { get; set; }

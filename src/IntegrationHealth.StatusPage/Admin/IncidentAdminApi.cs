@@ -195,10 +195,16 @@ public static class IncidentAdminApi
     {
         await using var db = await services.DbFactory.CreateDbContextAsync(context.RequestAborted);
         if (await AdminRequests.PageAsync(db, context) is not { } page) return AdminRequests.NoPage();
-        var rows = await db.StatusSubscribers.AsNoTracking().Where(s => s.PageId == page.Id).OrderBy(s => s.Id).ToListAsync(context.RequestAborted);
-        IReadOnlyList<SubscriberView> views = [.. rows.Select(s => new SubscriberView(s.Id, s.Kind == SubscriberKind.Email ? "email" : "webhook",
-            s.Email, s.WebhookUrl, SubscriberComponents.Parse(s.ComponentIds), s.ConfirmedAt is not null, s.DisabledAt is not null,
-            StoredInstant.Utc(s.CreatedAt)))];
+        // A webhook subscriber whose endpoint answered 410 Gone is disabled too.
+        var rows = await (from s in db.StatusSubscribers.AsNoTracking()
+                          join e in db.WebhookEndpoints on s.WebhookEndpointId equals (int?)e.Id into endpoints
+                          from e in endpoints.DefaultIfEmpty()
+                          where s.PageId == page.Id
+                          orderby s.Id
+                          select new { s, EndpointDisabled = e != null && e.DisabledAt != null }).ToListAsync(context.RequestAborted);
+        IReadOnlyList<SubscriberView> views = [.. rows.Select(r => new SubscriberView(r.s.Id, r.s.Kind == SubscriberKind.Email ? "email" : "webhook",
+            r.s.Email, r.s.WebhookUrl, SubscriberComponents.Parse(r.s.ComponentIds), r.s.ConfirmedAt is not null, r.s.DisabledAt is not null || r.EndpointDisabled,
+            StoredInstant.Utc(r.s.CreatedAt)))];
         return TypedResults.Ok(views);
     }
 
@@ -206,8 +212,15 @@ public static class IncidentAdminApi
     {
         var tenantId = context.User.GetTenantId();
         await using var db = await services.DbFactory.CreateDbContextAsync(context.RequestAborted);
-        var deleted = await db.StatusSubscribers.Where(s => s.Id == id && s.TenantId == tenantId).ExecuteDeleteAsync(context.RequestAborted);
-        return deleted == 0 ? Problems.NotFound($"No subscriber {id}.") : TypedResults.NoContent();
+        var subscriber = await db.StatusSubscribers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.TenantId == tenantId, context.RequestAborted);
+        if (subscriber is null) return Problems.NotFound($"No subscriber {id}.");
+        await using var transaction = await db.Database.BeginTransactionAsync(context.RequestAborted);
+        // Its mails go with it (cascade); a webhook subscriber's endpoint in the shared outbox too, with its deliveries.
+        await db.StatusSubscribers.Where(s => s.Id == id).ExecuteDeleteAsync(context.RequestAborted);
+        if (subscriber.WebhookEndpointId is { } endpointId)
+            await db.WebhookEndpoints.Where(e => e.Id == endpointId && e.Audience == WebhookEndpointAudience.StatusSubscriber).ExecuteDeleteAsync(context.RequestAborted);
+        await transaction.CommitAsync(context.RequestAborted);
+        return TypedResults.NoContent();
     }
 
     private static IncidentStatus? IncidentStatusField(JsonObjectBody body, bool maintenance, bool required)

@@ -43,7 +43,7 @@ public static class PublicHtmlPages
         return new CachedDocumentResult(rendered);
     }
 
-    private static async Task<RenderedDocument> RenderAsync<TComponent>(IServiceProvider services, Dictionary<string, object?> parameters)
+    internal static async Task<RenderedDocument> RenderAsync<TComponent>(IServiceProvider services, Dictionary<string, object?> parameters)
         where TComponent : IComponent
     {
         await using var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());

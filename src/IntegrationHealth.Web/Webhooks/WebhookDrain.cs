@@ -20,7 +20,7 @@ namespace IntegrationHealth.Web.Webhooks;
 /// </summary>
 public sealed class WebhookDrain(IDbContextFactory<IntegrationHealthDbContext> dbFactory, IHttpClientFactory httpFactory,
     WebhookSecrets secrets, IEnumerable<IWebhookChatRenderer> renderers, IOptions<WebhookOptions> options, TimeProvider time,
-    ILogger<WebhookDrain> logger)
+    WebhookDeliveryTelemetry telemetry, ILogger<WebhookDrain> logger)
 {
     /// <summary>The named HTTP client deliveries use (no redirects, the SSRF guard in its connect callback).</summary>
     public const string HttpClientName = "webhooks";
@@ -83,12 +83,22 @@ public sealed class WebhookDrain(IDbContextFactory<IntegrationHealthDbContext> d
         var (status, error, latency) = await PostAsync(row.Message, row.Endpoint, now, cancellationToken);
         var succeeded = status is >= 200 and < 300;
         var done = time.GetUtcNow().UtcDateTime;
-        db.WebhookAttempts.Add(new WebhookAttempt
+        var attemptRow = new WebhookAttempt
         {
             TenantId = row.Delivery.TenantId, DeliveryId = claim.DeliveryId, Attempt = attempt, AttemptedAt = now,
             HttpStatus = status is { } s ? (short)s : null, LatencyMs = latency, Succeeded = succeeded, Error = error,
-        });
+        };
+        db.WebhookAttempts.Add(attemptRow);
         await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await telemetry.RecordAsync(attemptRow, row.Message.EventType, error, cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            // The attempt happened and is in the delivery log; losing its telemetry must not send the message again.
+            WebLog.WebhookTelemetryFailed(logger, claim.DeliveryId, ex.GetType().Name);
+        }
 
         if (succeeded)
         {

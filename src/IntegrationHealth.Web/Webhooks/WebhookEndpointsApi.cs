@@ -76,7 +76,7 @@ public static class WebhookEndpointsApi
         var tenantId = context.User.GetTenantId();
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(context.RequestAborted);
-        if (await db.WebhookEndpoints.CountAsync(e => e.TenantId == tenantId, context.RequestAborted) >= options.Value.MaxEndpointsPerTenant)
+        if (await db.WebhookEndpoints.CountAsync(e => e.TenantId == tenantId && e.Audience == WebhookEndpointAudience.Tenant, context.RequestAborted) >= options.Value.MaxEndpointsPerTenant)
             return Problems.Conflict($"The tenant has {options.Value.MaxEndpointsPerTenant} endpoints, the most allowed (Webhooks:MaxEndpointsPerTenant); delete one first.");
         var secret = WebhookSignature.NewSecret();
         var endpoint = new WebhookEndpoint
@@ -95,7 +95,7 @@ public static class WebhookEndpointsApi
     {
         var tenantId = context.User.GetTenantId();
         await using var db = await dbFactory.CreateDbContextAsync(context.RequestAborted);
-        var rows = await db.WebhookEndpoints.AsNoTracking().Where(e => e.TenantId == tenantId).OrderBy(e => e.Id).ToListAsync(context.RequestAborted);
+        var rows = await db.WebhookEndpoints.AsNoTracking().Where(e => e.TenantId == tenantId && e.Audience == WebhookEndpointAudience.Tenant).OrderBy(e => e.Id).ToListAsync(context.RequestAborted);
         IReadOnlyList<WebhookEndpointView> views = [.. rows.Select(View)];
         return TypedResults.Ok(views);
     }
@@ -104,7 +104,7 @@ public static class WebhookEndpointsApi
     {
         var tenantId = context.User.GetTenantId();
         await using var db = await dbFactory.CreateDbContextAsync(context.RequestAborted);
-        var deleted = await db.WebhookEndpoints.Where(e => e.Id == id && e.TenantId == tenantId).ExecuteDeleteAsync(context.RequestAborted);
+        var deleted = await db.WebhookEndpoints.Where(e => e.Id == id && e.TenantId == tenantId && e.Audience == WebhookEndpointAudience.Tenant).ExecuteDeleteAsync(context.RequestAborted);
         return deleted == 1 ? TypedResults.NoContent() : Problems.NotFound($"No webhook endpoint {id}.");
     }
 
@@ -115,7 +115,7 @@ public static class WebhookEndpointsApi
         var tenantId = context.User.GetTenantId();
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(context.RequestAborted);
-        var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == id && e.TenantId == tenantId, context.RequestAborted);
+        var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == id && e.TenantId == tenantId && e.Audience == WebhookEndpointAudience.Tenant, context.RequestAborted);
         if (endpoint is null) return Problems.NotFound($"No webhook endpoint {id}.");
         var fresh = WebhookSignature.NewSecret();
         var rotated = WebhookSecrets.Rotate(secrets.Unprotect(endpoint.ProtectedSecrets), fresh, now, options.Value.RotationOverlap);
@@ -130,7 +130,7 @@ public static class WebhookEndpointsApi
     {
         var tenantId = context.User.GetTenantId();
         await using var db = await dbFactory.CreateDbContextAsync(context.RequestAborted);
-        if (!await db.WebhookEndpoints.AnyAsync(e => e.Id == id && e.TenantId == tenantId, context.RequestAborted))
+        if (!await db.WebhookEndpoints.AnyAsync(e => e.Id == id && e.TenantId == tenantId && e.Audience == WebhookEndpointAudience.Tenant, context.RequestAborted))
             return Problems.NotFound($"No webhook endpoint {id}.");
         var rows = await (from a in db.WebhookAttempts
                           join d in db.WebhookDeliveries on a.DeliveryId equals d.Id

@@ -25,14 +25,10 @@ public sealed class WebhookOutbox(IDbContextFactory<IntegrationHealthDbContext> 
         if (await db.WebhookMessages.AnyAsync(m => m.TenantId == tenantId && m.IdempotencyKey == idempotencyKey, cancellationToken)) return;
 
         var data = JsonSerializer.SerializeToElement(payload, PayloadJson);
-        var body = JsonSerializer.Serialize(new { type = eventType, timestamp = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture), data }, PayloadJson);
-        var message = new WebhookMessage
-        {
-            TenantId = tenantId, MessageId = "msg_" + Guid.CreateVersion7().ToString("N"), EventType = eventType,
-            Body = body, IdempotencyKey = idempotencyKey, CreatedAt = now,
-        };
+        var message = NewMessage(tenantId, eventType, data, idempotencyKey, now);
+        // Status page subscribers' endpoints take only what is planned for them (see StatusSubscriber), never the tenant's events.
         var endpoints = await db.WebhookEndpoints.AsNoTracking()
-            .Where(e => e.TenantId == tenantId && e.DisabledAt == null).ToListAsync(cancellationToken);
+            .Where(e => e.TenantId == tenantId && e.DisabledAt == null && e.Audience == WebhookEndpointAudience.Tenant).ToListAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.WebhookMessages.Add(message);
         try
@@ -55,6 +51,21 @@ public sealed class WebhookOutbox(IDbContextFactory<IntegrationHealthDbContext> 
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A message as the drain signs and sends it: body <c>{"type","timestamp","data"}</c> (the Standard Webhooks
+    /// payload structure) and a fresh, stable <c>webhook-id</c>. For features that write a message and its deliveries to
+    /// chosen endpoints in their own transaction (the status page's subscriber notifications); the caller adds it.
+    /// </summary>
+    public static WebhookMessage NewMessage(int tenantId, string eventType, JsonElement data, string idempotencyKey, DateTime now)
+    {
+        var body = JsonSerializer.Serialize(new { type = eventType, timestamp = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture), data }, PayloadJson);
+        return new WebhookMessage
+        {
+            TenantId = tenantId, MessageId = "msg_" + Guid.CreateVersion7().ToString("N"), EventType = eventType,
+            Body = body, IdempotencyKey = idempotencyKey, CreatedAt = now,
+        };
     }
 
     private async Task<bool> ExistsAsync(int tenantId, string key, CancellationToken cancellationToken)

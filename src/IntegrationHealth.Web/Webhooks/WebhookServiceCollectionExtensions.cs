@@ -20,6 +20,7 @@ public static class WebhookServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<IWebhookOutbox, WebhookOutbox>();
+        services.AddSingleton<WebhookDeliveryTelemetry>();
         services.AddTransient<WebhookDrain>();
         services.AddHttpClient(WebhookDrain.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(provider =>
