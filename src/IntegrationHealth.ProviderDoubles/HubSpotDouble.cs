@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace IntegrationHealth.Engine.Tests.Doubles;
+namespace IntegrationHealth.ProviderDoubles;
 
 /// <summary>
 /// HubSpot CRM v3 as its public API behaves: bearer tokens from <c>POST /oauth/v1/token</c> (refresh grant, client
@@ -23,6 +23,9 @@ public sealed class HubSpotDouble(int contacts = 250, int companies = 30) : Prov
     public HashSet<string> ExpiredTokens { get; } = [];
     public int TokenRequests { get; private set; }
 
+    /// <summary>Refresh tokens of other installs of the app (one per connected account), each with tokens of its own.</summary>
+    public OAuthGrants Grants { get; } = new("hs-grant-token-");
+
     /// <summary>Marks the current token expired, as when its 30 minutes are up.</summary>
     public void ExpireToken() => ExpiredTokens.Add(ValidToken);
 
@@ -34,6 +37,8 @@ public sealed class HubSpotDouble(int contacts = 250, int companies = 30) : Prov
             var form = await context.Request.ReadFormAsync();
             if (form["client_id"] != ClientId || form["client_secret"] != ClientSecret)
                 return Results.Json(new { status = "BAD_CLIENT_ID", message = "missing or unknown client id", error = "invalid_client" }, statusCode: 400);
+            if (form["grant_type"] == "refresh_token" && Grants.Exchange(form["refresh_token"]) is { } granted)
+                return Results.Json(new { access_token = granted, refresh_token = form["refresh_token"].ToString(), expires_in = 1800, token_type = "bearer" });
             if (form["grant_type"] != "refresh_token" || form["refresh_token"] != RefreshToken)
                 return Results.Json(new { status = "BAD_REFRESH_TOKEN", message = "missing or unknown refresh token", error = "invalid_grant" }, statusCode: 400);
             ValidToken = $"hs-token-{++_tokenSerial}";
@@ -117,11 +122,16 @@ public sealed class HubSpotDouble(int contacts = 250, int companies = 30) : Prov
     private IResult? Authorized(HttpContext context)
     {
         var token = context.Request.Headers.Authorization.ToString() is { } h && h.StartsWith("Bearer ", StringComparison.Ordinal) ? h[7..] : "";
-        if (token == ValidToken && !ExpiredTokens.Contains(token)) return null;
+        if ((token == ValidToken || Grants.Accepts(token)) && !ExpiredTokens.Contains(token)) return null;
         return ExpiredTokens.Contains(token)
             ? Results.Json(new { status = "error", message = "The OAuth token used to make this call expired 2 minute(s) ago.", correlationId = "c-1", category = "EXPIRED_AUTHENTICATION" }, statusCode: 401)
             : Results.Json(new { status = "error", message = "Authentication credentials not found.", correlationId = "c-2", category = "INVALID_AUTHENTICATION" }, statusCode: 401);
     }
+
+    /// <summary>HubSpot's secondly limit: 429 with its policy in the body and the limit headers at zero.</summary>
+    public override Fault RateLimitedFault() => Fault.Of(429,
+        """{"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT","correlationId":"c-429","policyName":"SECONDLY"}""",
+        ("X-HubSpot-RateLimit-Max", "100"), ("X-HubSpot-RateLimit-Remaining", "0"), ("X-HubSpot-RateLimit-Interval-Milliseconds", "10000"));
 
     private void RateLimitHeaders(HttpContext context)
     {

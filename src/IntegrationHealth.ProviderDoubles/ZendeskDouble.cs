@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace IntegrationHealth.Engine.Tests.Doubles;
+namespace IntegrationHealth.ProviderDoubles;
 
 /// <summary>
 /// Zendesk Support API v2 as documented: API tokens over HTTP Basic (<c>{email}/token:{api_token}</c>), cursor
@@ -41,6 +41,10 @@ public sealed class ZendeskDouble(int users = 130) : ProviderDouble
             });
         });
     }
+
+    /// <summary>Zendesk's 429: Retry-After and the IETF ratelimit headers at zero.</summary>
+    public override Fault RateLimitedFault() => Fault.Of(429, """{"error":"APIRateLimitExceeded","description":"Number of allowed API requests per minute exceeded"}""",
+        ("Retry-After", "3"), ("ratelimit-limit", "700"), ("ratelimit-remaining", "0"), ("ratelimit-reset", "3"));
 
     public static JsonObject User(int i) => new()
     {
