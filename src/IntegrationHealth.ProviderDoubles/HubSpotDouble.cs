@@ -133,10 +133,21 @@ public sealed class HubSpotDouble(int contacts = 250, int companies = 30) : Prov
         """{"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT","correlationId":"c-429","policyName":"SECONDLY"}""",
         ("X-HubSpot-RateLimit-Max", "100"), ("X-HubSpot-RateLimit-Remaining", "0"), ("X-HubSpot-RateLimit-Interval-Milliseconds", "10000"));
 
+    /// <summary>Restore the 100 calls every 10 seconds, as HubSpot's window does (off by default: the tests count calls
+    /// down from 100 within one window).</summary>
+    public bool RollingRateLimitWindow { get; set; }
+
+    private long _windowStarted = Environment.TickCount64;
+
     private void RateLimitHeaders(HttpContext context)
     {
+        if (RollingRateLimitWindow && Environment.TickCount64 - Interlocked.Read(ref _windowStarted) >= 10_000)
+        {
+            Interlocked.Exchange(ref _windowStarted, Environment.TickCount64);
+            Interlocked.Exchange(ref _remaining, 100);
+        }
         context.Response.Headers["X-HubSpot-RateLimit-Max"] = "100";
-        context.Response.Headers["X-HubSpot-RateLimit-Remaining"] = Math.Max(0, --_remaining).ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["X-HubSpot-RateLimit-Remaining"] = Math.Max(0, Interlocked.Decrement(ref _remaining)).ToString(CultureInfo.InvariantCulture);
         context.Response.Headers["X-HubSpot-RateLimit-Interval-Milliseconds"] = "10000";
     }
 

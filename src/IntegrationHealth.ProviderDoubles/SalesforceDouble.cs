@@ -12,7 +12,7 @@ namespace IntegrationHealth.ProviderDoubles;
 /// expired session, 403 <c>REQUEST_LIMIT_EXCEEDED</c> for the org's daily limit. Tokens from
 /// <c>POST /services/oauth2/token</c> (no <c>expires_in</c>, as Salesforce sends none).
 /// </summary>
-public sealed class SalesforceDouble(int contacts = 450) : ProviderDouble
+public sealed class SalesforceDouble(int contacts = 450, int accounts = 40) : ProviderDouble
 {
     public const string Version = "v59.0";
     public const int BatchSize = 200;
@@ -59,6 +59,15 @@ public sealed class SalesforceDouble(int contacts = 450) : ProviderDouble
     {
         if (Authorized(context) is { } denied) return denied;
         var soql = context.Request.Query["q"].ToString();
+        if (soql.StartsWith("SELECT ", StringComparison.Ordinal) && soql.Contains(" FROM Account", StringComparison.Ordinal))
+        {
+            // Fewer accounts than a batch: one answer, done.
+            return Results.Json(new JsonObject
+            {
+                ["totalSize"] = accounts, ["done"] = true,
+                ["records"] = new JsonArray([.. Enumerable.Range(1, accounts).Select(i => (JsonNode)Account(i))]),
+            });
+        }
         if (!soql.StartsWith("SELECT ", StringComparison.Ordinal) || !soql.Contains(" FROM Contact", StringComparison.Ordinal))
             return Results.Json(new[] { new { message = "unexpected token: " + soql.Split(' ').FirstOrDefault(), errorCode = "MALFORMED_QUERY" } }, statusCode: 400);
         return Batch(all, 0);
@@ -112,6 +121,20 @@ public sealed class SalesforceDouble(int contacts = 450) : ProviderDouble
         Fault.Of(503, """[{"message":"Server temporarily unavailable","errorCode":"SERVER_UNAVAILABLE"}]""");
 
     public string IdOf(int i) => "003" + i.ToString("D15", CultureInfo.InvariantCulture);
+
+    public static JsonObject Account(int i) => new()
+    {
+        ["attributes"] = new JsonObject { ["type"] = "Account", ["url"] = $"/services/data/{Version}/sobjects/Account/001{i:D15}" },
+        ["Id"] = "001" + i.ToString("D15", CultureInfo.InvariantCulture),
+        ["Name"] = $"Account {i}",
+        ["Website"] = i % 3 == 0 ? null : $"https://www.account{i}.example/home",
+        ["Industry"] = i % 2 == 0 ? "Technology" : "Manufacturing",
+        ["Phone"] = $"(415) 555-{i:0000}",
+        ["NumberOfEmployees"] = i % 4 == 0 ? null : 10 * i,
+        ["CreatedDate"] = "2023-03-04T05:06:07.000+0000",
+        ["LastModifiedDate"] = "2024-06-01T00:00:00.000+0000",
+        ["IsDeleted"] = false,
+    };
 
     public JsonObject Contact(int i) => new()
     {

@@ -26,7 +26,7 @@ internal sealed class DemoProviderDoubles : IAsyncDisposable
     /// <summary>Demo connections made per provider.</summary>
     public const int ConnectionsPerProvider = 3;
 
-    private readonly HubSpotDouble _hubspot = new();
+    private readonly HubSpotDouble _hubspot = new() { RollingRateLimitWindow = true };
     private readonly SalesforceDouble _salesforce = new();
     private readonly List<ProviderDouble> _started = [];
 

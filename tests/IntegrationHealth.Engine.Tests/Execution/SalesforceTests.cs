@@ -53,6 +53,20 @@ public sealed class SalesforceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListAllAsync_Companies_QueriesAccountsAndMapsThem()
+    {
+        var (records, failures) = await _engine.Executor.ListAllAsync(Salesforce, await ConnectAsync(), "companies");
+
+        Assert.Empty(failures);
+        Assert.Equal(40, records.Count);
+        var first = records[0].Data;
+        Assert.Equal(("001000000000000001", "Account 1", "www.account1.example", "Manufacturing", 10.0),
+            ((string?)first["id"], (string?)first["name"], (string?)first["domain"], (string?)first["industry"], (double?)first["employee_count"]));
+        Assert.Equal("2023-03-04T05:06:07.000Z", (string?)first["created_at"]);
+        Assert.Contains("FROM+Account", Assert.Single(_double.Requests).PathAndQuery.Replace("%20", "+", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ListAllAsync_FollowsNextRecordsUrlUntilDone()
     {
         var (records, failures) = await _engine.Executor.ListAllAsync(Salesforce, await ConnectAsync(), "contacts");

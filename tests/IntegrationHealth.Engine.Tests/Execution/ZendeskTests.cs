@@ -41,6 +41,20 @@ public sealed class ZendeskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListAllAsync_Organizations_OnePageMappedToCompanies()
+    {
+        var (records, failures) = await _engine.Executor.ListAllAsync(_engine.Registry.Get("zendesk"), await ConnectAsync(), "organizations");
+
+        Assert.Empty(failures);
+        Assert.Equal(12, records.Count);
+        var second = records[1].Data;
+        Assert.Equal(("13", "Customer Org 1", "org1.example", "silver"),
+            ((string?)second["id"], (string?)second["name"], (string?)second["domain"], (string?)second["custom_fields"]!["tier"]));
+        Assert.Null((string?)records[0].Data["domain"]);
+        Assert.Equal("/api/v2/organizations.json?page%5Bsize%5D=100", Assert.Single(_double.Requests).PathAndQuery);
+    }
+
+    [Fact]
     public async Task ListAllAsync_FollowsNextLinksUntilHasMoreIsFalse()
     {
         var (records, failures) = await _engine.Executor.ListAllAsync(_engine.Registry.Get("zendesk"), await ConnectAsync(), "users");
