@@ -5,7 +5,7 @@ namespace IntegrationHealth.ProviderDoubles;
 
 /// <summary>
 /// HubSpot CRM v3 as its public API behaves: bearer tokens from <c>POST /oauth/v1/token</c> (refresh grant, client
-/// credentials in the form), objects under <c>/crm/v3/objects/{type}</c> paged by <c>paging.next.after</c> with
+/// credentials in the form; the authorization code grant after <c>GET /oauth/authorize</c>, which consents at once), objects under <c>/crm/v3/objects/{type}</c> paged by <c>paging.next.after</c> with
 /// <c>limit</c> capped at 100, 401 bodies whose <c>category</c> tells expired from invalid tokens, and the
 /// <c>X-HubSpot-RateLimit-*</c> headers.
 /// </summary>
@@ -31,12 +31,29 @@ public sealed class HubSpotDouble(int contacts = 250, int companies = 30) : Prov
 
     protected override void Map(WebApplication app)
     {
+        // The install screen, consented at once (as a user clicking "Connect app"): back to the redirect URI with a code.
+        app.MapGet("/oauth/authorize", (HttpContext context) =>
+        {
+            var query = context.Request.Query;
+            if (query["client_id"] != ClientId || query["response_type"] != "code"
+                || !Uri.TryCreate(query["redirect_uri"], UriKind.Absolute, out var redirect))
+                return Results.Text("Authorization failed because the client id or redirect URI is invalid.", statusCode: 400);
+            return Results.Redirect(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(redirect.AbsoluteUri,
+                new Dictionary<string, string?> { ["code"] = Grants.IssueCode(redirect.AbsoluteUri), ["state"] = query["state"].ToString() }));
+        });
         app.MapPost("/oauth/v1/token", async (HttpContext context) =>
         {
             TokenRequests++;
             var form = await context.Request.ReadFormAsync();
             if (form["client_id"] != ClientId || form["client_secret"] != ClientSecret)
                 return Results.Json(new { status = "BAD_CLIENT_ID", message = "missing or unknown client id", error = "invalid_client" }, statusCode: 400);
+            if (form["grant_type"] == "authorization_code")
+            {
+                var refresh = Grants.Redeem(form["code"], form["redirect_uri"]);
+                return refresh is null
+                    ? Results.Json(new { status = "BAD_AUTH_CODE", message = "missing or unknown auth code", error = "invalid_grant" }, statusCode: 400)
+                    : Results.Json(new { access_token = Grants.Exchange(refresh), refresh_token = refresh, expires_in = 1800, token_type = "bearer" });
+            }
             if (form["grant_type"] == "refresh_token" && Grants.Exchange(form["refresh_token"]) is { } granted)
                 return Results.Json(new { access_token = granted, refresh_token = form["refresh_token"].ToString(), expires_in = 1800, token_type = "bearer" });
             if (form["grant_type"] != "refresh_token" || form["refresh_token"] != RefreshToken)

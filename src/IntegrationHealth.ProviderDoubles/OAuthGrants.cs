@@ -13,7 +13,27 @@ public sealed class OAuthGrants(string tokenPrefix)
 {
     private readonly ConcurrentDictionary<string, bool> _revoked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _grantOf = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _codes = new(StringComparer.Ordinal);
     private int _serial;
+
+    /// <summary>A single-use authorization code for <paramref name="redirectUri"/>, as the authorize endpoint hands out
+    /// once the user consents.</summary>
+    public string IssueCode(string redirectUri)
+    {
+        var code = $"code-{Guid.NewGuid():N}";
+        _codes[code] = redirectUri;
+        return code;
+    }
+
+    /// <summary>Redeems a code (once, and only with the redirect URI it was issued for): the new grant's refresh token,
+    /// or null (the caller answers invalid_grant).</summary>
+    public string? Redeem(string? code, string? redirectUri)
+    {
+        if (code is null || !_codes.TryRemove(code, out var issuedFor) || issuedFor != redirectUri) return null;
+        var refresh = $"{tokenPrefix}refresh-{Guid.NewGuid():N}";
+        Add(refresh);
+        return refresh;
+    }
 
     /// <summary>Accepts <paramref name="refreshToken"/> from now on (adding it again is harmless and does not un-revoke it).</summary>
     public void Add(string refreshToken) => _revoked.TryAdd(refreshToken, false);

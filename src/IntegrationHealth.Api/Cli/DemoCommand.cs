@@ -99,7 +99,7 @@ internal static class DemoCommand
             {
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                     ?? "http://localhost:5000";
-                stdout.WriteLine(DemoEngineGuide.Render(address, doubles.Origins, connections));
+                stdout.WriteLine(DemoEngineGuide.Render(address, doubles.Origins, doubles.PeopleApi.Origin, connections));
                 stdout.Flush();
             });
         }

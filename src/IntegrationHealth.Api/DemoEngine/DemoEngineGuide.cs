@@ -3,7 +3,7 @@ namespace IntegrationHealth.Api.DemoEngine;
 /// <summary>What <c>demo</c> prints once it serves: the live connections and calls a newcomer can make at once.</summary>
 internal static class DemoEngineGuide
 {
-    public static string Render(string baseUrl, IReadOnlyDictionary<string, string> origins, IReadOnlyList<DemoConnection> connections)
+    public static string Render(string baseUrl, IReadOnlyDictionary<string, string> origins, Uri peopleApi, IReadOnlyList<DemoConnection> connections)
     {
         var api = baseUrl.TrimEnd('/');
         var lines = new List<string>
@@ -30,6 +30,8 @@ internal static class DemoEngineGuide
                 $"  curl -s -H \"Authorization: Bearer $K\" '{api}/v1/accounts/{first.Account}/events?limit=20'",
             ]);
         }
+        lines.Add($"An API no definition ships, to define as data (README, \"Add a provider as data\"): {peopleApi.GetLeftPart(UriPartial.Authority)}"
+            + " (GET /v2/people, bearer token people-token)");
         lines.Add("");
         return string.Join(Environment.NewLine, lines);
     }

@@ -59,6 +59,10 @@ internal sealed class DemoProviderDoubles : IAsyncDisposable
         ];
     }
 
+    /// <summary>An API no definition ships (bearer token <see cref="PagedRecordsDouble.Token"/>, <c>GET /v2/people</c>):
+    /// the README's walk-through defines it as data, uploads it and calls it. No connections are made to it.</summary>
+    public PagedRecordsDouble PeopleApi { get; } = new();
+
     /// <summary>The providers, in the order their connections are made.</summary>
     public IReadOnlyList<DemoProvider> Providers { get; }
 
@@ -71,7 +75,7 @@ internal sealed class DemoProviderDoubles : IAsyncDisposable
 
     /// <summary>Origins by provider key, for <c>Engine:OriginOverrides</c> (empty until started).</summary>
     public IReadOnlyDictionary<string, string> Origins =>
-        _started.Count == 0 ? new Dictionary<string, string>() : Providers.ToDictionary(p => p.Key, p => p.Double.Origin.GetLeftPart(UriPartial.Authority));
+        _started.Count < Providers.Count ? new Dictionary<string, string>() : Providers.ToDictionary(p => p.Key, p => p.Double.Origin.GetLeftPart(UriPartial.Authority));
 
     /// <summary>Starts every double; <paramref name="faultRate"/> is the share of API calls answered with a fault (two
     /// thirds of them rate limits, the rest server errors).</summary>
@@ -83,6 +87,8 @@ internal sealed class DemoProviderDoubles : IAsyncDisposable
             _started.Add(provider.Double);
             if (faultRate > 0) RandomFaults.Apply(provider.Double, faultRate * 2 / 3, faultRate / 3, seed + index);
         }
+        await PeopleApi.StartAsync();
+        _started.Add(PeopleApi);
     }
 
     /// <summary>Revokes the grant behind a connection's refresh token (the OAuth providers' doubles only).</summary>
