@@ -1,4 +1,9 @@
 using System.CommandLine;
+using IntegrationHealth.Api.DemoEngine;
+using IntegrationHealth.Engine;
+using IntegrationHealth.Engine.Proxy;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using IntegrationHealth.Web.Authentication;
 using IntegrationHealth.Api.Hosting;
 using IntegrationHealth.Data;
@@ -9,8 +14,11 @@ using Microsoft.EntityFrameworkCore;
 namespace IntegrationHealth.Api.Cli;
 
 /// <summary>
-/// <c>demo [--accounts N] [--seed S] [--days D]</c>: migrates, seeds a demo world unless present (progress on stderr),
-/// prints an admin key for tenant <c>demo</c> the first time, then serves.
+/// <c>demo [--accounts N] [--seed S] [--days D] [--no-engine]</c>: migrates, seeds a demo world unless present (progress
+/// on stderr), prints an admin key for tenant <c>demo</c> the first time, then serves. Unless <c>--no-engine</c> (or
+/// <c>Demo:Engine=false</c>), it also runs the engine against provider doubles on 127.0.0.1 (see
+/// <see cref="DemoProviderDoubles"/>): live demo connections the unified API, the proxy and syncs can call at once,
+/// whose telemetry joins the seeded history in the same store.
 /// </summary>
 internal static class DemoCommand
 {
@@ -23,23 +31,42 @@ internal static class DemoCommand
         var accounts = OptionValues.Integer("--accounts", "Accounts in the demo world.", 500, 1, 1_000_000);
         var seed = OptionValues.Integer("--seed", "Random seed of the demo world.", 42);
         var days = OptionValues.Integer("--days", "Days of history to simulate.", 60, 1, 365);
+        var noEngine = new Option<bool>("--no-engine")
+        {
+            Description = "Do not run the engine against local provider doubles (no live demo connections); also Demo:Engine=false.",
+        };
         var command = new Command("demo",
             "Migrate, seed a demo world if empty (progress on stderr), print an admin key for tenant 'demo' the first time, then serve.")
         {
             accounts,
             seed,
             days,
+            noEngine,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((result, _) => RunAsync(
             new DemoWorldOptions { Accounts = result.GetValue(accounts), Seed = result.GetValue(seed), Days = result.GetValue(days) },
-            HostSettings.Of(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+            !result.GetValue(noEngine), HostSettings.Of(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         return command;
     }
 
-    private static async Task<int> RunAsync(DemoWorldOptions world, string[] hostArgs, TextWriter stdout, TextWriter stderr)
+    private static async Task<int> RunAsync(DemoWorldOptions world, bool engine, string[] hostArgs, TextWriter stdout, TextWriter stderr)
     {
-        await using var app = ApiHost.BuildWeb(hostArgs, ApiHost.DemoDefaults(world.TenantKey));
+        await using var doubles = new DemoProviderDoubles();
+        var faultRate = 0.0;
+        var defaults = ApiHost.DemoDefaults(world.TenantKey);
+        await using var app = ApiHost.BuildWeb(hostArgs, builder =>
+        {
+            defaults(builder);
+            engine &= builder.Configuration.GetValue(DemoEngineSettings.Engine, true);
+            faultRate = builder.Configuration.GetValue(DemoEngineSettings.FaultRate, DemoEngineSettings.DefaultFaultRate);
+            if (engine) PointEngineAtDoubles(builder.Services, doubles);
+        });
+        if (engine)
+        {
+            if (faultRate is < 0 or > 1) throw new InvalidOperationException($"{DemoEngineSettings.FaultRate} must be between 0 and 1.");
+            await doubles.StartAsync(faultRate, world.Seed);
+        }
         // Migrated here, before seeding, so the log says so in that order (the start-up migration then finds nothing to do).
         await DatabaseMigrationService.MigrateAndLogAsync(app.Services, app.Services.GetRequiredService<ILogger<DatabaseMigrationService>>(),
             app.Lifetime.ApplicationStopping);
@@ -63,8 +90,38 @@ internal static class DemoCommand
             await stdout.WriteLineAsync("  " + HostSettings.SelfInvocation(
                 ["keys", "create", "--tenant", world.TenantKey, "--scope", "admin", .. HostSettings.StoreSettings(hostArgs)]));
         }
+        if (engine)
+        {
+            var tenant = await app.Services.GetRequiredService<ApiKeyIssuer>().EnsureTenantAsync(world.TenantKey);
+            var connections = await DemoConnections.EnsureAsync(app.Services, tenant.Id, doubles, app.Lifetime.ApplicationStopping);
+            // Printed once the server listens, with the address it really has (--urls may ask for port 0).
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                    ?? "http://localhost:5000";
+                stdout.WriteLine(DemoEngineGuide.Render(address, doubles.Origins, doubles.PeopleApi.Origin, connections));
+                stdout.Flush();
+            });
+        }
         await app.RunAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// Sends every shipped provider's calls (base and token URLs) to its double, and lets the engine connect to
+    /// 127.0.0.1, which it refuses by default (server-side request forgery). Demo only: applied after every other
+    /// source, so the doubles' ephemeral ports win; read when the options are first used, after the doubles started.
+    /// </summary>
+    private static void PointEngineAtDoubles(IServiceCollection services, DemoProviderDoubles doubles)
+    {
+        services.PostConfigure<EngineOptions>(o =>
+        {
+            foreach (var (key, origin) in doubles.Origins) o.OriginOverrides[key] = origin;
+        });
+        services.PostConfigure<ProxyOptions>(o =>
+        {
+            if (!o.AllowedNetworks.Contains(DemoEngineSettings.LoopbackNetwork)) o.AllowedNetworks.Add(DemoEngineSettings.LoopbackNetwork);
+        });
     }
 
     /// <summary>Creates the demo tenant's admin key unless one was created before; returns the secret or null.</summary>

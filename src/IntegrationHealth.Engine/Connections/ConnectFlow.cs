@@ -226,8 +226,8 @@ public sealed class ConnectFlow(IDbContextFactory<IntegrationHealthDbContext> db
 }
 
 /// <summary>The store's provider row for an engine definition: the platform catalogue's, else the tenant's own
-/// (created from the definition's name when neither exists).</summary>
-internal static class ProviderRows
+/// (created from the definition's name when neither exists). Public for hosts that create connections themselves (the demo).</summary>
+public static class ProviderRows
 {
     public static async Task<int> IdOfAsync(IntegrationHealthDbContext db, int tenantId, LoadedProvider provider, DateTime now,
         CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ namespace IntegrationHealth.Engine.Connections;
 /// export. Import is all or nothing: every item is checked first (errors name the item's index and field, like the
 /// bulk upserts), then connections and their encrypted credentials are written in one transaction.
 /// </summary>
-public sealed class ConnectionImport(IDbContextFactory<IntegrationHealthDbContext> dbFactory, ProviderRegistry registry,
+public sealed class ConnectionImport(IDbContextFactory<IntegrationHealthDbContext> dbFactory, TenantProviderRegistry registry,
     CredentialProtector protector, IOptions<EngineCredentialOptions> options, TimeProvider time, ILogger<ConnectionImport> logger)
 {
     private sealed record Item(string ExternalId, int AccountId, LoadedProvider Provider, Dictionary<string, string> Values,
@@ -55,13 +55,20 @@ public sealed class ConnectionImport(IDbContextFactory<IntegrationHealthDbContex
         var accounts = await db.Accounts.Where(a => a.TenantId == tenant).Select(a => new { a.ExternalId, a.Id })
             .ToDictionaryAsync(a => a.ExternalId, a => a.Id, StringComparer.Ordinal, context.RequestAborted);
         var apps = await db.OAuthApps.AsNoTracking().Where(a => a.TenantId == tenant).ToDictionaryAsync(a => a.ProviderKey, StringComparer.Ordinal, context.RequestAborted);
+        // The platform's definitions and the tenant's own uploads (a provider added as data is importable at once).
+        var providers = new Dictionary<string, LoadedProvider>(StringComparer.Ordinal);
+        foreach (var element in document.RootElement.EnumerateArray())
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("provider", out var named) && named.ValueKind == JsonValueKind.String
+                && named.GetString() is { Length: > 0 and <= 200 } key && !providers.ContainsKey(key)
+                && await registry.FindBaseAsync(tenant, key, context.RequestAborted) is { } found)
+                providers[key] = found.Provider;
         var errors = new BatchErrors();
         var items = new List<Item>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var index = 0;
         foreach (var element in document.RootElement.EnumerateArray())
         {
-            if (Read(element, index, accounts, apps, tenant, errors) is { } item)
+            if (Read(element, index, accounts, apps, providers, tenant, errors) is { } item)
             {
                 if (!seen.Add(item.ExternalId)) errors.Add(index, "externalId", $"Connection '{item.ExternalId}' appears twice in the batch.");
                 else items.Add(item);
@@ -174,7 +181,8 @@ public sealed class ConnectionImport(IDbContextFactory<IntegrationHealthDbContex
         return (new ExportResult(audit.Id, items), []);
     }
 
-    private Item? Read(JsonElement element, int index, Dictionary<string, int> accounts, Dictionary<string, OAuthApp> apps, int tenant, BatchErrors errors)
+    private Item? Read(JsonElement element, int index, Dictionary<string, int> accounts, Dictionary<string, OAuthApp> apps,
+        Dictionary<string, LoadedProvider> providers, int tenant, BatchErrors errors)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -214,7 +222,7 @@ public sealed class ConnectionImport(IDbContextFactory<IntegrationHealthDbContex
         else if (!accounts.TryGetValue(account, out accountId)) errors.Add(index, "account", $"No account '{account}' in this tenant.");
         LoadedProvider? provider = null;
         if (providerKey is null) errors.Add(index, "provider", "'provider' is required.");
-        else if (!registry.TryGet(providerKey, out provider)) errors.Add(index, "provider", $"No provider definition '{providerKey}'.");
+        else if (!providers.TryGetValue(providerKey, out provider)) errors.Add(index, "provider", $"No provider definition '{providerKey}'.");
         if (!hasCredentials) errors.Add(index, "credentials", "'credentials' is required.");
         if (provider is not null && hasCredentials)
         {

@@ -214,6 +214,37 @@ public sealed class ConnectionCredentialsApiTests(ConnectHostFixture fixture) : 
     }
 
     [Fact]
+    public async Task Import_ProviderTheTenantUploaded_IsImportableAtOnce_ButNotByAnotherTenant()
+    {
+        // Regression: import resolved only the shipped definitions, so a provider added as data could not be connected.
+        using var a = fixture.Host.Client(fixture.KeyA);
+        var definition = JsonNode.Parse("""
+            { "key": "uploaded-people", "name": "Uploaded People", "category": "crm", "base_url": "https://api.people.example",
+              "auth": { "kind": "bearer" },
+              "resources": { "people": { "model": "crm.contact", "operations": { "list": { "method": "GET", "path": "/v2/people",
+                "records": "data", "response_mapping": "{ 'id': $string(id) }" } } } } }
+            """)!;
+        await TestHttp.EnsureSuccessAsync(await a.PutAsync("/v1/engine/providers/uploaded-people", TestHttp.Json(definition)));
+        JsonArray Batch(string account) => [new JsonObject
+        {
+            ["externalId"] = $"{account}-uploaded-people", ["account"] = account, ["provider"] = "uploaded-people",
+            ["credentials"] = new JsonObject { ["token"] = "people-secret" },
+        }];
+
+        using var imported = await a.PostAsync("/v1/connections/import", TestHttp.Json(Batch("acct-1")));
+        Assert.Equal("{\"inserted\":1,\"updated\":0}", await imported.Content.ReadAsStringAsync());
+        using var exported = await a.PostAsJsonAsync("/v1/connections/export", new { connections = new[] { "acct-1-uploaded-people" } });
+        var item = Assert.Single((await TestHttp.ReadJsonAsync(exported)).GetProperty("items").EnumerateArray());
+        Assert.Equal(("uploaded-people", "people-secret"),
+            (item.GetProperty("provider").GetString(), item.GetProperty("credentials").GetProperty("token").GetString()));
+
+        using var b = fixture.Host.Client(fixture.KeyB);
+        using var theirs = await b.PostAsync("/v1/connections/import", TestHttp.Json(Batch("acct-b")));
+        var problem = await TestHttp.AssertProblemAsync(theirs, HttpStatusCode.BadRequest);
+        Assert.Equal("provider", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+    }
+
+    [Fact]
     public async Task Import_InvalidItems_400WithEveryErrorByIndexAndField_NothingStored()
     {
         using var a = fixture.Host.Client(fixture.KeyA);

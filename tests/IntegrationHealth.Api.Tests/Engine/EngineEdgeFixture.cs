@@ -2,7 +2,7 @@ using IntegrationHealth.Api.Tests.Infrastructure;
 using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Connections;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHealth.Api.Tests.Engine;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using IntegrationHealth.Api.Tests.Infrastructure;
 using IntegrationHealth.Engine.Idempotency;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHealth.Api.Tests.Engine;

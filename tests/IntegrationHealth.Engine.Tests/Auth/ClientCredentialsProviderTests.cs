@@ -1,6 +1,6 @@
 using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Execution;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 using IntegrationHealth.Engine.Tests.Execution;
 
 namespace IntegrationHealth.Engine.Tests.Auth;

@@ -1,7 +1,7 @@
 using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Execution;
 using IntegrationHealth.Engine.Responses;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 
 namespace IntegrationHealth.Engine.Tests.Execution;
 

@@ -3,7 +3,7 @@ using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Execution;
 using IntegrationHealth.Engine.Tests.Definitions;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 
 namespace IntegrationHealth.Engine.Tests.Execution;
 

@@ -5,7 +5,7 @@ using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Definitions;
 using IntegrationHealth.Engine.Execution;
 using IntegrationHealth.Engine.Telemetry;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 using Microsoft.Extensions.Logging.Testing;
 
 namespace IntegrationHealth.Engine.Tests.Execution;

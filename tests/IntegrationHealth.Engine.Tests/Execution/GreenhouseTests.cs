@@ -1,6 +1,6 @@
 using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Execution;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 
 namespace IntegrationHealth.Engine.Tests.Execution;
 

@@ -2,7 +2,7 @@ using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Execution;
 using IntegrationHealth.Engine.Responses;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 
 namespace IntegrationHealth.Engine.Tests.Execution;
 

@@ -2,7 +2,7 @@ using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Execution;
 using IntegrationHealth.Engine.Responses;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 
 namespace IntegrationHealth.Engine.Tests.Execution;
 
@@ -50,6 +50,20 @@ public sealed class SalesforceTests : IAsyncLifetime
         var request = Assert.Single(_double.Requests);
         Assert.StartsWith("/services/data/v59.0/queryAll?q=SELECT%20Id%2C", request.PathAndQuery);
         Assert.Equal($"Bearer {_double.ValidToken}", request.Authorization);
+    }
+
+    [Fact]
+    public async Task ListAllAsync_Companies_QueriesAccountsAndMapsThem()
+    {
+        var (records, failures) = await _engine.Executor.ListAllAsync(Salesforce, await ConnectAsync(), "companies");
+
+        Assert.Empty(failures);
+        Assert.Equal(40, records.Count);
+        var first = records[0].Data;
+        Assert.Equal(("001000000000000001", "Account 1", "www.account1.example", "Manufacturing", 10.0),
+            ((string?)first["id"], (string?)first["name"], (string?)first["domain"], (string?)first["industry"], (double?)first["employee_count"]));
+        Assert.Equal("2023-03-04T05:06:07.000Z", (string?)first["created_at"]);
+        Assert.Contains("FROM+Account", Assert.Single(_double.Requests).PathAndQuery.Replace("%20", "+", StringComparison.Ordinal));
     }
 
     [Fact]

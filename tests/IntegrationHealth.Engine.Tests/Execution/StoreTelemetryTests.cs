@@ -5,7 +5,7 @@ using IntegrationHealth.Engine.Definitions;
 using IntegrationHealth.Engine.Execution;
 using IntegrationHealth.Engine.Telemetry;
 using IntegrationHealth.Engine.Tests.Definitions;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHealth.Engine.Tests.Execution;

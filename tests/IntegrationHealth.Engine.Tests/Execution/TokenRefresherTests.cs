@@ -1,6 +1,6 @@
 using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Tests.Definitions;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 
 namespace IntegrationHealth.Engine.Tests.Execution;
 

@@ -3,7 +3,7 @@ using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Execution;
 using IntegrationHealth.Engine.Responses;
 using IntegrationHealth.Engine.Tests.Definitions;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 
 namespace IntegrationHealth.Engine.Tests.Execution;
 

@@ -1,6 +1,6 @@
 using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Execution;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 
 namespace IntegrationHealth.Engine.Tests.Execution;
 
@@ -38,6 +38,20 @@ public sealed class ZendeskTests : IAsyncLifetime
         Assert.Equal("pro", (string?)jane["custom_fields"]!["plan"]);
         Assert.Equal((700, 699, TimeSpan.FromSeconds(40)), (page.RateLimit.Limit, page.RateLimit.Remaining, page.RateLimit.ResetAfter));
         Assert.Equal("/api/v2/users.json?role=end-user&page%5Bsize%5D=100", Assert.Single(_double.Requests).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task ListAllAsync_Organizations_OnePageMappedToCompanies()
+    {
+        var (records, failures) = await _engine.Executor.ListAllAsync(_engine.Registry.Get("zendesk"), await ConnectAsync(), "organizations");
+
+        Assert.Empty(failures);
+        Assert.Equal(12, records.Count);
+        var second = records[1].Data;
+        Assert.Equal(("13", "Customer Org 1", "org1.example", "silver"),
+            ((string?)second["id"], (string?)second["name"], (string?)second["domain"], (string?)second["custom_fields"]!["tier"]));
+        Assert.Null((string?)records[0].Data["domain"]);
+        Assert.Equal("/api/v2/organizations.json?page%5Bsize%5D=100", Assert.Single(_double.Requests).PathAndQuery);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Definitions;
 using IntegrationHealth.Engine.Overrides;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 using IntegrationHealth.Engine.Tests.Syncs;
 
 namespace IntegrationHealth.Engine.Tests.Overrides;

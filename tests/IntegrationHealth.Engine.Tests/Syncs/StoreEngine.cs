@@ -6,7 +6,7 @@ using IntegrationHealth.Engine.Definitions;
 using IntegrationHealth.Engine.Overrides;
 using IntegrationHealth.Engine.Syncs;
 using IntegrationHealth.Engine.Telemetry;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHealth.Engine.Tests.Syncs;

@@ -1,7 +1,7 @@
 using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Syncs;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using IntegrationHealth.Engine.Auth;
 using IntegrationHealth.Engine.Execution;
 using IntegrationHealth.Engine.Tests.Definitions;
-using IntegrationHealth.Engine.Tests.Doubles;
+using IntegrationHealth.ProviderDoubles;
 using IntegrationHealth.Engine.Tests.Execution;
 using IntegrationHealth.Engine.Unified;
 using Microsoft.AspNetCore.DataProtection;

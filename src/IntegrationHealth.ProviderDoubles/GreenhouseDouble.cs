@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace IntegrationHealth.Engine.Tests.Doubles;
+namespace IntegrationHealth.ProviderDoubles;
 
 /// <summary>
 /// Greenhouse Harvest v1 as documented: HTTP Basic with the API key as user and an empty password, lists as top-level
@@ -36,6 +36,10 @@ public sealed class GreenhouseDouble(int candidates = 120) : ProviderDouble
             return Results.Json(new JsonArray([.. Enumerable.Range(start, count).Select(i => (JsonNode)Candidate(i))]));
         });
     }
+
+    /// <summary>Greenhouse's 429: Retry-After with its X-RateLimit headers.</summary>
+    public override Fault RateLimitedFault() => Fault.Of(429, """{"message":"Rate limit exceeded"}""",
+        ("Retry-After", "2"), ("X-RateLimit-Limit", "50"), ("X-RateLimit-Remaining", "0"));
 
     public static JsonObject Candidate(int i) => new()
     {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace IntegrationHealth.Engine.Tests.Doubles;
+namespace IntegrationHealth.ProviderDoubles;
 
 /// <summary>
 /// Pipedrive API v1 as documented: <c>api_token</c> in the query, <c>start</c>/<c>limit</c> paging (limit capped at
@@ -100,6 +100,10 @@ public sealed class PipedriveDouble(int persons = 230) : ProviderDouble
             ["additional_data"] = new JsonObject { ["pagination"] = pagination },
         });
     }
+
+    /// <summary>Pipedrive's 429: its envelope and the x-ratelimit headers, reset in seconds.</summary>
+    public override Fault RateLimitedFault() => Fault.Of(429, """{"success":false,"error":"Request over limit","errorCode":429}""",
+        ("x-ratelimit-limit", "80"), ("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "2"));
 
     public static JsonObject Person(int i) => new()
     {

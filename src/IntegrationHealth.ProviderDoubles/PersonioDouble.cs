@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace IntegrationHealth.Engine.Tests.Doubles;
+namespace IntegrationHealth.ProviderDoubles;
 
 /// <summary>
 /// Personio's API v2 as its conventions go: <c>POST /v2/auth/token</c> (client credentials grant, credentials in the
@@ -21,6 +21,11 @@ public sealed class PersonioDouble : ProviderDouble
     public int TokenOutages;
 
     public int TokenRequests => _tokens;
+
+    /// <summary>Personio's 429: its error list and the x-ratelimit headers.</summary>
+    public override Fault RateLimitedFault() => Fault.Of(429,
+        """{"personio_trace_id":"t-429","errors":[{"title":"Too Many Requests","detail":"Rate limit exceeded."}]}""",
+        ("Retry-After", "2"), ("x-ratelimit-limit", "150"), ("x-ratelimit-remaining", "0"));
 
     protected override void Map(WebApplication app)
     {

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace IntegrationHealth.Engine.Tests.Doubles;
+namespace IntegrationHealth.ProviderDoubles;
 
 /// <summary>A fault the next request to a double meets instead of its normal answer.</summary>
 public sealed record Fault(int Status, string Body, IReadOnlyDictionary<string, string> Headers, string ContentType = "application/json")
@@ -36,6 +36,19 @@ public abstract class ProviderDouble : IAsyncDisposable
     /// <summary>Answer every page with the same next cursor or link, so a naive client would loop forever.</summary>
     public bool RepeatCursor { get; set; }
 
+    /// <summary>
+    /// Asked on every request no queued fault answers: a fault to answer it with instead, or null for the normal answer.
+    /// The demo sets one that answers a small share of calls with <see cref="RateLimitedFault"/> or a 500.
+    /// </summary>
+    public Func<HttpRequest, Fault?>? FaultPicker { get; set; }
+
+    /// <summary>The provider's own "too many requests" answer (status, body and rate-limit headers as it sends them).</summary>
+    public virtual Fault RateLimitedFault() =>
+        Fault.Of(429, """{"error":"rate_limited","message":"Too many requests"}""", ("Retry-After", "2"));
+
+    /// <summary>The provider's own answer to an internal error.</summary>
+    public virtual Fault ServerErrorFault() => Fault.Of(500, """{"error":"internal_error"}""");
+
     public void Enqueue(params Fault[] faults)
     {
         foreach (var fault in faults) _faults.Enqueue(fault);
@@ -51,7 +64,8 @@ public abstract class ProviderDouble : IAsyncDisposable
         {
             Requests.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString,
                 context.Request.Headers.Authorization.ToString(), context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
-            if (_faults.TryDequeue(out var fault))
+            var fault = _faults.TryDequeue(out var queued) ? queued : FaultPicker?.Invoke(context.Request);
+            if (fault is not null)
             {
                 context.Response.StatusCode = fault.Status;
                 context.Response.ContentType = fault.ContentType;

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace IntegrationHealth.Engine.Tests.Doubles;
+namespace IntegrationHealth.ProviderDoubles;
 
 /// <summary>
 /// HubSpot CRM v3 as its public API behaves: bearer tokens from <c>POST /oauth/v1/token</c> (refresh grant, client
-/// credentials in the form), objects under <c>/crm/v3/objects/{type}</c> paged by <c>paging.next.after</c> with
+/// credentials in the form; the authorization code grant after <c>GET /oauth/authorize</c>, which consents at once), objects under <c>/crm/v3/objects/{type}</c> paged by <c>paging.next.after</c> with
 /// <c>limit</c> capped at 100, 401 bodies whose <c>category</c> tells expired from invalid tokens, and the
 /// <c>X-HubSpot-RateLimit-*</c> headers.
 /// </summary>
@@ -23,17 +23,39 @@ public sealed class HubSpotDouble(int contacts = 250, int companies = 30) : Prov
     public HashSet<string> ExpiredTokens { get; } = [];
     public int TokenRequests { get; private set; }
 
+    /// <summary>Refresh tokens of other installs of the app (one per connected account), each with tokens of its own.</summary>
+    public OAuthGrants Grants { get; } = new("hs-grant-token-");
+
     /// <summary>Marks the current token expired, as when its 30 minutes are up.</summary>
     public void ExpireToken() => ExpiredTokens.Add(ValidToken);
 
     protected override void Map(WebApplication app)
     {
+        // The install screen, consented at once (as a user clicking "Connect app"): back to the redirect URI with a code.
+        app.MapGet("/oauth/authorize", (HttpContext context) =>
+        {
+            var query = context.Request.Query;
+            if (query["client_id"] != ClientId || query["response_type"] != "code"
+                || !Uri.TryCreate(query["redirect_uri"], UriKind.Absolute, out var redirect))
+                return Results.Text("Authorization failed because the client id or redirect URI is invalid.", statusCode: 400);
+            return Results.Redirect(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(redirect.AbsoluteUri,
+                new Dictionary<string, string?> { ["code"] = Grants.IssueCode(redirect.AbsoluteUri), ["state"] = query["state"].ToString() }));
+        });
         app.MapPost("/oauth/v1/token", async (HttpContext context) =>
         {
             TokenRequests++;
             var form = await context.Request.ReadFormAsync();
             if (form["client_id"] != ClientId || form["client_secret"] != ClientSecret)
                 return Results.Json(new { status = "BAD_CLIENT_ID", message = "missing or unknown client id", error = "invalid_client" }, statusCode: 400);
+            if (form["grant_type"] == "authorization_code")
+            {
+                var refresh = Grants.Redeem(form["code"], form["redirect_uri"]);
+                return refresh is null
+                    ? Results.Json(new { status = "BAD_AUTH_CODE", message = "missing or unknown auth code", error = "invalid_grant" }, statusCode: 400)
+                    : Results.Json(new { access_token = Grants.Exchange(refresh), refresh_token = refresh, expires_in = 1800, token_type = "bearer" });
+            }
+            if (form["grant_type"] == "refresh_token" && Grants.Exchange(form["refresh_token"]) is { } granted)
+                return Results.Json(new { access_token = granted, refresh_token = form["refresh_token"].ToString(), expires_in = 1800, token_type = "bearer" });
             if (form["grant_type"] != "refresh_token" || form["refresh_token"] != RefreshToken)
                 return Results.Json(new { status = "BAD_REFRESH_TOKEN", message = "missing or unknown refresh token", error = "invalid_grant" }, statusCode: 400);
             ValidToken = $"hs-token-{++_tokenSerial}";
@@ -117,16 +139,32 @@ public sealed class HubSpotDouble(int contacts = 250, int companies = 30) : Prov
     private IResult? Authorized(HttpContext context)
     {
         var token = context.Request.Headers.Authorization.ToString() is { } h && h.StartsWith("Bearer ", StringComparison.Ordinal) ? h[7..] : "";
-        if (token == ValidToken && !ExpiredTokens.Contains(token)) return null;
+        if ((token == ValidToken || Grants.Accepts(token)) && !ExpiredTokens.Contains(token)) return null;
         return ExpiredTokens.Contains(token)
             ? Results.Json(new { status = "error", message = "The OAuth token used to make this call expired 2 minute(s) ago.", correlationId = "c-1", category = "EXPIRED_AUTHENTICATION" }, statusCode: 401)
             : Results.Json(new { status = "error", message = "Authentication credentials not found.", correlationId = "c-2", category = "INVALID_AUTHENTICATION" }, statusCode: 401);
     }
 
+    /// <summary>HubSpot's secondly limit: 429 with its policy in the body and the limit headers at zero.</summary>
+    public override Fault RateLimitedFault() => Fault.Of(429,
+        """{"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT","correlationId":"c-429","policyName":"SECONDLY"}""",
+        ("X-HubSpot-RateLimit-Max", "100"), ("X-HubSpot-RateLimit-Remaining", "0"), ("X-HubSpot-RateLimit-Interval-Milliseconds", "10000"));
+
+    /// <summary>Restore the 100 calls every 10 seconds, as HubSpot's window does (off by default: the tests count calls
+    /// down from 100 within one window).</summary>
+    public bool RollingRateLimitWindow { get; set; }
+
+    private long _windowStarted = Environment.TickCount64;
+
     private void RateLimitHeaders(HttpContext context)
     {
+        if (RollingRateLimitWindow && Environment.TickCount64 - Interlocked.Read(ref _windowStarted) >= 10_000)
+        {
+            Interlocked.Exchange(ref _windowStarted, Environment.TickCount64);
+            Interlocked.Exchange(ref _remaining, 100);
+        }
         context.Response.Headers["X-HubSpot-RateLimit-Max"] = "100";
-        context.Response.Headers["X-HubSpot-RateLimit-Remaining"] = Math.Max(0, --_remaining).ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["X-HubSpot-RateLimit-Remaining"] = Math.Max(0, Interlocked.Decrement(ref _remaining)).ToString(CultureInfo.InvariantCulture);
         context.Response.Headers["X-HubSpot-RateLimit-Interval-Milliseconds"] = "10000";
     }
 

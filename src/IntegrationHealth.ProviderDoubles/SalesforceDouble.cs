@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace IntegrationHealth.Engine.Tests.Doubles;
+namespace IntegrationHealth.ProviderDoubles;
 
 /// <summary>
 /// Salesforce REST as its public API behaves: an org's instance URL (<c>/services/data/v59.0</c> under it), SOQL through
@@ -12,7 +12,7 @@ namespace IntegrationHealth.Engine.Tests.Doubles;
 /// expired session, 403 <c>REQUEST_LIMIT_EXCEEDED</c> for the org's daily limit. Tokens from
 /// <c>POST /services/oauth2/token</c> (no <c>expires_in</c>, as Salesforce sends none).
 /// </summary>
-public sealed class SalesforceDouble(int contacts = 450) : ProviderDouble
+public sealed class SalesforceDouble(int contacts = 450, int accounts = 40) : ProviderDouble
 {
     public const string Version = "v59.0";
     public const int BatchSize = 200;
@@ -28,6 +28,9 @@ public sealed class SalesforceDouble(int contacts = 450) : ProviderDouble
     /// <summary>Changes a contact's last name (a record changed at the provider).</summary>
     public Dictionary<int, string> Renamed { get; } = [];
     public int TokenRequests { get; private set; }
+
+    /// <summary>Refresh tokens of other orgs' connections (one per connected account), each with tokens of its own.</summary>
+    public OAuthGrants Grants { get; } = new("00Dxx!sf-grant-token-");
     private int _serial;
 
     public void ExpireToken() => ExpiredTokens.Add(ValidToken);
@@ -38,6 +41,9 @@ public sealed class SalesforceDouble(int contacts = 450) : ProviderDouble
         {
             TokenRequests++;
             var form = await context.Request.ReadFormAsync();
+            if (form["grant_type"] == "refresh_token" && form["client_id"] == ClientId && Grants.Exchange(form["refresh_token"]) is { } granted)
+                return Results.Json(new { access_token = granted, instance_url = Origin.ToString().TrimEnd('/'), token_type = "Bearer",
+                    issued_at = "1700000000000", signature = "sig" });
             if (form["grant_type"] != "refresh_token" || form["refresh_token"] != RefreshToken || form["client_id"] != ClientId)
                 return Results.Json(new { error = "invalid_grant", error_description = "expired access/refresh token" }, statusCode: 400);
             ValidToken = $"00Dxx!sf-token-{++_serial}";
@@ -53,6 +59,15 @@ public sealed class SalesforceDouble(int contacts = 450) : ProviderDouble
     {
         if (Authorized(context) is { } denied) return denied;
         var soql = context.Request.Query["q"].ToString();
+        if (soql.StartsWith("SELECT ", StringComparison.Ordinal) && soql.Contains(" FROM Account", StringComparison.Ordinal))
+        {
+            // Fewer accounts than a batch: one answer, done.
+            return Results.Json(new JsonObject
+            {
+                ["totalSize"] = accounts, ["done"] = true,
+                ["records"] = new JsonArray([.. Enumerable.Range(1, accounts).Select(i => (JsonNode)Account(i))]),
+            });
+        }
         if (!soql.StartsWith("SELECT ", StringComparison.Ordinal) || !soql.Contains(" FROM Contact", StringComparison.Ordinal))
             return Results.Json(new[] { new { message = "unexpected token: " + soql.Split(' ').FirstOrDefault(), errorCode = "MALFORMED_QUERY" } }, statusCode: 400);
         return Batch(all, 0);
@@ -91,12 +106,35 @@ public sealed class SalesforceDouble(int contacts = 450) : ProviderDouble
         var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : "";
         if (RevokedTokens.Contains(token))
             return Results.Json(new[] { new { message = "This session is not valid for use with the REST API", errorCode = "INVALID_AUTH_HEADER" } }, statusCode: 401);
+        if (Grants.Accepts(token) && !ExpiredTokens.Contains(token)) return null;
         if (token != ValidToken || ExpiredTokens.Contains(token))
             return Results.Json(new[] { new { message = "Session expired or invalid", errorCode = "INVALID_SESSION_ID" } }, statusCode: 401);
         return null;
     }
 
+    /// <summary>Salesforce has no 429: the org's request limit is a 403 REQUEST_LIMIT_EXCEEDED.</summary>
+    public override Fault RateLimitedFault() =>
+        Fault.Of(403, """[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]""");
+
+    /// <summary>Salesforce's 503 while an instance is unavailable.</summary>
+    public override Fault ServerErrorFault() =>
+        Fault.Of(503, """[{"message":"Server temporarily unavailable","errorCode":"SERVER_UNAVAILABLE"}]""");
+
     public string IdOf(int i) => "003" + i.ToString("D15", CultureInfo.InvariantCulture);
+
+    public static JsonObject Account(int i) => new()
+    {
+        ["attributes"] = new JsonObject { ["type"] = "Account", ["url"] = $"/services/data/{Version}/sobjects/Account/001{i:D15}" },
+        ["Id"] = "001" + i.ToString("D15", CultureInfo.InvariantCulture),
+        ["Name"] = $"Account {i}",
+        ["Website"] = i % 3 == 0 ? null : $"https://www.account{i}.example/home",
+        ["Industry"] = i % 2 == 0 ? "Technology" : "Manufacturing",
+        ["Phone"] = $"(415) 555-{i:0000}",
+        ["NumberOfEmployees"] = i % 4 == 0 ? null : 10 * i,
+        ["CreatedDate"] = "2023-03-04T05:06:07.000+0000",
+        ["LastModifiedDate"] = "2024-06-01T00:00:00.000+0000",
+        ["IsDeleted"] = false,
+    };
 
     public JsonObject Contact(int i) => new()
     {

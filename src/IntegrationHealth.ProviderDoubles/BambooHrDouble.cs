@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace IntegrationHealth.Engine.Tests.Doubles;
+namespace IntegrationHealth.ProviderDoubles;
 
 /// <summary>
 /// BambooHR's API as documented: <c>/api/gateway.php/{companyDomain}/v1/…</c>, HTTP Basic with the API key as user
@@ -33,6 +33,9 @@ public sealed class BambooHrDouble(int employees = 40) : ProviderDouble
         var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ApiKey}:x"));
         return header == expected ? null : Results.Text("", statusCode: 401);
     }
+
+    /// <summary>BambooHR throttles with 503 and Retry-After.</summary>
+    public override Fault RateLimitedFault() => new(503, "", new Dictionary<string, string> { ["Retry-After"] = "2" }, "text/plain");
 
     public static JsonObject DirectoryEntry(int i) => new()
     {
