@@ -18,6 +18,9 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 4101, Level = LogLevel.Debug, Message = "Provider {Provider} {Resource}: stop_when failed with {Code}; pagination continues by its strategy")]
     public static partial void StopConditionFailed(ILogger logger, string provider, string resource, string code);
 
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Debug, Message = "Provider {Provider} {Resource}: error_mapping failed with {Code}; the problem keeps the engine's wording")]
+    public static partial void ErrorMappingFailed(ILogger logger, string provider, string resource, string code);
+
     [LoggerMessage(EventId = 4200, Level = LogLevel.Warning, Message = "Connection {ConnectionId} ({Provider} {Resource}): pagination stopped after {Pages} pages: {Reason}")]
     public static partial void PaginationStopped(ILogger logger, int? connectionId, string provider, string resource, int pages, string reason);
 
