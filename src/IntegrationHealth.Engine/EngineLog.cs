@@ -62,6 +62,15 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 4341, Level = LogLevel.Warning, Message = "Tenant {TenantId}: API key {KeyId} exported the credentials of {Count} connections (audit record {ExportId})")]
     public static partial void CredentialsExported(ILogger logger, int tenantId, int keyId, int count, long exportId);
 
+    [LoggerMessage(EventId = 4313, Level = LogLevel.Warning, Message = "Tenant {TenantId}: alert {AlertId} opened: connection {ConnectionId} credentials revoked")]
+    public static partial void CredentialAlertOpened(ILogger logger, int tenantId, int connectionId, int alertId);
+
+    [LoggerMessage(EventId = 4314, Level = LogLevel.Error, Message = "Connection {ConnectionId}: the credentials-revoked alert could not be saved")]
+    public static partial void CredentialAlertFailed(ILogger logger, int? connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 4315, Level = LogLevel.Warning, Message = "Connection {ConnectionId} ({Provider} {Resource}): the provider refused the credentials as revoked ({Status}, {Rule}); the connection needs re-authorization")]
+    public static partial void ConnectionRevokedByProvider(ILogger logger, int? connectionId, string provider, string resource, int status, string rule);
+
     // ---- end of credentials ----
 
     [LoggerMessage(EventId = 4400, Level = LogLevel.Debug, Message = "Connection {ConnectionId} ({Provider} {Resource}): record {Index} failed mapping at {Where}")]

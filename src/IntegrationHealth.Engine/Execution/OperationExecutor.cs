@@ -55,6 +55,7 @@ public sealed record RecordPage(int Number, IReadOnlyList<UnifiedRecord> Records
 public sealed partial class OperationExecutor(
     IHttpClientFactory httpClients,
     IAccessTokenSource tokens,
+    ConnectionRevocation revocation,
     UnifiedModelCatalog models,
     IEngineTelemetry telemetry,
     IOptions<EngineOptions> options,
@@ -280,6 +281,9 @@ public sealed partial class OperationExecutor(
             if (verdict.Action == ResponseAction.RefreshThenRetryOnce)
                 verdict = verdict with { Action = ResponseAction.NeedsReauth, ErrorClass = ErrorClass.InvalidGrant, Rule = verdict.Rule + " (again after a refresh)" };
             EngineLog.CallFailed(logger, connection.ConnectionId, provider.Key, resource, status, ResponseActions.Of(verdict.Action), verdict.Rule);
+            // The provider itself says the credentials are revoked: the connection needs a person, now (flag and alert).
+            if (verdict.Action == ResponseAction.NeedsReauth && provider.Definition.Auth.Kind != AuthKinds.None)
+                await revocation.ApiRefusedAsync(provider, connection, resource, status, verdict.Rule);
             throw new UpstreamCallException(provider.Key, resource, status, verdict, rateLimit) { ProviderError = providerError };
         }
     }

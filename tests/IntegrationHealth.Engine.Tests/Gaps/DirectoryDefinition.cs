@@ -13,6 +13,10 @@ public static class DirectoryDefinition
           "category": "crm",
           "base_url": "https://directory.test",
           "auth": { "kind": "api_key", "inject": { "header": "X-Api-Key", "value": "{api_key}" } },
+          "responses": [
+            { "when": { "status": [401], "body": "error.code = 'E_REVOKED'" }, "action": "needs_reauth", "description": "revoked: a person must reconnect" },
+            { "when": { "status": [401] }, "action": "fail", "description": "an unknown key is a configuration error, not a revocation" }
+          ],
           "error_mapping": "{ 'title': error.message, 'detail': 'The directory answered ' & $string($status) & ': ' & error.message, 'code': error.code }",
           "resources": {
             "people": {
@@ -47,7 +51,11 @@ public static class DirectoryDefinition
                   "records": "data",
                   "filters": { "email": {} },
                   "query_mapping": "{ 'body': { 'where': { 'contact': { 'email': email } } } }",
-                  "error_mapping": "{ 'code': 'search:' & error.code }",
+                  "responses": [
+            { "when": { "status": [401], "body": "error.code = 'E_REVOKED'" }, "action": "needs_reauth", "description": "revoked: a person must reconnect" },
+            { "when": { "status": [401] }, "action": "fail", "description": "an unknown key is a configuration error, not a revocation" }
+          ],
+          "error_mapping": "{ 'code': 'search:' & error.code }",
                   "response_mapping": "{ 'id': id, 'email': email }"
                 }
               }

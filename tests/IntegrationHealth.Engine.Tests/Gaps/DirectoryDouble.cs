@@ -13,6 +13,8 @@ namespace IntegrationHealth.Engine.Tests.Gaps;
 public sealed class DirectoryDouble(int people = 25) : ProviderDouble
 {
     public const string ApiKey = "dir-key";
+    /// <summary>A key the directory revoked: 401 with <c>E_REVOKED</c> (an unknown key is 401 <c>E_AUTH</c>).</summary>
+    public const string RevokedKey = "dir-revoked";
     private static readonly DateTime Epoch = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     /// <summary>When person <c>u-i</c> was last updated: day i of 2026.</summary>
@@ -22,6 +24,12 @@ public sealed class DirectoryDouble(int people = 25) : ProviderDouble
     {
         app.Use(async (context, next) =>
         {
+            if (context.Request.Headers["X-Api-Key"] == RevokedKey)
+            {
+                context.Response.StatusCode = 401;
+                await context.Response.WriteAsJsonAsync(new { error = new { message = "This API key was revoked.", code = "E_REVOKED" } });
+                return;
+            }
             if (context.Request.Headers["X-Api-Key"] != ApiKey)
             {
                 context.Response.StatusCode = 401;
