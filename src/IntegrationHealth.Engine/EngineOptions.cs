@@ -35,6 +35,14 @@ public sealed class EngineOptions
     /// </summary>
     public Dictionary<string, string> OriginOverrides { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Networks (CIDR) the executor and the token requests may connect to although they are loopback, link-local,
+    /// private or unspecified (refused by default, as for the proxy, whose <c>Engine:Proxy:AllowedNetworks</c> are
+    /// allowed here too): a tenant may upload a definition whose base or token URL names any host. The origins of
+    /// <see cref="OriginOverrides"/> are operator configuration and always allowed, at their exact host and port.
+    /// </summary>
+    public List<string> AllowedNetworks { get; set; } = [];
+
     /// <summary>The URL with its origin replaced when <paramref name="providerKey"/> has an override.</summary>
     public Uri ApplyOriginOverride(string providerKey, Uri url)
     {

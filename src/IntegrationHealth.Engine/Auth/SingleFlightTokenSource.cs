@@ -126,6 +126,7 @@ public sealed class SingleFlightTokenSource(ICredentialVault vault, TokenRefresh
     /// <summary>The retry rule of the class summary: what cannot have consumed a token.</summary>
     internal static bool NotConsumed(Exception exception, bool consumesToken) => exception is UpstreamCallException e
         && e.Classification.Action != ResponseAction.NeedsReauth
+        && e.InnerException is not HttpRequestException { InnerException: Proxy.DestinationRefusedException }
         && (e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
             || (!consumesToken && (e.Status >= 500 || e.Classification.ErrorClass is ErrorClass.Network or ErrorClass.Timeout)));
 

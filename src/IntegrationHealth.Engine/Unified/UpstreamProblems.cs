@@ -56,8 +56,13 @@ public static class UpstreamProblems
             _ when e.Status == 409 => (409, "The provider reports a conflict.", "The provider answered 409."),
             _ => (502, "The provider call failed.", $"The provider answered {e.Status?.ToString(CultureInfo.InvariantCulture)}."),
         };
+        if (e.InnerException is HttpRequestException { InnerException: Proxy.DestinationRefusedException })
+            (status, title, detail) = (502, "The provider's address is not allowed.",
+                "The provider's host resolves to an address the engine may not connect to (loopback, link-local or private).");
         var problem = Problems.Create(status, detail, title);
         if (c.Action == ResponseAction.NeedsReauth) problem.Extensions["reason"] = "needs_reauth";
+        if (status == 502 && e.InnerException is HttpRequestException { InnerException: Proxy.DestinationRefusedException })
+            problem.Extensions["reason"] = "destination_refused";
         if (e.Status is { } s) problem.Extensions["upstreamStatus"] = s;
         problem.Extensions["classification"] = ResponseActions.Of(c.Action);
         problem.Extensions["errorClass"] = c.ErrorClass.ToString();
