@@ -114,6 +114,9 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 4914, Level = LogLevel.Warning, Message = "Sync dispatcher: connection {ConnectionId} could not be resolved ({Reason})")]
     public static partial void SyncConnectionUnresolved(ILogger logger, int connectionId, string reason);
 
+    [LoggerMessage(EventId = 4916, Level = LogLevel.Warning, Message = "Sync run {RunId} of connection {ConnectionId} {Resource} was orphaned ({Reason}); failed so the resource is queued again")]
+    public static partial void SyncRunOrphaned(ILogger logger, int runId, int connectionId, string resource, string reason);
+
     [LoggerMessage(EventId = 4915, Level = LogLevel.Warning, Message = "Sync job for run {RunId} found no such run (removed, or queued in another store); nothing to do")]
     public static partial void SyncRunMissing(ILogger logger, int runId);
 

@@ -81,4 +81,10 @@ public sealed class SyncOptions
     /// <summary>How long a run holds its (connection, resource) lease without finishing before another may take it over
     /// (a killed process's lease runs out; the next run resumes from the checkpoint).</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a run may wait in the queue before the dispatcher takes its job for lost (a process with
+    /// in-memory job storage restarted, or the job was deleted) and fails it, so the resource is queued again instead
+    /// of blocked for ever. Longer than any honest queue wait; a lost job that starts after all finds its run failed
+    /// and does nothing.</summary>
+    public TimeSpan QueuedTimeout { get; set; } = TimeSpan.FromMinutes(30);
 }

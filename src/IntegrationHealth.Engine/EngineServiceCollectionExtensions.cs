@@ -57,6 +57,7 @@ public static class EngineServiceCollectionExtensions
                 "Engine:DefinitionRefreshInterval must be between 0 and 5 minutes.")
             .Validate(o => o.MaxOverrideBytes is > 0 and <= 16 * 1024 * 1024, "Engine:MaxOverrideBytes must be between 1 and 16 MiB.")
             .Validate(o => o.Syncs.LeaseDuration >= TimeSpan.FromSeconds(10), "Engine:Syncs:LeaseDuration must be at least 10 seconds.")
+            .Validate(o => o.Syncs.QueuedTimeout >= TimeSpan.FromMinutes(1), "Engine:Syncs:QueuedTimeout must be at least 1 minute.")
             .Validate(o => o.AllowedNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)),
                 "Engine:AllowedNetworks entries must be CIDR networks such as 10.20.0.0/16.")
             .Validate(o => o.OriginOverrides.Values.All(v => Uri.TryCreate(v, UriKind.Absolute, out var u)
