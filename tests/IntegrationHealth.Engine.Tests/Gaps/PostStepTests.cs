@@ -13,31 +13,15 @@ namespace IntegrationHealth.Engine.Tests.Gaps;
 /// their results bound beside the pre-steps' as <c>$steps</c> for the mapping; replaced by an override like any
 /// array of a definition. Against the <see cref="DirectoryDouble"/> on 127.0.0.1.
 /// </summary>
-public sealed class PostStepTests : IAsyncLifetime
+public sealed class PostStepTests : DirectoryTestBase
 {
-    private readonly DirectoryDouble _double = new(people: 25);
-    private EngineHarness _engine = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _double.StartAsync();
-        _engine = EngineHarness.Create(new Dictionary<string, ProviderDouble> { ["directory"] = _double });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _engine.DisposeAsync();
-        await _double.DisposeAsync();
-    }
-
-    private Task<EngineConnection> ConnectAsync() => _engine.ConnectAsync(ConnectionCredentials.Of(("api_key", DirectoryDouble.ApiKey)));
 
     [Fact]
     public async Task ListAllAsync_PostStepPerPage_TakesThePagesIdsAndFeedsTheMapping()
     {
         var provider = TestDefinitions.Loader.Load(DirectoryDefinition.Document);
 
-        var (records, failures) = await _engine.Executor.ListAllAsync(provider, await ConnectAsync(), "people");
+        var (records, failures) = await Engine.Executor.ListAllAsync(provider, await ConnectAsync(), "people");
 
         Assert.Empty(failures);
         Assert.Equal(25, records.Count);
@@ -47,12 +31,12 @@ public sealed class PostStepTests : IAsyncLifetime
             Assert.Equal(i % 3 == 0 ? "vip" : "regular", (string?)r.Data["custom_fields"]!["tags"]![0]);
             Assert.Equal(1d, (double?)r.Data["custom_fields"]!["fields"]); // the pre-step's result is still there
         });
-        var tagCalls = _double.Requests.Select(r => Uri.UnescapeDataString(r.PathAndQuery)).Where(p => p.StartsWith("/v1/tags", StringComparison.Ordinal)).ToList();
+        var tagCalls = Double.Requests.Select(r => Uri.UnescapeDataString(r.PathAndQuery)).Where(p => p.StartsWith("/v1/tags", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, tagCalls.Count);
         Assert.Equal("/v1/tags?ids=" + string.Join(',', Enumerable.Range(0, 10).Select(i => $"u-{i}")), tagCalls[0]);
         Assert.Equal("/v1/tags?ids=" + string.Join(',', Enumerable.Range(20, 5).Select(i => $"u-{i}")), tagCalls[2]);
-        Assert.Single(_double.Requests, r => r.PathAndQuery == "/v1/fields"); // a pre-step runs once per listing
-        var order = _double.Requests.Select(r => r.PathAndQuery).ToList();
+        Assert.Single(Double.Requests, r => r.PathAndQuery == "/v1/fields"); // a pre-step runs once per listing
+        var order = Double.Requests.Select(r => r.PathAndQuery).ToList();
         Assert.True(order.FindIndex(p => p.StartsWith("/v1/people", StringComparison.Ordinal)) < order.FindIndex(p => p.StartsWith("/v1/tags", StringComparison.Ordinal)));
     }
 
@@ -61,12 +45,12 @@ public sealed class PostStepTests : IAsyncLifetime
     {
         var provider = TestDefinitions.Loader.Load(DirectoryDefinition.Document);
 
-        var result = await _engine.Executor.RecordAsync(provider, await ConnectAsync(), "people", "get", "u-6", null);
-        var viaGet = await _engine.Executor.GetAsync(provider, await ConnectAsync(), "people", "u-4");
+        var result = await Engine.Executor.RecordAsync(provider, await ConnectAsync(), "people", "get", "u-6", null);
+        var viaGet = await Engine.Executor.GetAsync(provider, await ConnectAsync(), "people", "u-4");
 
         Assert.Equal("vip", (string?)result.Record!.Data["custom_fields"]!["tags"]![0]);
         Assert.Equal("regular", (string?)viaGet!.Data["custom_fields"]!["tags"]![0]);
-        Assert.Contains(_double.Requests, r => r.PathAndQuery == "/v1/tags?ids=u-6");
+        Assert.Contains(Double.Requests, r => r.PathAndQuery == "/v1/tags?ids=u-6");
     }
 
     [Fact]
@@ -77,7 +61,7 @@ public sealed class PostStepTests : IAsyncLifetime
         var provider = TestDefinitions.Loader.Load(document.ToJsonString());
         var connection = await ConnectAsync();
 
-        var e = await Assert.ThrowsAsync<UpstreamCallException>(() => _engine.Executor.ListAllAsync(provider, connection, "people"));
+        var e = await Assert.ThrowsAsync<UpstreamCallException>(() => Engine.Executor.ListAllAsync(provider, connection, "people"));
 
         Assert.Equal(404, e.Status);
     }
@@ -93,9 +77,9 @@ public sealed class PostStepTests : IAsyncLifetime
         var (merged, _) = DefinitionMerge.Merge(DirectoryDefinition.Json(), DefinitionLevels.Platform, (account, DefinitionLevels.Account));
         var provider = TestDefinitions.Loader.Load(merged.ToJsonString());
 
-        var (records, _) = await _engine.Executor.ListAllAsync(provider, await ConnectAsync(), "people");
+        var (records, _) = await Engine.Executor.ListAllAsync(provider, await ConnectAsync(), "people");
 
-        Assert.Equal(["u-0", "u-0", "u-0"], _double.Requests.Where(r => r.PathAndQuery.StartsWith("/v1/tags", StringComparison.Ordinal))
+        Assert.Equal(["u-0", "u-0", "u-0"], Double.Requests.Where(r => r.PathAndQuery.StartsWith("/v1/tags", StringComparison.Ordinal))
             .Select(r => r.PathAndQuery["/v1/tags?ids=".Length..]));
         Assert.Equal(["u-0"], records.Where(r => (bool?)r.Data["custom_fields"]!["tagged"] == true).Select(r => r.RemoteId));
     }

@@ -17,33 +17,17 @@ namespace IntegrationHealth.Engine.Tests.Gaps;
 /// filters are refused; the provider's error body becomes our problem's title, detail and code through
 /// <c>error_mapping</c>. Against the <see cref="DirectoryDouble"/> on 127.0.0.1.
 /// </summary>
-public sealed class QueryMappingTests : IAsyncLifetime
+public sealed class QueryMappingTests : DirectoryTestBase
 {
-    private readonly DirectoryDouble _double = new(people: 25);
-    private EngineHarness _engine = null!;
 
-    public async Task InitializeAsync()
-    {
-        await _double.StartAsync();
-        _engine = EngineHarness.Create(new Dictionary<string, ProviderDouble> { ["directory"] = _double });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _engine.DisposeAsync();
-        await _double.DisposeAsync();
-    }
-
-    private Task<EngineConnection> ConnectAsync(string key = DirectoryDouble.ApiKey) => _engine.ConnectAsync(ConnectionCredentials.Of(("api_key", key)));
-
-    private List<string> PeopleRequests() => [.. _double.Requests.Select(r => r.PathAndQuery).Where(p => p.StartsWith("/v1/people", StringComparison.Ordinal))];
+    private List<string> PeopleRequests() => [.. Double.Requests.Select(r => r.PathAndQuery).Where(p => p.StartsWith("/v1/people", StringComparison.Ordinal))];
 
     [Fact]
     public async Task ListAllAsync_EmailFilter_IsSentAsTheProvidersQueryParameter()
     {
         var provider = TestDefinitions.Loader.Load(DirectoryDefinition.Document);
 
-        var (records, failures) = await _engine.Executor.ListAllAsync(provider, await ConnectAsync(), "people",
+        var (records, failures) = await Engine.Executor.ListAllAsync(provider, await ConnectAsync(), "people",
             new ListRequest { Filters = new JsonObject { ["email"] = "u7@example.com" } });
 
         Assert.Empty(failures);
@@ -56,7 +40,7 @@ public sealed class QueryMappingTests : IAsyncLifetime
     {
         var provider = TestDefinitions.Loader.Load(DirectoryDefinition.Document);
 
-        var (records, _) = await _engine.Executor.ListAllAsync(provider, await ConnectAsync(), "people",
+        var (records, _) = await Engine.Executor.ListAllAsync(provider, await ConnectAsync(), "people",
             new ListRequest { Filters = new JsonObject { ["modifiedAfter"] = "2026-01-05T00:00:00Z" } });
 
         Assert.Equal(Enumerable.Range(5, 20).Select(i => $"u-{i}"), records.Select(r => r.RemoteId));
@@ -71,7 +55,7 @@ public sealed class QueryMappingTests : IAsyncLifetime
     {
         var provider = TestDefinitions.Loader.Load(DirectoryDefinition.Document);
 
-        var (records, _) = await _engine.Executor.ListAllAsync(provider, await ConnectAsync(), "people",
+        var (records, _) = await Engine.Executor.ListAllAsync(provider, await ConnectAsync(), "people",
             new ListRequest { Parameters = new Dictionary<string, string> { ["modified_since"] = "2026-01-20T00:00:00Z" } });
 
         Assert.Equal(Enumerable.Range(20, 5).Select(i => $"u-{i}"), records.Select(r => r.RemoteId));
@@ -83,9 +67,9 @@ public sealed class QueryMappingTests : IAsyncLifetime
     {
         var provider = TestDefinitions.Loader.Load(DirectoryDefinition.Document);
 
-        var (records, _) = await _engine.Executor.ListAllAsync(provider, await ConnectAsync(), "search",
+        var (records, _) = await Engine.Executor.ListAllAsync(provider, await ConnectAsync(), "search",
             new ListRequest { Filters = new JsonObject { ["email"] = "u3@example.com" } });
-        var (all, _) = await _engine.Executor.ListAllAsync(provider, await ConnectAsync(), "search");
+        var (all, _) = await Engine.Executor.ListAllAsync(provider, await ConnectAsync(), "search");
 
         Assert.Equal(["u-3"], records.Select(r => r.RemoteId));
         Assert.Equal(25, all.Count); // no filter: the body's where has no contact (and the double refuses a body without its fixed fields)
@@ -107,7 +91,7 @@ public sealed class QueryMappingTests : IAsyncLifetime
             (environment, DefinitionLevels.Environment), (account, DefinitionLevels.Account));
         var provider = TestDefinitions.Loader.Load(merged.ToJsonString());
 
-        var (records, _) = await _engine.Executor.ListAllAsync(provider, await ConnectAsync(), "people",
+        var (records, _) = await Engine.Executor.ListAllAsync(provider, await ConnectAsync(), "people",
             new ListRequest { Filters = new JsonObject { ["email"] = "U9@EXAMPLE.COM" } });
 
         Assert.Equal(["u-9"], records.Select(r => r.RemoteId));
@@ -170,7 +154,7 @@ public sealed class QueryMappingTests : IAsyncLifetime
         var provider = TestDefinitions.Loader.Load(DirectoryDefinition.Document);
         var connection = await ConnectAsync();
 
-        var e = await Assert.ThrowsAsync<UpstreamCallException>(() => _engine.Executor.ListAllAsync(provider, connection, "people",
+        var e = await Assert.ThrowsAsync<UpstreamCallException>(() => Engine.Executor.ListAllAsync(provider, connection, "people",
             new ListRequest { Filters = new JsonObject { ["since"] = "soon" } }));
         var problem = UpstreamProblems.For(e);
 
@@ -190,8 +174,8 @@ public sealed class QueryMappingTests : IAsyncLifetime
         var plain = TestDefinitions.Loader.Load(withoutMapping.ToJsonString());
         var badKey = await ConnectAsync("wrong-key");
 
-        var search = await Assert.ThrowsAsync<UpstreamCallException>(() => _engine.Executor.ListAllAsync(provider, badKey, "search"));
-        var unmapped = await Assert.ThrowsAsync<UpstreamCallException>(() => _engine.Executor.ListAllAsync(plain, badKey, "people"));
+        var search = await Assert.ThrowsAsync<UpstreamCallException>(() => Engine.Executor.ListAllAsync(provider, badKey, "search"));
+        var unmapped = await Assert.ThrowsAsync<UpstreamCallException>(() => Engine.Executor.ListAllAsync(plain, badKey, "people"));
 
         var problem = UpstreamProblems.For(search);
         Assert.Equal("search:E_AUTH", problem.Extensions["code"]);
