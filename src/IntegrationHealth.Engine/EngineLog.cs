@@ -18,6 +18,9 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 4101, Level = LogLevel.Debug, Message = "Provider {Provider} {Resource}: stop_when failed with {Code}; pagination continues by its strategy")]
     public static partial void StopConditionFailed(ILogger logger, string provider, string resource, string code);
 
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Debug, Message = "Provider {Provider} {Resource}: error_mapping failed with {Code}; the problem keeps the engine's wording")]
+    public static partial void ErrorMappingFailed(ILogger logger, string provider, string resource, string code);
+
     [LoggerMessage(EventId = 4200, Level = LogLevel.Warning, Message = "Connection {ConnectionId} ({Provider} {Resource}): pagination stopped after {Pages} pages: {Reason}")]
     public static partial void PaginationStopped(ILogger logger, int? connectionId, string provider, string resource, int pages, string reason);
 
@@ -58,6 +61,15 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 4341, Level = LogLevel.Warning, Message = "Tenant {TenantId}: API key {KeyId} exported the credentials of {Count} connections (audit record {ExportId})")]
     public static partial void CredentialsExported(ILogger logger, int tenantId, int keyId, int count, long exportId);
+
+    [LoggerMessage(EventId = 4313, Level = LogLevel.Warning, Message = "Tenant {TenantId}: alert {AlertId} opened: connection {ConnectionId} credentials revoked")]
+    public static partial void CredentialAlertOpened(ILogger logger, int tenantId, int connectionId, int alertId);
+
+    [LoggerMessage(EventId = 4314, Level = LogLevel.Error, Message = "Connection {ConnectionId}: the credentials-revoked alert could not be saved")]
+    public static partial void CredentialAlertFailed(ILogger logger, int? connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 4315, Level = LogLevel.Warning, Message = "Connection {ConnectionId} ({Provider} {Resource}): the provider refused the credentials as revoked ({Status}, {Rule}); the connection needs re-authorization")]
+    public static partial void ConnectionRevokedByProvider(ILogger logger, int? connectionId, string provider, string resource, int status, string rule);
 
     // ---- end of credentials ----
 
@@ -101,6 +113,9 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 4914, Level = LogLevel.Warning, Message = "Sync dispatcher: connection {ConnectionId} could not be resolved ({Reason})")]
     public static partial void SyncConnectionUnresolved(ILogger logger, int connectionId, string reason);
+
+    [LoggerMessage(EventId = 4916, Level = LogLevel.Warning, Message = "Sync run {RunId} of connection {ConnectionId} {Resource} was orphaned ({Reason}); failed so the resource is queued again")]
+    public static partial void SyncRunOrphaned(ILogger logger, int runId, int connectionId, string resource, string reason);
 
     [LoggerMessage(EventId = 4915, Level = LogLevel.Warning, Message = "Sync job for run {RunId} found no such run (removed, or queued in another store); nothing to do")]
     public static partial void SyncRunMissing(ILogger logger, int runId);

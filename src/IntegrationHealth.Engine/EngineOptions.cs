@@ -35,6 +35,14 @@ public sealed class EngineOptions
     /// </summary>
     public Dictionary<string, string> OriginOverrides { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Networks (CIDR) the executor and the token requests may connect to although they are loopback, link-local,
+    /// private or unspecified (refused by default, as for the proxy, whose <c>Engine:Proxy:AllowedNetworks</c> are
+    /// allowed here too): a tenant may upload a definition whose base or token URL names any host. The origins of
+    /// <see cref="OriginOverrides"/> are operator configuration and always allowed, at their exact host and port.
+    /// </summary>
+    public List<string> AllowedNetworks { get; set; } = [];
+
     /// <summary>The URL with its origin replaced when <paramref name="providerKey"/> has an override.</summary>
     public Uri ApplyOriginOverride(string providerKey, Uri url)
     {
@@ -73,4 +81,10 @@ public sealed class SyncOptions
     /// <summary>How long a run holds its (connection, resource) lease without finishing before another may take it over
     /// (a killed process's lease runs out; the next run resumes from the checkpoint).</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a run may wait in the queue before the dispatcher takes its job for lost (a process with
+    /// in-memory job storage restarted, or the job was deleted) and fails it, so the resource is queued again instead
+    /// of blocked for ever. Longer than any honest queue wait; a lost job that starts after all finds its run failed
+    /// and does nothing.</summary>
+    public TimeSpan QueuedTimeout { get; set; } = TimeSpan.FromMinutes(30);
 }

@@ -57,6 +57,9 @@ public static class EngineServiceCollectionExtensions
                 "Engine:DefinitionRefreshInterval must be between 0 and 5 minutes.")
             .Validate(o => o.MaxOverrideBytes is > 0 and <= 16 * 1024 * 1024, "Engine:MaxOverrideBytes must be between 1 and 16 MiB.")
             .Validate(o => o.Syncs.LeaseDuration >= TimeSpan.FromSeconds(10), "Engine:Syncs:LeaseDuration must be at least 10 seconds.")
+            .Validate(o => o.Syncs.QueuedTimeout >= TimeSpan.FromMinutes(1), "Engine:Syncs:QueuedTimeout must be at least 1 minute.")
+            .Validate(o => o.AllowedNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)),
+                "Engine:AllowedNetworks entries must be CIDR networks such as 10.20.0.0/16.")
             .Validate(o => o.OriginOverrides.Values.All(v => Uri.TryCreate(v, UriKind.Absolute, out var u)
                     && u.Scheme is "http" or "https" && u.AbsolutePath == "/" && u.Query.Length == 0),
                 "Engine:OriginOverrides values must be bare http(s) origins such as http://127.0.0.1:5123.")
@@ -106,22 +109,26 @@ public static class EngineServiceCollectionExtensions
 
     private static void AddHttpClients(IServiceCollection services)
     {
-        // Redirects are not followed: a 3xx would carry the credential to wherever the provider points.
-        static SocketsHttpHandler Primary() => new()
+        // Redirects are not followed: a 3xx would carry the credential to wherever the provider points. Every address
+        // is checked when the connection is opened, as the proxy's are (server-side request forgery through an
+        // uploaded definition's base or token URL, or a connection's instance URL).
+        static SocketsHttpHandler Primary(IServiceProvider services) => new()
         {
             AllowAutoRedirect = false,
             AutomaticDecompression = System.Net.DecompressionMethods.All,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectCallback = services.GetRequiredService<EngineDestinationGuard>().Guard.ConnectAsync,
         };
+        services.TryAddSingleton<EngineDestinationGuard>();
 
         services.AddHttpClient(EngineHttpClients.Interactive)
             .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<EngineOptions>>().Value.RequestTimeout)
-            .ConfigurePrimaryHttpMessageHandler(Primary)
+            .ConfigurePrimaryHttpMessageHandler(sp => Primary(sp))
             .AddHttpMessageHandler<UpstreamCallHandler>();
 
         var background = services.AddHttpClient(EngineHttpClients.Background)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan) // per attempt, by the pipeline below
-            .ConfigurePrimaryHttpMessageHandler(Primary);
+            .ConfigurePrimaryHttpMessageHandler(sp => Primary(sp));
         background.AddResilienceHandler("engine-background", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<EngineOptions>>().Value;
@@ -133,7 +140,7 @@ public static class EngineServiceCollectionExtensions
 
         services.AddHttpClient(EngineHttpClients.Tokens)
             .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<EngineOptions>>().Value.RequestTimeout)
-            .ConfigurePrimaryHttpMessageHandler(Primary);
+            .ConfigurePrimaryHttpMessageHandler(sp => Primary(sp));
     }
 
     /// <summary>Retries what the definition's rules classified as transient, or as rate-limited with a wait short
@@ -147,6 +154,7 @@ public static class EngineServiceCollectionExtensions
         MaxDelay = options.MaxRetryDelay,
         ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
         {
+            { Exception: HttpRequestException { InnerException: DestinationRefusedException } } => false, // refused by us: the same again
             { Exception: HttpRequestException or Polly.Timeout.TimeoutRejectedException } => true,
             { Result: { } response } => UpstreamCall.Of(response.RequestMessage)?.LastClassification switch
             {
@@ -160,6 +168,15 @@ public static class EngineServiceCollectionExtensions
             UpstreamCall.Of(args.Outcome.Result?.RequestMessage)?.LastClassification is { Action: ResponseAction.RateLimited, Wait: { } wait }
                 ? wait : (TimeSpan?)null),
     };
+}
+
+/// <summary>The address rules of the engine's own HTTP clients (executor, tokens): <see cref="EngineOptions.AllowedNetworks"/>
+/// and the proxy's allowed networks, with the operator's origin overrides trusted at their exact host and port.</summary>
+internal sealed class EngineDestinationGuard(IOptions<EngineOptions> engine, IOptions<ProxyOptions> proxy)
+{
+    public DestinationGuard Guard { get; } = new(
+        [.. engine.Value.AllowedNetworks.Select(System.Net.IPNetwork.Parse), .. proxy.Value.ParsedAllowedNetworks()],
+        [.. engine.Value.OriginOverrides.Values.Select(o => new Uri(o)).Select(u => new System.Net.DnsEndPoint(u.DnsSafeHost, u.Port))]);
 }
 
 /// <summary>Loads the provider definitions when the host validates its options, so a bad definition stops the start

@@ -9,7 +9,7 @@ public sealed record AlertView(int Id, string Kind, string Severity, string Stat
     double Threshold, int? ProviderId, int? AccountId, int? ConnectionId, DateTime OpenedAt, DateTime LastSeenAt, int Occurrences,
     DateTime? AcknowledgedAt, string? AcknowledgedBy, DateTime? ResolvedAt)
 {
-    public static readonly string[] Kinds = ["anomaly", "burn_rate", "rollback_trigger"];
+    public static readonly string[] Kinds = ["anomaly", "burn_rate", "rollback_trigger", "credentials_revoked"];
     public static readonly string[] States = ["open", "acknowledged", "resolved"];
 
     public static AlertView Of(Alert a) => new(a.Id, Kinds[(int)a.Kind], a.Severity == AlertSeverity.Page ? "page" : "ticket", States[(int)a.State],

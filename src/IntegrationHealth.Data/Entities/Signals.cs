@@ -8,6 +8,8 @@ public enum AlertKind
     BurnRate = 1,
     /// <summary>A migration playbook rollback trigger.</summary>
     RollbackTrigger = 2,
+    /// <summary>A connection's credentials were refused as revoked (<c>invalid_grant</c>); raised by the engine at once.</summary>
+    CredentialsRevoked = 3,
 }
 
 public enum AlertSeverity

@@ -35,11 +35,12 @@ public enum RefreshReason
 /// <item>A failure starts a cool-down (doubling per consecutive failure) during which no exchange is tried; callers
 /// still get an unexpired token when there is one.</item>
 /// <item><c>invalid_grant</c> (or a refused client) sets the connection to <c>needs_reauth</c> at once, logs a
-/// warning and is never retried; later callers fail without a request until the account reconnects.</item>
+/// warning, raises the credentials-revoked alert (<see cref="ConnectionRevocation"/>) and is never retried; later
+/// callers fail without a request until the account reconnects.</item>
 /// </list>
 /// </summary>
-public sealed class SingleFlightTokenSource(ICredentialVault vault, TokenRefresher exchange, IOptions<EngineCredentialOptions> options,
-    TimeProvider time, ILogger<SingleFlightTokenSource> logger) : IAccessTokenSource
+public sealed class SingleFlightTokenSource(ICredentialVault vault, TokenRefresher exchange, ConnectionRevocation revocation,
+    IOptions<EngineCredentialOptions> options, TimeProvider time, ILogger<SingleFlightTokenSource> logger) : IAccessTokenSource
 {
     public Task<ConnectionCredentials> GetAsync(LoadedProvider provider, EngineConnection connection, string resource, bool forceRefresh,
         CancellationToken cancellationToken) =>
@@ -101,8 +102,8 @@ public sealed class SingleFlightTokenSource(ICredentialVault vault, TokenRefresh
         }
         catch (UpstreamCallException e) when (e.Classification.Action == ResponseAction.NeedsReauth)
         {
-            await vault.RecordFailureAsync(key, entry.FailedRefreshes + 1, time.GetUtcNow() + options.Value.MaxCoolDown, needsReauth: true, CancellationToken.None);
-            EngineLog.ConnectionNeedsReauth(logger, connection.ConnectionId, provider.Key, e.Status ?? 0, e.Classification.Rule);
+            await revocation.TokenRefusedAsync(provider, connection, e.Status, e.Classification.Rule, entry.FailedRefreshes + 1,
+                time.GetUtcNow() + options.Value.MaxCoolDown);
             throw;
         }
         catch (UpstreamCallException e)
@@ -125,6 +126,7 @@ public sealed class SingleFlightTokenSource(ICredentialVault vault, TokenRefresh
     /// <summary>The retry rule of the class summary: what cannot have consumed a token.</summary>
     internal static bool NotConsumed(Exception exception, bool consumesToken) => exception is UpstreamCallException e
         && e.Classification.Action != ResponseAction.NeedsReauth
+        && e.InnerException is not HttpRequestException { InnerException: Proxy.DestinationRefusedException }
         && (e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
             || (!consumesToken && (e.Status >= 500 || e.Classification.ErrorClass is ErrorClass.Network or ErrorClass.Timeout)));
 

@@ -46,7 +46,7 @@ public sealed class ConnectException(string message, bool toProduct = false, str
 public sealed class ConnectFlow(IDbContextFactory<IntegrationHealthDbContext> dbFactory, ProviderRegistry registry,
     IDataProtectionProvider protection, CredentialProtector secrets, ICredentialVault vault, IHttpClientFactory httpClients,
     IEngineTelemetry telemetry, IOptions<EngineOptions> engineOptions, IOptions<EngineCredentialOptions> options, TimeProvider time,
-    ILogger<ConnectFlow> logger)
+    ICredentialAlerts alerts, ILogger<ConnectFlow> logger)
 {
     private const string StatePurpose = "IntegrationHealth.Engine.ConnectState.v1";
     private readonly EngineEvents _events = new(time);
@@ -139,6 +139,7 @@ public sealed class ConnectFlow(IDbContextFactory<IntegrationHealthDbContext> db
                 Truncate(errorCode)));
             throw new ConnectException("The provider did not issue a token for the code.", true, payload.RedirectUri, Truncate(errorCode));
         }
+        await alerts.ReconnectedAsync(payload.TenantId, [connectionId], cancellationToken); // authorized again: the revoked alert is over
         telemetry.Record(_events.TokenRefresh(forTelemetry, status, latency, ErrorClass.None));
 
         var now = time.GetUtcNow();

@@ -20,7 +20,7 @@ namespace IntegrationHealth.Engine.Connections;
 /// bulk upserts), then connections and their encrypted credentials are written in one transaction.
 /// </summary>
 public sealed class ConnectionImport(IDbContextFactory<IntegrationHealthDbContext> dbFactory, TenantProviderRegistry registry,
-    CredentialProtector protector, IOptions<EngineCredentialOptions> options, TimeProvider time, ILogger<ConnectionImport> logger)
+    CredentialProtector protector, IOptions<EngineCredentialOptions> options, TimeProvider time, ICredentialAlerts alerts, ILogger<ConnectionImport> logger)
 {
     private sealed record Item(string ExternalId, int AccountId, LoadedProvider Provider, Dictionary<string, string> Values,
         string? Scopes, Dictionary<string, string> Credentials, DateTimeOffset? IssuedAt, DateTimeOffset? ExpiresAt);
@@ -135,6 +135,7 @@ public sealed class ConnectionImport(IDbContextFactory<IntegrationHealthDbContex
         }
         await db.SaveChangesAsync(context.RequestAborted);
         await transaction.CommitAsync(context.RequestAborted);
+        await alerts.ReconnectedAsync(tenant, connectionIds, context.RequestAborted); // fresh credentials: any revoked alert is over
         EngineLog.CredentialsImported(logger, tenant, items.Count);
         return TypedResults.Ok(new ImportResult(inserted, updated));
     }

@@ -40,6 +40,8 @@ public static class EngineCredentials
         services.TryAddSingleton<ICredentialVault, StoreCredentialVault>();
         services.TryAddSingleton<ICredentialStore>(sp => sp.GetRequiredService<ICredentialVault>());
         services.TryAddSingleton<TokenRefresher>();
+        services.TryAddSingleton<ICredentialAlerts, StoreCredentialAlerts>();
+        services.TryAddSingleton<ConnectionRevocation>();
         services.TryAddSingleton<SingleFlightTokenSource>();
         services.TryAddSingleton<IAccessTokenSource>(sp => sp.GetRequiredService<SingleFlightTokenSource>());
         services.TryAddSingleton<ConnectFlow>();

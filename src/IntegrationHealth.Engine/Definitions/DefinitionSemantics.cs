@@ -34,6 +34,7 @@ internal sealed class DefinitionSemantics(UnifiedModelCatalog models)
 
         CheckAuth(Member(Root, "auth"), definition.Auth, connectionValues, definition);
         CheckRules(Member(Root, "responses"), definition.Responses);
+        if (definition.ErrorMapping is { } errorMapping) Compile(Member(Root, "error_mapping"), errorMapping);
 
         foreach (var (resourceName, resource) in definition.Resources)
         {
@@ -78,13 +79,10 @@ internal sealed class DefinitionSemantics(UnifiedModelCatalog models)
         }
         CheckRules(Member(path, "responses"), operation.Responses);
         var stepNames = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < operation.PreSteps.Count; i++)
-        {
-            var step = operation.PreSteps[i];
-            var stepPath = Index(Member(path, "pre_steps"), i);
-            if (!stepNames.Add(step.Name)) Add(Member(stepPath, "name"), $"Another pre-step is already named '{step.Name}'.");
-            if (step.Result is { } result) Compile(Member(stepPath, "result"), result);
-        }
+        CheckSteps(Member(path, "pre_steps"), operation.PreSteps, stepNames, post: false);
+        CheckSteps(Member(path, "post_steps"), operation.PostSteps, stepNames, post: true);
+        if (operation.ErrorMapping is { } errorMapping) Compile(Member(path, "error_mapping"), errorMapping);
+        CheckQueryMapping(path, operation);
         if (operation.Body is { } body && operation.Method == "GET")
             Add(Member(path, "body"), "A GET operation cannot send a body.");
         if (operation.Body is { ValueKind: not JsonValueKind.Object } && operation.Pagination is { } p && UsesBodyPath(p))
@@ -103,6 +101,41 @@ internal sealed class DefinitionSemantics(UnifiedModelCatalog models)
             Add(pagePath, "A GET operation has no body to carry a 'body_path' value; use 'query' or 'header'.");
         if (operation.Records is null && pagination.Strategy != "none")
             Add(Member(path, "records"), "A paginated operation must say where its records are ('$' for a top-level array).");
+    }
+
+    /// <summary>Step names are one namespace (<c>$steps</c>) across pre- and post-steps; only a post-step has a main
+    /// response to take <c>parameters</c> from.</summary>
+    private void CheckSteps(string path, IReadOnlyList<StepDefinition> steps, HashSet<string> names, bool post)
+    {
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            var stepPath = Index(path, i);
+            if (!names.Add(step.Name)) Add(Member(stepPath, "name"), $"Another step is already named '{step.Name}'.");
+            if (step.Result is { } result) Compile(Member(stepPath, "result"), result);
+            if (step.Parameters is { } parameters)
+            {
+                if (post) Compile(Member(stepPath, "parameters"), parameters);
+                else Add(Member(stepPath, "parameters"), "Only a post-step has a main response to take parameters from.");
+            }
+        }
+    }
+
+    /// <summary>Filters belong to listings and are only meaningful through a query mapping.</summary>
+    private void CheckQueryMapping(string path, OperationDefinition operation)
+    {
+        var verb = path[(path.LastIndexOf('.') + 1)..];
+        if (operation.QueryMapping is { } mapping)
+        {
+            Compile(Member(path, "query_mapping"), mapping);
+            if (verb != "list") Add(Member(path, "query_mapping"), "Only a list operation takes filters.");
+        }
+        if (operation.Filters.Count > 0 && operation.QueryMapping is null)
+            Add(Member(path, "filters"), "Filters need a 'query_mapping' to reach the provider.");
+        if (operation.Filters.Count > 0 && verb != "list")
+            Add(Member(path, "filters"), "Only a list operation takes filters.");
+        if (operation.QueryMapping is not null && operation.Body is { ValueKind: not JsonValueKind.Object } && operation.Method != "GET")
+            Add(Member(path, "body"), "The query mapping may set fields in the body, so the body must be a JSON object.");
     }
 
     /// <summary>What the unified API needs of each verb: an <c>{id}</c> in the path of get, update and delete; a body

@@ -20,6 +20,9 @@ public sealed record ProviderDefinition
     public required AuthDefinition Auth { get; init; }
     public RateLimitDefinition? RateLimit { get; init; }
     public IReadOnlyList<ResponseRuleDefinition> Responses { get; init; } = [];
+    /// <summary>Expression mapping the provider's error body (bound <c>$status</c>, <c>$headers</c>) to
+    /// <c>{title, detail, code}</c> for the problem details of unified responses; an operation's own replaces it.</summary>
+    public string? ErrorMapping { get; init; }
     public required IReadOnlyDictionary<string, ResourceDefinition> Resources { get; init; }
 }
 
@@ -63,6 +66,17 @@ public sealed record StepDefinition
     public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>();
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
     public string? Result { get; init; }
+    /// <summary>Post-steps only: an expression over <c>{body, records}</c> of the main response giving an object of
+    /// extra call parameters for this step's path, query and header templates (e.g. the ids of a page's records).</summary>
+    public string? Parameters { get; init; }
+}
+
+/// <summary>A filter of the unified list endpoint an operation accepts, and the type its value is checked against.</summary>
+public sealed record FilterDefinition
+{
+    public string? Description { get; init; }
+    /// <summary><c>string</c> (default), <c>date-time</c> (ISO 8601, normalized to UTC), <c>integer</c> or <c>boolean</c>.</summary>
+    public string Type { get; init; } = "string";
 }
 
 /// <summary>One HTTP operation of a resource.</summary>
@@ -86,6 +100,17 @@ public sealed record OperationDefinition
     /// <summary>Expression mapping a unified record (the caller's create or update body) to the provider's request body;
     /// <c>$connection</c> holds the connection values, <c>$id</c> the record's id on updates.</summary>
     public string? RequestMapping { get; init; }
+    /// <summary>The unified filters the list endpoint accepts for this operation (any other is a 400).</summary>
+    public IReadOnlyDictionary<string, FilterDefinition> Filters { get; init; } = new Dictionary<string, FilterDefinition>();
+    /// <summary>Expression mapping the caller's filters (an object; <c>$parameters</c> the call's parameters,
+    /// <c>$connection</c> the connection values, <c>$limit</c> the unified page size) to the provider's request:
+    /// <c>{query, headers, body}</c>, each optional; <c>body</c> is merged into the operation's body.</summary>
+    public string? QueryMapping { get; init; }
+    /// <summary>Calls made after the main call (once per page of a listing), their results bound as <c>$steps</c>
+    /// beside the pre-steps'.</summary>
+    public IReadOnlyList<StepDefinition> PostSteps { get; init; } = [];
+    /// <summary>Replaces the provider's <see cref="ProviderDefinition.ErrorMapping"/> for this operation.</summary>
+    public string? ErrorMapping { get; init; }
 }
 
 /// <summary>Where a value is read from a response: an expression over the body, or a header.</summary>

@@ -25,6 +25,9 @@ public sealed class UpstreamCallException(string provider, string resource, int?
     public int? Status { get; } = status;
     public ResponseClassification Classification { get; } = classification;
     public RateLimitSnapshot RateLimit { get; } = rateLimit;
+    /// <summary>The provider's error as the definition's <c>error_mapping</c> read it from the error body; null when
+    /// the definition has none or the body gave nothing.</summary>
+    public ProviderError? ProviderError { get; init; }
 }
 
 /// <summary>Why pagination was stopped by the engine rather than by the provider.</summary>

@@ -62,15 +62,18 @@ public sealed partial class OperationExecutor
 
         var request = new ListRequest { Context = context, Parameters = parameters };
         var baseUri = UpstreamRequestBuilder.BaseUri(provider, connection, resource, options.Value);
+        var rules = Rules(provider, operation, operationPath);
+        var steps = verb == "delete" ? null : await PreStepsAsync(provider, connection, resource, operation, request, baseUri, rules, operationPath, cancellationToken);
         using var response = await SendAsync(provider, connection, resource, operation, request, PageRequest.FirstPage, baseUri,
-            Rules(provider, operation, operationPath), cancellationToken);
+            rules, cancellationToken);
         if (response.Classification.Action == ResponseAction.Ignore)
             return new RecordResult(null, null, false, response.Status, response.RateLimit);
         if (verb == "delete" || response.Body is null)
             return new RecordResult(null, null, true, response.Status, response.RateLimit);
 
         var records = RecordMapper.Records(provider, operation, response.Body.RootElement);
-        var (mappedRecords, failures) = _mapper.Map(provider, resourceDefinition, operation, records, connection, Member(operationPath, "response_mapping"));
+        steps = await PostStepsAsync(provider, connection, resource, operation, request, baseUri, rules, response.Body.RootElement, records, steps, cancellationToken);
+        var (mappedRecords, failures) = _mapper.Map(provider, resourceDefinition, operation, records, connection, Member(operationPath, "response_mapping"), steps);
         ReportMappingFailures(provider, connection, resource, failures);
         return new RecordResult(mappedRecords.FirstOrDefault(), failures.FirstOrDefault(), true, response.Status, response.RateLimit);
     }

@@ -26,6 +26,10 @@ public sealed record ListRequest
     /// <summary>A <see cref="RecordPage.Next"/> of an earlier listing: start there instead of at the first page (a sync
     /// resuming from its checkpoint). Ignored when it points at another origin than the provider's.</summary>
     public string? ResumeFrom { get; init; }
+    /// <summary>The unified filters (checked against the operation's <c>filters</c>), input of its <c>query_mapping</c>.</summary>
+    public JsonObject? Filters { get; init; }
+    /// <summary>The caller's page size, bound as <c>$limit</c> for the query mapping.</summary>
+    public int? Limit { get; init; }
 }
 
 /// <summary>One page of a listing: its mapped records, the records that failed mapping, and the provider's rate-limit state.</summary>
@@ -51,6 +55,7 @@ public sealed record RecordPage(int Number, IReadOnlyList<UnifiedRecord> Records
 public sealed partial class OperationExecutor(
     IHttpClientFactory httpClients,
     IAccessTokenSource tokens,
+    ConnectionRevocation revocation,
     UnifiedModelCatalog models,
     IEngineTelemetry telemetry,
     IOptions<EngineOptions> options,
@@ -82,6 +87,7 @@ public sealed partial class OperationExecutor(
             pageRequest = resumed;
             paginator.Resume(resumed);
         }
+        var mappedRequest = QueryMapping.Evaluate(provider, resource, operation, request, connection, Member(operationPath, "query_mapping"));
         var steps = await PreStepsAsync(provider, connection, resource, operation, request, baseUri, rules, operationPath, cancellationToken);
         var position = request.ResumeFrom is { } from && PageCheckpoint.Read(from, baseUri) is not null ? from : null;
         var recordsRead = 0;
@@ -90,15 +96,17 @@ public sealed partial class OperationExecutor(
         {
             PageRequest? next;
             RecordPage result;
-            using (var response = await SendAsync(provider, connection, resource, operation, request, pageRequest, baseUri, rules, cancellationToken))
+            using (var response = await SendAsync(provider, connection, resource, operation, request, pageRequest, baseUri, rules, cancellationToken, mappedRequest))
             {
                 var body = response.Body?.RootElement;
                 var ignored = response.Classification.Action == ResponseAction.Ignore;
                 var records = ignored ? [] : RecordMapper.Records(provider, operation, body);
                 Guarded(() => guard.AfterPage(number, new JsonArray([.. records.Select(r => r.DeepClone())]).ToJsonString(), records.Count),
                     connection, provider, resource, recordsRead, started);
+                var pageSteps = ignored ? steps
+                    : await PostStepsAsync(provider, connection, resource, operation, request, baseUri, rules, body, records, steps, cancellationToken);
                 var mappingStarted = Stopwatch.GetTimestamp();
-                var (mapped, failures) = _mapper.Map(provider, resourceDefinition, operation, records, connection, Member(operationPath, "response_mapping"), steps);
+                var (mapped, failures) = _mapper.Map(provider, resourceDefinition, operation, records, connection, Member(operationPath, "response_mapping"), pageSteps);
                 var mappingTime = Stopwatch.GetElapsedTime(mappingStarted);
                 ReportMappingFailures(provider, connection, resource, failures);
                 recordsRead += mapped.Count;
@@ -132,26 +140,57 @@ public sealed partial class OperationExecutor(
         if (operation.PreSteps.Count == 0) return null;
         var steps = new JsonObject();
         foreach (var step in operation.PreSteps)
+            steps[step.Name] = await StepAsync(provider, connection, resource, step, request, baseUri, rules, cancellationToken);
+        return steps;
+    }
+
+    /// <summary>Runs the operation's post-steps, in order, after a main response (each page of a listing): each step's
+    /// <c>parameters</c> expression reads <c>{body, records}</c> of that response for its templates. Returns the
+    /// pre-steps' results with the post-steps' added (a copy: each page has its own); a failing step fails the operation.</summary>
+    private async Task<JsonObject?> PostStepsAsync(LoadedProvider provider, EngineConnection connection, string resource,
+        OperationDefinition operation, ListRequest request, Uri baseUri, IReadOnlyList<ClassificationRule> rules, JsonElement? body,
+        IReadOnlyList<JsonNode> records, JsonObject? preSteps, CancellationToken cancellationToken)
+    {
+        if (operation.PostSteps.Count == 0) return preSteps;
+        var steps = (JsonObject?)preSteps?.DeepClone() ?? new JsonObject();
+        var input = new JsonObject
         {
-            var call = new OperationDefinition { Method = step.Method, Path = step.Path, Query = step.Query, Headers = step.Headers };
-            using var response = await SendAsync(provider, connection, resource, call, request with { ResumeFrom = null }, PageRequest.FirstPage,
-                baseUri, rules, cancellationToken);
-            JsonNode? value = null;
-            if (response.Body?.RootElement is { } body)
+            ["body"] = body is { } b ? JsonNode.Parse(b.GetRawText()) : null,
+            ["records"] = new JsonArray([.. records.Select(r => r.DeepClone())]),
+        };
+        foreach (var step in operation.PostSteps)
+        {
+            var stepRequest = request;
+            if (step.Parameters is { } expression)
             {
-                if (step.Result is { } expression)
+                var evaluated = provider.Expression(expression).Evaluate(input, options: StopLimits);
+                var parameters = new Dictionary<string, string>(request.Parameters, StringComparer.Ordinal);
+                if (!evaluated.IsUndefined && evaluated.Value is JsonObject values)
                 {
-                    var evaluated = provider.Expression(expression).Evaluate(body, options: StopLimits);
-                    value = evaluated.IsUndefined ? null : evaluated.Value?.DeepClone();
+                    foreach (var (name, value) in values)
+                    {
+                        if (value is JsonValue v) parameters[name] = v.TryGetValue<string>(out var s) ? s : v.ToJsonString();
+                        else if (value is not null) parameters[name] = value.ToJsonString();
+                    }
                 }
-                else
-                {
-                    value = JsonNode.Parse(body.GetRawText());
-                }
+                stepRequest = request with { Parameters = parameters };
             }
-            steps[step.Name] = value;
+            steps[step.Name] = await StepAsync(provider, connection, resource, step, stepRequest, baseUri, rules, cancellationToken);
         }
         return steps;
+    }
+
+    /// <summary>One extra call (pre- or post-step) and its result: the body, or what its <c>result</c> keeps of it.</summary>
+    private async Task<JsonNode?> StepAsync(LoadedProvider provider, EngineConnection connection, string resource, StepDefinition step,
+        ListRequest request, Uri baseUri, IReadOnlyList<ClassificationRule> rules, CancellationToken cancellationToken)
+    {
+        var call = new OperationDefinition { Method = step.Method, Path = step.Path, Query = step.Query, Headers = step.Headers };
+        using var response = await SendAsync(provider, connection, resource, call, request with { ResumeFrom = null }, PageRequest.FirstPage,
+            baseUri, rules, cancellationToken);
+        if (response.Body?.RootElement is not { } body) return null;
+        if (step.Result is not { } expression) return JsonNode.Parse(body.GetRawText());
+        var evaluated = provider.Expression(expression).Evaluate(body, options: StopLimits);
+        return evaluated.IsUndefined ? null : evaluated.Value?.DeepClone();
     }
 
     /// <summary>Reads every page of a listing into one list (tests, small resources); mapping failures are returned too.</summary>
@@ -180,8 +219,9 @@ public sealed partial class OperationExecutor(
             Rules(provider, operation, operationPath), cancellationToken);
         if (response.Classification.Action == ResponseAction.Ignore) return null;
         var records = RecordMapper.Records(provider, operation, response.Body?.RootElement);
-        var steps = await PreStepsAsync(provider, connection, resource, operation, request, baseUri,
-            Rules(provider, operation, operationPath), operationPath, cancellationToken);
+        var rules = Rules(provider, operation, operationPath);
+        var steps = await PreStepsAsync(provider, connection, resource, operation, request, baseUri, rules, operationPath, cancellationToken);
+        steps = await PostStepsAsync(provider, connection, resource, operation, request, baseUri, rules, response.Body?.RootElement, records, steps, cancellationToken);
         var (mapped, failures) = _mapper.Map(provider, resourceDefinition, operation, records, connection, Member(operationPath, "response_mapping"), steps);
         ReportMappingFailures(provider, connection, resource, failures);
         return mapped.FirstOrDefault();
@@ -196,7 +236,7 @@ public sealed partial class OperationExecutor(
 
     private async Task<UpstreamResponse> SendAsync(LoadedProvider provider, EngineConnection connection, string resource,
         OperationDefinition operation, ListRequest request, PageRequest page, Uri baseUri, IReadOnlyList<ClassificationRule> rules,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, MappedRequest? mapped = null)
     {
         var client = httpClients.CreateClient(request.Context == CallContext.Background ? EngineHttpClients.Background : EngineHttpClients.Interactive);
         for (var refreshed = false; ; refreshed = true)
@@ -204,7 +244,7 @@ public sealed partial class OperationExecutor(
             var credentials = provider.Definition.Auth.Kind == AuthKinds.None
                 ? ConnectionCredentials.Of()
                 : await tokens.GetAsync(provider, connection, resource, refreshed, cancellationToken);
-            var message = UpstreamRequestBuilder.Build(provider, connection, resource, operation, request.Parameters, page, baseUri);
+            var message = UpstreamRequestBuilder.Build(provider, connection, resource, operation, request.Parameters, page, baseUri, mapped);
             CredentialInjector.Apply(message, provider, resource, credentials);
             var call = new UpstreamCall(provider, connection, resource, operation.Path, rules);
             call.Attach(message);
@@ -228,6 +268,7 @@ public sealed partial class OperationExecutor(
 
             var status = (int)response.StatusCode;
             var rateLimit = call.LastRateLimit;
+            var providerError = ProviderErrors.Map(provider, operation, status, response.Headers, call.LastBody, logger, resource);
             response.Dispose();
             call.Dispose();
             message.Dispose();
@@ -240,7 +281,10 @@ public sealed partial class OperationExecutor(
             if (verdict.Action == ResponseAction.RefreshThenRetryOnce)
                 verdict = verdict with { Action = ResponseAction.NeedsReauth, ErrorClass = ErrorClass.InvalidGrant, Rule = verdict.Rule + " (again after a refresh)" };
             EngineLog.CallFailed(logger, connection.ConnectionId, provider.Key, resource, status, ResponseActions.Of(verdict.Action), verdict.Rule);
-            throw new UpstreamCallException(provider.Key, resource, status, verdict, rateLimit);
+            // The provider itself says the credentials are revoked: the connection needs a person, now (flag and alert).
+            if (verdict.Action == ResponseAction.NeedsReauth && provider.Definition.Auth.Kind != AuthKinds.None)
+                await revocation.ApiRefusedAsync(provider, connection, resource, status, verdict.Rule);
+            throw new UpstreamCallException(provider.Key, resource, status, verdict, rateLimit) { ProviderError = providerError };
         }
     }
 

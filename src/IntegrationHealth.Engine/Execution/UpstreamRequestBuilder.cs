@@ -36,8 +36,9 @@ internal static class UpstreamRequestBuilder
     }
 
     public static HttpRequestMessage Build(LoadedProvider provider, EngineConnection connection, string resource,
-        OperationDefinition operation, IReadOnlyDictionary<string, string> parameters, PageRequest page, Uri baseUri)
+        OperationDefinition operation, IReadOnlyDictionary<string, string> parameters, PageRequest page, Uri baseUri, MappedRequest? mapped = null)
     {
+        mapped ??= MappedRequest.None;
         Uri uri;
         if (page.NextUrl is { } next)
         {
@@ -54,6 +55,10 @@ internal static class UpstreamRequestBuilder
                 // A query value over a parameter the call did not give is left out: optional filters.
                 if (TryRender(template, parameters) is { } value) query.Add((name, value));
             }
+            // The query mapping's parameters replace the operation's own of the same name (a filter narrows a default).
+            var mappedNames = mapped.Query.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            query.RemoveAll(p => mappedNames.Contains(p.Item1));
+            query.AddRange(mapped.Query);
             var builder = new UriBuilder(baseUri) { Path = baseUri.AbsolutePath.TrimEnd('/') + path, Query = UriQuery.Format(query) };
             uri = builder.Uri;
         }
@@ -66,8 +71,10 @@ internal static class UpstreamRequestBuilder
         {
             if (TryRender(template, parameters) is { } value) SetHeader(request, name, value);
         }
+        foreach (var (name, value) in mapped.Headers) SetHeader(request, name, value);
 
         var body = operation.Body is { } b ? JsonNode.Parse(b.GetRawText()) : null;
+        if (mapped.Body is { } mappedBody) body = QueryMapping.MergeInto(body as JsonObject ?? new JsonObject(), mappedBody);
         IEnumerable<(ValueLocation, JsonNode)> values = page.Values;
         if (operation.Pagination is { PageSizeParam: { } sizeAt, PageSize: { } size })
             values = values.Prepend((sizeAt, JsonValue.Create(size))); // on every page, next links included

@@ -5,7 +5,7 @@ namespace IntegrationHealth.Engine.Proxy;
 
 /// <summary>The proxy refused to connect to an address (loopback, link-local, private, unspecified).</summary>
 public sealed class DestinationRefusedException(string host, IPAddress address)
-    : Exception($"The upstream host '{host}' resolves to {address}, which the proxy may not connect to (Engine:Proxy:AllowedNetworks).")
+    : Exception($"The upstream host '{host}' resolves to {address}, which the engine may not connect to (Engine:AllowedNetworks, Engine:Proxy:AllowedNetworks).")
 {
     public string Host { get; } = host;
     public IPAddress Address { get; } = address;
@@ -15,9 +15,11 @@ public sealed class DestinationRefusedException(string host, IPAddress address)
 /// Decides which addresses the proxy may connect to, on the addresses a name resolves to at connect time (not on the
 /// URL's spelling: <c>127.1</c>, <c>0x7f000001</c>, <c>2130706433</c>, <c>[::ffff:127.0.0.1]</c> and names resolving to
 /// loopback all arrive here as the address they are), so DNS rebinding and odd spellings cannot slip past a string
-/// check. Used as the <see cref="SocketsHttpHandler.ConnectCallback"/> of the proxy's handler.
+/// check. Used as the <see cref="SocketsHttpHandler.ConnectCallback"/> of the proxy's handler and of the executor's
+/// and token requests' handlers (a tenant may upload a definition naming any host). <paramref name="trusted"/> are
+/// host:port pairs the operator configured (origin overrides), connected to without the address check.
 /// </summary>
-public sealed class DestinationGuard(IReadOnlyList<IPNetwork> allowed)
+public sealed class DestinationGuard(IReadOnlyList<IPNetwork> allowed, IReadOnlyCollection<DnsEndPoint>? trusted = null)
 {
     private static readonly IPNetwork[] Refused =
     [
@@ -58,8 +60,9 @@ public sealed class DestinationGuard(IReadOnlyList<IPNetwork> allowed)
             ? [literal]
             : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken);
         if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
+        var isTrusted = trusted?.Any(t => t.Port == endpoint.Port && string.Equals(t.Host.Trim('[', ']'), endpoint.Host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase)) == true;
         foreach (var address in addresses)
-            if (!IsAllowed(address)) throw new DestinationRefusedException(endpoint.Host, address);
+            if (!isTrusted && !IsAllowed(address)) throw new DestinationRefusedException(endpoint.Host, address);
 
         SocketException? last = null;
         foreach (var resolved in addresses)

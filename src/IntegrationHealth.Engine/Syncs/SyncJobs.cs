@@ -23,6 +23,7 @@ public sealed class SyncJob(SyncRunner runner, ILogger<SyncJob> logger)
 /// The recurring dispatcher (<c>engine-sync-dispatcher</c>, <see cref="SyncOptions.DispatcherCron"/>): for every active
 /// connection whose effective definition gives a resource a schedule (<c>sync.every_minutes</c>), queues a run when the
 /// resource is due (never run, or its next run time has passed) and no run holds its lease or waits in the queue.
+/// First it recovers orphaned runs (<see cref="SyncRunner.RecoverOrphansAsync"/>), so a lost job never blocks a resource.
 /// Only connections the engine runs are scheduled: those with credentials in the <see cref="Auth.ICredentialStore"/>
 /// (created by the connect flow or an import). A connection recorded through the ingestion API is another engine's:
 /// its telemetry arrives over HTTP, and calling its provider from here would fail without credentials and add failed
@@ -40,6 +41,8 @@ public sealed class SyncDispatcherJob(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // Runs whose job or process was lost would block their resource for ever (below, a waiting run is not queued again).
+        await runner.RecoverOrphansAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var active = await (from c in db.Connections.AsNoTracking()
                             join p in db.Providers.AsNoTracking() on c.ProviderId equals p.Id

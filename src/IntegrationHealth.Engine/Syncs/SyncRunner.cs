@@ -207,6 +207,56 @@ public sealed class SyncRunner(
         return run;
     }
 
+    /// <summary>
+    /// Fails the runs that can no longer finish, each with a failed sync-run event: a <em>running</em> run whose lease
+    /// expired (its process died: a live run renews the lease with every page), and a <em>queued</em> run older than
+    /// <see cref="SyncOptions.QueuedTimeout"/> (its job was lost, e.g. in-memory job storage and a restart). The pass's
+    /// checkpoint is kept, so the next run resumes where the dead one stopped. Returns how many were failed.
+    /// </summary>
+    public async Task<int> RecoverOrphansAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var queuedBefore = now - options.Value.Syncs.QueuedTimeout;
+        // A run clears its lease a moment before it records its outcome: without a lease, only a run older than a
+        // whole lease is taken for dead.
+        var leaseAgo = now - options.Value.Syncs.LeaseDuration;
+        var candidates = await (from r in db.SyncRuns
+                                join c in db.Connections.AsNoTracking() on r.ConnectionId equals c.Id
+                                join s in db.SyncStates.AsNoTracking() on new { r.ConnectionId, r.Resource } equals new { s.ConnectionId, s.Resource } into states
+                                from s in states.DefaultIfEmpty()
+                                where (r.Status == SyncRunStatus.Running
+                                        && ((s != null && s.LeaseUntil != null && s.LeaseUntil < now)
+                                            || ((s == null || s.LeaseUntil == null) && r.StartedAt < leaseAgo)))
+                                    || (r.Status == SyncRunStatus.Queued && r.QueuedAt < queuedBefore)
+                                select new { Run = r, c.AccountId, c.ProviderId }).ToListAsync(cancellationToken);
+        var failed = 0;
+        foreach (var candidate in candidates)
+        {
+            var run = candidate.Run;
+            var reason = run.Status == SyncRunStatus.Running
+                ? "its process stopped: the lease expired while it was running"
+                : $"its job never started within {options.Value.Syncs.QueuedTimeout}";
+            // Conditional on the status read, so a run that finished (or started) meanwhile is left alone.
+            var status = run.Status;
+            var changed = await db.SyncRuns.Where(r => r.Id == run.Id && r.Status == status).ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.Status, SyncRunStatus.Failed)
+                .SetProperty(r => r.Error, $"Orphaned: {reason}; the next run resumes from the checkpoint.")
+                .SetProperty(r => r.FinishedAt, now), cancellationToken);
+            if (changed == 0) continue;
+            failed++;
+            var engine = new EngineConnection
+            {
+                TenantId = run.TenantId, AccountId = candidate.AccountId, ProviderId = candidate.ProviderId, ConnectionId = run.ConnectionId,
+                CredentialKey = StoreEngineConnections.CredentialKeyOf(run.TenantId, run.ConnectionId),
+            };
+            var duration = run.StartedAt is { } startedAt ? (int)Math.Min(int.MaxValue, Math.Max(0, (now - startedAt).TotalMilliseconds)) : 0;
+            telemetry.Record(_events.SyncRun(engine, run.Resource, run.Records, duration, ErrorClass.Other, $"orphaned: {reason}"));
+            EngineLog.SyncRunOrphaned(logger, run.Id, run.ConnectionId, run.Resource, reason);
+        }
+        return failed;
+    }
+
     private async Task<SyncRun> FinishAsync(IntegrationHealthDbContext db, SyncRun run, SyncRunStatus status, string error, CancellationToken cancellationToken)
     {
         run.Status = status;

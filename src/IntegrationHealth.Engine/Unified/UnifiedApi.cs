@@ -27,8 +27,6 @@ public sealed record UnifiedPage(IReadOnlyList<JsonObject> Items, string? NextCu
 /// </summary>
 public static class UnifiedApi
 {
-    private static readonly string[] Reserved = ["connection", "cursor", "limit"];
-
     public static IEndpointRouteBuilder MapUnifiedApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/unified").WithTags("Engine unified API");
@@ -38,7 +36,8 @@ public static class UnifiedApi
             .WithSummary("List a connection's records in a unified model")
             .WithDescription("Query: connection (required), limit (1 to Engine:Unified:MaxLimit, default 100), cursor (nextCursor of the page " +
                 "before; bound to the tenant, connection, resource and filters, so any other use is a 400), and filters: any other parameter " +
-                "the provider resource's list operation names in its query, headers or path templates (another is a 400). Records are " +
+                "the provider resource's list operation declares in its filters (typed, mapped to the provider's parameters or body by its " +
+                "query_mapping) or names in its query, headers or path templates (another is a 400). Records are " +
                 "written as the provider's pages arrive. Upstream failures are problems: 429 with Retry-After, 409 (reason needs_reauth), " +
                 "502/504; RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset carry the provider's state.")
             .Produces<UnifiedPage>()
@@ -134,25 +133,16 @@ public static class UnifiedApi
             return;
         }
 
-        // Filters: every other query parameter, each one the list operation's templates name.
-        var accepted = operation.Query.Values.Concat(operation.Headers.Values).Append(operation.Path)
-            .SelectMany(t => PlaceholderTemplate.Parse(t).Names).ToHashSet(StringComparer.Ordinal);
-        var filters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, values) in context.Request.Query)
+        // Filters: every other query parameter, each a declared filter or a placeholder of the list operation's templates.
+        var (parameters, filters, given, field, error) = UnifiedFilters.Read(operation, context.Request.Query);
+        if (error is not null)
         {
-            if (Reserved.Contains(name)) continue;
-            if (!accepted.Contains(name) || values.Count != 1)
-            {
-                var known = accepted.Count == 0 ? "none" : string.Join(", ", accepted.Order(StringComparer.Ordinal));
-                await Problems.BadRequest(values.Count != 1 ? $"Give the filter '{name}' once." : $"'{name}' is not a filter of this resource (filters: {known}).",
-                    field: name).ExecuteAsync(context);
-                return;
-            }
-            filters[name] = values[0]!;
+            await Problems.BadRequest(error, field: field).ExecuteAsync(context);
+            return;
         }
 
         var scope = $"{connection.ProviderKey}/{providerResource}";
-        var digest = UnifiedCursor.FiltersDigest(filters);
+        var digest = UnifiedCursor.FiltersDigest(given);
         UnifiedCursorState? start = null;
         if (!string.IsNullOrEmpty(query.Cursor))
         {
@@ -165,7 +155,7 @@ public static class UnifiedApi
             }
         }
 
-        var request = new ListRequest { Context = CallContext.Interactive, Parameters = filters, ResumeFrom = start?.Position };
+        var request = new ListRequest { Context = CallContext.Interactive, Parameters = parameters, Filters = filters, Limit = limit, ResumeFrom = start?.Position };
         await using var pages = services.Executor.ListAsync(connection.Provider, connection.Engine, providerResource, request, context.RequestAborted)
             .GetAsyncEnumerator(context.RequestAborted);
         try

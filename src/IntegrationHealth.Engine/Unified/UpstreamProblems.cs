@@ -9,7 +9,9 @@ namespace IntegrationHealth.Engine.Unified;
 /// <summary>
 /// The one mapping of engine failures to problem details, for the unified API and the proxy. Extensions say what the
 /// provider answered and how the definition classified it: <c>upstreamStatus</c>, <c>classification</c> (the action),
-/// <c>errorClass</c> and <c>rule</c> (the JSONPath of the rule that decided). Never a provider body, header or credential.
+/// <c>errorClass</c> and <c>rule</c> (the JSONPath of the rule that decided). Never a provider body, header or credential,
+/// except what the definition's <c>error_mapping</c> picks from the error body: then <c>title</c>, <c>detail</c> and a
+/// <c>code</c> extension carry the provider's own words.
 /// <list type="table">
 /// <item><term>rate_limited</term><description>429, with <c>Retry-After</c> (set by the caller from the wait).</description></item>
 /// <item><term>needs_reauth</term><description>409 with <c>reason: needs_reauth</c>: the connection must be authorized
@@ -29,6 +31,8 @@ public static class UpstreamProblems
         UpstreamCallException u => ForCall(u),
         PaginationException p => With(Problems.Create(502, $"The provider's pagination was stopped after {p.Pages} pages: {p.Failure}.",
             "The provider's pagination looped or ran over its limit."), ("reason", p.Failure.ToString())),
+        QueryMappingException q => With(Problems.Create(422, $"The filters could not be mapped to the provider's request: {q.Detail}",
+            "The filters do not fit the provider's query mapping."), ("where", q.Where)),
         RequestMappingException m => With(Problems.Create(422, $"The record could not be mapped to the provider's request: {m.Detail}",
             "The record does not fit the provider's request mapping."), ("where", m.Where)),
         ConnectionConfigurationException c => With(Problems.Create(409, c.Message, "The connection is not usable as configured."),
@@ -52,12 +56,24 @@ public static class UpstreamProblems
             _ when e.Status == 409 => (409, "The provider reports a conflict.", "The provider answered 409."),
             _ => (502, "The provider call failed.", $"The provider answered {e.Status?.ToString(CultureInfo.InvariantCulture)}."),
         };
+        if (e.InnerException is HttpRequestException { InnerException: Proxy.DestinationRefusedException })
+            (status, title, detail) = (502, "The provider's address is not allowed.",
+                "The provider's host resolves to an address the engine may not connect to (loopback, link-local or private).");
         var problem = Problems.Create(status, detail, title);
         if (c.Action == ResponseAction.NeedsReauth) problem.Extensions["reason"] = "needs_reauth";
+        if (status == 502 && e.InnerException is HttpRequestException { InnerException: Proxy.DestinationRefusedException })
+            problem.Extensions["reason"] = "destination_refused";
         if (e.Status is { } s) problem.Extensions["upstreamStatus"] = s;
         problem.Extensions["classification"] = ResponseActions.Of(c.Action);
         problem.Extensions["errorClass"] = c.ErrorClass.ToString();
         problem.Extensions["rule"] = c.Rule;
+        // The definition's error_mapping chose these from the provider's error body; the status stays ours.
+        if (e.ProviderError is { } error)
+        {
+            if (error.Title is { } t) problem.Title = t;
+            if (error.Detail is { } d) problem.Detail = d;
+            if (error.Code is { } code) problem.Extensions["code"] = code;
+        }
         return problem;
     }
 

@@ -32,12 +32,16 @@ public sealed class StoreEngineHost : IAsyncDisposable
     public ICredentialVault Vault => _services.GetRequiredService<ICredentialVault>();
     public IEngineConnections Connections => _services.GetRequiredService<IEngineConnections>();
 
-    public static StoreEngineHost Create(TestDatabase database, Uri oauthOrigin, IDictionary<string, string?>? settings = null)
+    public static StoreEngineHost Create(TestDatabase database, Uri oauthOrigin, IDictionary<string, string?>? settings = null) =>
+        Create(database.Options, oauthOrigin, settings);
+
+    /// <summary>A host over the store <paramref name="store"/> names (another OS process's, in the two-process test).</summary>
+    public static StoreEngineHost Create(DatabaseOptions store, Uri oauthOrigin, IDictionary<string, string?>? settings = null)
     {
         var values = new Dictionary<string, string?>
         {
-            ["Database:Provider"] = database.Provider,
-            ["Database:ConnectionString"] = database.ConnectionString,
+            ["Database:Provider"] = store.Provider,
+            ["Database:ConnectionString"] = store.ConnectionString,
             [$"Engine:OriginOverrides:{OAuthTestDefinitions.Key}"] = oauthOrigin.GetLeftPart(UriPartial.Authority),
             ["Engine:Credentials:TokenRetryBaseDelay"] = "00:00:00.010",
             ["Engine:Credentials:MaxTokenRetryDelay"] = "00:00:00.050",
@@ -49,7 +53,7 @@ public sealed class StoreEngineHost : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Debug));
         services.AddSingleton(TimeProvider.System);
-        services.AddIntegrationHealthStore(database.Options);
+        services.AddIntegrationHealthStore(store);
         services.AddStoreDataProtection(configuration);
         services.AddSingleton<IProviderDefinitionSource, OAuthTestDefinitions>();
         services.AddEngine();

@@ -86,6 +86,7 @@ public sealed class EngineHarness : IAsyncDisposable
         services.AddSingleton<ITelemetryWriter, RecordingTelemetryWriter>();
         services.AddSingleton<IEndpointTemplateIds, RecordingEndpointTemplateIds>();
         services.AddSingleton<ICredentialVault, InMemoryCredentialStore>(); // no store here: in-process vault
+        services.AddSingleton<ICredentialAlerts, InMemoryCredentialAlerts>();
         services.AddEngine();
         return new EngineHarness(services.BuildServiceProvider(validateScopes: true), logs);
     }

@@ -47,6 +47,7 @@ public sealed class ProxyHost : IAsyncDisposable
         builder.Services.AddSingleton<ITelemetryWriter, RecordingTelemetryWriter>();
         builder.Services.AddSingleton<IEndpointTemplateIds, RecordingEndpointTemplateIds>();
         builder.Services.AddSingleton<ICredentialVault, InMemoryCredentialStore>(); // no store here: in-process vault
+        builder.Services.AddSingleton<ICredentialAlerts, InMemoryCredentialAlerts>();
         builder.Services.AddEngine();
         var app = builder.Build();
         ProxyHost? host = null;

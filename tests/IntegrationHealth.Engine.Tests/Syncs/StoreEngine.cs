@@ -34,7 +34,8 @@ public sealed class StoreEngine : IAsyncDisposable
     public SyncRunner Syncs => _services.GetRequiredService<SyncRunner>();
     public IEngineConnections Connections => _services.GetRequiredService<IEngineConnections>();
 
-    public static StoreEngine Create(TestDatabase database, IDictionary<string, ProviderDouble>? doubles = null, IDictionary<string, string?>? settings = null)
+    public static StoreEngine Create(TestDatabase database, IDictionary<string, ProviderDouble>? doubles = null, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configure = null)
     {
         var values = new Dictionary<string, string?> { ["Engine:BackgroundRetries"] = "0" };
         foreach (var (key, provider) in doubles ?? new Dictionary<string, ProviderDouble>())
@@ -47,6 +48,7 @@ public sealed class StoreEngine : IAsyncDisposable
         // One credential vault shared by every "process" of a test, as the encrypted store would be.
         services.AddSingleton<ICredentialVault>(SharedCredentials.For(database));
         services.AddDataProtection();
+        configure?.Invoke(services); // before the engine's TryAdds: a test's TimeProvider, say
         services.AddEngine();
         return new StoreEngine(services.BuildServiceProvider(), database);
     }
