@@ -2462,6 +2462,10 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("rate_limit_remaining");
 
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
                     b.Property<int?>("Records")
                         .HasColumnType("INTEGER")
                         .HasColumnName("records");
