@@ -2486,6 +2486,9 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                     b.HasIndex("IngestSeq")
                         .HasDatabaseName("ix_telemetry_events_ingest_seq");
 
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_telemetry_events_received_at");
+
                     b.HasIndex("TenantId", "AccountId", "OccurredAt")
                         .HasDatabaseName("ix_telemetry_events_tenant_id_account_id_occurred_at");
 

@@ -49,6 +49,10 @@ internal sealed class TelemetryEventConfiguration(StoreProvider provider) : IEnt
             // Zero ticks for rows not written by the bulk writer (SQLite cannot add a column with a non-constant
             // default without rebuilding the table); retention then goes by their occurred_at.
             builder.Property(e => e.ReceivedAt).HasConversion(SqliteUtcTicksConverter.Instance).HasColumnType("INTEGER");
+            // Retention's chunked deletes find the oldest rows here. Writers stamp the current time, so like ingest_seq
+            // the index only grows at its right edge (one page per commit, not one per event). PostgreSQL needs none:
+            // retention drops whole partitions there.
+            builder.HasIndex(e => e.ReceivedAt);
         }
         else
         {

@@ -93,7 +93,8 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             return new TelemetryWriteResult(0, 0);
         }
 
-        var batch = new PendingBatch(TelemetryBatch.SortByKey(events), cancellationToken);
+        // Stamped here, by this writer's clock: the group may be written by another writer instance of the same file.
+        var batch = new PendingBatch(TelemetryBatch.SortByKey(events), _time.GetUtcNow().UtcTicks, cancellationToken);
         _queue.Pending.Enqueue(batch);
         Interlocked.Increment(ref _queue.Enqueued);
         while (!batch.Done.Task.IsCompleted)
@@ -162,7 +163,6 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
                 statements.NextSeq = (long)max.ExecuteScalar()! + 1;
             }
 
-            statements.ReceivedTicks = _time.GetUtcNow().UtcTicks;
 
             for (var b = 0; b < group.Count; b++)
             {
@@ -247,7 +247,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             insert.Text(17, e.UserId);
             insert.Integer(18, e.EndpointId);
             insert.Integer(19, statements.NextSeq);
-            insert.Integer(20, statements.ReceivedTicks);
+            insert.Integer(20, batch.ReceivedTicks);
             var stored = insert.Execute();
             statements.NextSeq += stored;
             accepted += stored;
@@ -288,9 +288,6 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         /// <summary>The ingest sequence number of the next accepted event.</summary>
         public long NextSeq { get; set; }
 
-        /// <summary>UTC ticks of the group's <see cref="TelemetryEvent.ReceivedAt"/>.</summary>
-        public long ReceivedTicks { get; set; }
-
         /// <summary>Prepared on first use: most groups hold no detail row.</summary>
         public SqliteRowInsert Details => _details ??= new SqliteRowInsert(connection, DetailInsertSql);
 
@@ -315,9 +312,12 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         public ConcurrentQueue<PendingBatch> Pending { get; } = new();
     }
 
-    private sealed class PendingBatch(TelemetryEvent[] rows, CancellationToken cancellation)
+    private sealed class PendingBatch(TelemetryEvent[] rows, long receivedTicks, CancellationToken cancellation)
     {
         public TelemetryEvent[] Rows { get; } = rows;
+
+        /// <summary>UTC ticks of the batch's <see cref="TelemetryEvent.ReceivedAt"/>.</summary>
+        public long ReceivedTicks { get; } = receivedTicks;
 
         public CancellationToken Cancellation { get; } = cancellation;
 

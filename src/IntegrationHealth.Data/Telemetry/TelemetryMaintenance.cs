@@ -13,7 +13,8 @@ public readonly record struct TelemetryMaintenanceResult(long EventsRemoved, IRe
 /// Telemetry retention and partition upkeep, run by the telemetry maintenance job (and callable by tools and tests).
 /// PostgreSQL: creates the day partitions of the next days ahead, drops the events partitions received more than
 /// <see cref="DatabaseOptions.TelemetryRetentionDays"/> ago and the deduplication partitions older than the window
-/// (see <see cref="PostgresTelemetryPartitions"/>). SQLite: deletes events received before the cutoff in chunks of
+/// (see <see cref="PostgresTelemetryPartitions"/>). SQLite: deletes events received before the cutoff (found by the
+/// SQLite-only <c>received_at</c> index) in chunks of
 /// <see cref="SqliteChunk"/> rows, each its own short write transaction (the telemetry writer, waiting on SQLite's
 /// busy timeout, gets the file between two chunks, so ingestion waits at most one chunk).
 /// Rollups, endpoint templates and every other table are never touched.
@@ -58,66 +59,51 @@ public sealed class TelemetryMaintenance(DatabaseOptions options, TimeProvider t
     {
         var cutoffTicks = cutoff.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks;
         long removed = 0;
-        long after = -1;
         await using var connection = new SqliteConnection(options.EffectiveConnectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await SqliteDatabase.ApplyPragmasAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using (var temp = connection.CreateCommand())
+        {
+            temp.CommandText = "CREATE TEMP TABLE IF NOT EXISTS telemetry_retention_chunk (r INTEGER PRIMARY KEY)";
+            await temp.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            // Events are walked in acceptance order (the ingest_seq index), which is receiving order: the oldest come
-            // first, and the walk stops at the first chunk that holds a row still inside retention. Rows not written by
-            // the bulk writer (ingest_seq and received_at 0) go by their occurred_at.
-            long upTo;
-            bool allOld;
-            await using (var probe = connection.CreateCommand())
-            {
-                probe.CommandText =
-                    "SELECT max(ingest_seq), min(CASE WHEN (CASE WHEN received_at > 0 THEN received_at ELSE occurred_at END) < $cutoff THEN 1 ELSE 0 END) " +
-                    "FROM (SELECT ingest_seq, received_at, occurred_at FROM telemetry_events WHERE ingest_seq > $after ORDER BY ingest_seq LIMIT $chunk)";
-                probe.Parameters.AddWithValue("$after", after);
-                probe.Parameters.AddWithValue("$cutoff", cutoffTicks);
-                probe.Parameters.AddWithValue("$chunk", SqliteChunk);
-                await using var reader = await probe.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                if (reader.IsDBNull(0))
-                {
-                    break;
-                }
-
-                upTo = reader.GetInt64(0);
-                allOld = reader.GetInt64(1) == 1;
-            }
-
+            int deleted;
             await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {
-                const string Old = "ingest_seq > $after AND ingest_seq <= $upTo AND (CASE WHEN received_at > 0 THEN received_at ELSE occurred_at END) < $cutoff";
-                await using var details = connection.CreateCommand();
-                details.Transaction = transaction;
-                details.CommandText = "DELETE FROM telemetry_event_details WHERE (tenant_id, event_id) IN (SELECT tenant_id, id FROM telemetry_events WHERE " + Old + ")";
-                await using var delete = connection.CreateCommand();
-                delete.Transaction = transaction;
-                delete.CommandText = "DELETE FROM telemetry_events WHERE " + Old;
-                foreach (var command in new[] { details, delete })
-                {
-                    command.Parameters.AddWithValue("$after", after);
-                    command.Parameters.AddWithValue("$upTo", upTo);
-                    command.Parameters.AddWithValue("$cutoff", cutoffTicks);
-                }
-
-                await details.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                removed += await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                // The oldest rows by the received_at index; rows not written by the bulk writer (received_at 0) go by
+                // their occurred_at. Their detail rows first, then the rows.
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText =
+                    "DELETE FROM telemetry_retention_chunk; " +
+                    "INSERT INTO telemetry_retention_chunk SELECT rowid FROM telemetry_events " +
+                    "WHERE received_at < $cutoff AND (received_at > 0 OR occurred_at < $cutoff) LIMIT $chunk; " +
+                    "DELETE FROM telemetry_event_details WHERE (tenant_id, event_id) IN " +
+                    "(SELECT tenant_id, id FROM telemetry_events WHERE rowid IN (SELECT r FROM telemetry_retention_chunk)); " +
+                    "DELETE FROM telemetry_events WHERE rowid IN (SELECT r FROM telemetry_retention_chunk);";
+                command.Parameters.AddWithValue("$cutoff", cutoffTicks);
+                command.Parameters.AddWithValue("$chunk", SqliteChunk);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await using var changes = connection.CreateCommand();
+                changes.Transaction = transaction;
+                changes.CommandText = "SELECT changes()"; // of the last statement: the events deleted
+                deleted = checked((int)(long)(await changes.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (!allOld)
+            removed += deleted;
+            if (deleted < SqliteChunk)
             {
                 break;
             }
 
-            after = upTo;
-            // Let queued ingestion batches take the write lock before the next chunk.
-            await Task.Yield();
+            // Let the telemetry writer (waiting on the busy timeout) take the file before the next chunk.
+            // A real pause (not the injected clock: a fake one would never end it), short enough not to matter.
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, cancellationToken).ConfigureAwait(false);
         }
 
         return new TelemetryMaintenanceResult(removed, []);

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace IntegrationHealth.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(IntegrationHealthDbContext))]
-    [Migration("20261202071839_TelemetryVolumeLayout")]
+    [Migration("20261202073632_TelemetryVolumeLayout")]
     partial class TelemetryVolumeLayout
     {
         /// <inheritdoc />
@@ -2488,6 +2488,9 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
 
                     b.HasIndex("IngestSeq")
                         .HasDatabaseName("ix_telemetry_events_ingest_seq");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_telemetry_events_received_at");
 
                     b.HasIndex("TenantId", "AccountId", "OccurredAt")
                         .HasDatabaseName("ix_telemetry_events_tenant_id_account_id_occurred_at");

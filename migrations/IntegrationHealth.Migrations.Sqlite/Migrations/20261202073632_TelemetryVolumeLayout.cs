@@ -16,11 +16,20 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                 type: "INTEGER",
                 nullable: false,
                 defaultValue: 0L);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_telemetry_events_received_at",
+                table: "telemetry_events",
+                column: "received_at");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "ix_telemetry_events_received_at",
+                table: "telemetry_events");
+
             migrationBuilder.DropColumn(
                 name: "received_at",
                 table: "telemetry_events");
