@@ -49,6 +49,21 @@ public sealed class DatabaseOptions
     /// <summary>How telemetry batches are written on PostgreSQL; ignored on SQLite.</summary>
     public PostgresWriteMode PostgresWriteMode { get; set; } = PostgresWriteMode.Copy;
 
+    /// <summary>Days an accepted event's id is remembered on PostgreSQL for deduplication (<c>Database:TelemetryDedupWindowDays</c>,
+    /// default 3): a replay received within this many days of the original is a duplicate; one received later is stored
+    /// again. At least <see cref="MinimumDedupWindowDays"/>, at most <see cref="TelemetryRetentionDays"/>. SQLite keeps
+    /// its full-history key and deduplicates for as long as the event is retained.</summary>
+    public int TelemetryDedupWindowDays { get; set; } = 3;
+
+    /// <summary>Days telemetry is kept after it was received (<c>Database:TelemetryRetentionDays</c>, default 90); older
+    /// events are removed by the telemetry maintenance job (whole day partitions on PostgreSQL, chunked deletes on
+    /// SQLite). Rollups are never removed by it.</summary>
+    public int TelemetryRetentionDays { get; set; } = 90;
+
+    /// <summary>The smallest deduplication window: the 48 hours of lateness the API accepts for retries and replays
+    /// (analytics' <c>Rollups:Lateness</c>), so a sender retrying within it is never counted twice.</summary>
+    public const int MinimumDedupWindowDays = 2;
+
     /// <summary>Whether the service applies pending migrations when it starts (off for deployments that migrate
     /// separately).</summary>
     public bool MigrateOnStartup { get; set; } = true;
@@ -110,8 +125,23 @@ public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
             return ValidateOptionsResult.Fail($"Database:ConnectionString is not a valid PostgreSQL connection string: {ex.Message}");
         }
 
-        return Enum.IsDefined(options.PostgresWriteMode)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"Database:PostgresWriteMode '{options.PostgresWriteMode}' is not supported; use 'copy' (default) or 'unnest'.");
+        if (!Enum.IsDefined(options.PostgresWriteMode))
+        {
+            return ValidateOptionsResult.Fail($"Database:PostgresWriteMode '{options.PostgresWriteMode}' is not supported; use 'copy' (default) or 'unnest'.");
+        }
+
+        if (options.TelemetryRetentionDays is < 1 or > 36_500)
+        {
+            return ValidateOptionsResult.Fail($"Database:TelemetryRetentionDays must be between 1 and 36500 (it is {options.TelemetryRetentionDays}).");
+        }
+
+        if (options.TelemetryDedupWindowDays < DatabaseOptions.MinimumDedupWindowDays || options.TelemetryDedupWindowDays > options.TelemetryRetentionDays)
+        {
+            return ValidateOptionsResult.Fail(
+                $"Database:TelemetryDedupWindowDays must be at least {DatabaseOptions.MinimumDedupWindowDays} (the 48 hours of " +
+                $"lateness replays may have) and at most Database:TelemetryRetentionDays ({options.TelemetryRetentionDays}); it is {options.TelemetryDedupWindowDays}.");
+        }
+
+        return ValidateOptionsResult.Success;
     }
 }

@@ -11,7 +11,8 @@ public static class StoreMigrator
     /// switches the file to WAL (persistent; readers no longer block the writer); the per-connection pragmas
     /// (page_size for a new file, synchronous=NORMAL, cache_size, busy_timeout, foreign_keys) are applied on every
     /// connection open, so a file this call creates gets 16 KB pages before WAL fixes its page size.
-    /// On PostgreSQL it afterwards moves identity sequences past seeded rows.
+    /// On PostgreSQL it afterwards moves identity sequences past seeded rows, and (this overload) creates today's and the
+    /// next days' telemetry partitions.
     /// </summary>
     /// <returns>The ids of the migrations applied, oldest first; empty when the schema was current.</returns>
     public static async Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
@@ -19,7 +20,25 @@ public static class StoreMigrator
         ArgumentNullException.ThrowIfNull(services);
         var factory = services.GetRequiredService<IDbContextFactory<IntegrationHealthDbContext>>();
         await using var context = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await MigrateAsync(context, cancellationToken).ConfigureAwait(false);
+        var applied = await MigrateAsync(context, cancellationToken).ConfigureAwait(false);
+        if (context.StoreProvider == StoreProvider.Postgres && context.Database.GetDbConnection() is Npgsql.NpgsqlConnection connection)
+        {
+            // Today's and the next days' telemetry partitions, before the first batch arrives (the writer and the
+            // maintenance job create them too; this is the start-up part).
+            var today = DateOnly.FromDateTime((services.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow().UtcDateTime);
+            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Telemetry.PostgresTelemetryPartitions.EnsureAsync(connection, today,
+                    today.AddDays(Telemetry.PostgresTelemetryPartitions.DaysAhead), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await context.Database.CloseConnectionAsync().ConfigureAwait(false);
+            }
+        }
+
+        return applied;
     }
 
     /// <summary>Applies pending migrations through <paramref name="context"/> (see the other overload).</summary>

@@ -39,6 +39,8 @@ public static class StoreServiceCollectionExtensions
             o.ConnectionString = options.ConnectionString;
             o.PostgresWriteMode = options.PostgresWriteMode;
             o.MigrateOnStartup = options.MigrateOnStartup;
+            o.TelemetryDedupWindowDays = options.TelemetryDedupWindowDays;
+            o.TelemetryRetentionDays = options.TelemetryRetentionDays;
         }).ValidateOnStart();
         return services.AddStoreServices();
     }
@@ -59,9 +61,12 @@ public static class StoreServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<DatabaseOptions>();
             return options.StoreProvider == StoreProvider.Sqlite
-                ? new SqliteTelemetryWriter(options.EffectiveConnectionString)
-                : new PostgresTelemetryWriter(options.EffectiveConnectionString, options.PostgresWriteMode);
+                ? new SqliteTelemetryWriter(options.EffectiveConnectionString, sp.GetService<TimeProvider>() ?? TimeProvider.System)
+                : new PostgresTelemetryWriter(options.EffectiveConnectionString, options.PostgresWriteMode,
+                    options.TelemetryDedupWindowDays, sp.GetService<TimeProvider>() ?? TimeProvider.System);
         });
+        services.TryAddSingleton(sp => new TelemetryMaintenance(sp.GetRequiredService<DatabaseOptions>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<IntegrationHealthDbContext>>().CreateDbContext());
         return services;
     }

@@ -23,4 +23,7 @@ internal static partial class IngestionLog
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Tenant {TenantId}: registered {Count} providers on first sight ({What})")]
     public static partial void ProvidersRegistered(ILogger logger, int tenantId, int count, string what);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Telemetry retention: removed {Events} events (SQLite) and dropped {Partitions} partitions (PostgreSQL): {Names}")]
+    public static partial void TelemetryRetention(ILogger logger, long events, int partitions, string names);
 }

@@ -2,6 +2,8 @@ using IntegrationHealth.Ingestion.Accounts;
 using IntegrationHealth.Ingestion.Connections;
 using IntegrationHealth.Ingestion.Events;
 using IntegrationHealth.Ingestion.Providers;
+using IntegrationHealth.Ingestion.Retention;
+using IntegrationHealth.Web.Jobs;
 using IntegrationHealth.Ingestion.SupportTickets;
 using IntegrationHealth.Ingestion.SurveyResponses;
 using OpenTelemetry.Metrics;
@@ -13,7 +15,7 @@ public static class IngestionServiceCollectionExtensions
 {
     /// <summary>
     /// Registers ingestion's validated options (<c>Ingestion</c> section), the provider catalogue, the reference caches
-    /// and resolver of the event hot path, and its meter (exported with the others at <c>/metrics</c>). Needs the shared
+    /// and resolver of the event hot path, the telemetry maintenance job (retention, partitions ahead), and its meter (exported with the others at <c>/metrics</c>). Needs the shared
     /// plumbing's <c>AddServiceDefaults</c>.
     /// </summary>
     public static IServiceCollection AddIngestion(this IServiceCollection services)
@@ -33,6 +35,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<EventReferenceResolver>();
         services.AddSingleton<IngestionMetrics>();
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(IngestionMetrics.MeterName));
+        services.AddRecurringJob<TelemetryMaintenanceJob>(TelemetryMaintenanceJob.Id, TelemetryMaintenanceJob.Cron);
         return services;
     }
 

@@ -72,6 +72,9 @@ public sealed partial class ApiProcess : IAsyncDisposable
     /// <summary>What the process wrote so far to standard error.</summary>
     public string StandardError => Read(_standardError);
 
+    /// <summary>The operating system's id of the process (e.g. to read <c>/proc/&lt;pid&gt;/status</c>).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 

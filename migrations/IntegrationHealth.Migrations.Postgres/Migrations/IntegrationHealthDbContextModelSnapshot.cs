@@ -2542,6 +2542,12 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("rate_limit_remaining");
 
+                    b.Property<DateTime>("ReceivedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at")
+                        .HasDefaultValueSql("now()");
+
                     b.Property<int?>("Records")
                         .HasColumnType("integer")
                         .HasColumnName("records");

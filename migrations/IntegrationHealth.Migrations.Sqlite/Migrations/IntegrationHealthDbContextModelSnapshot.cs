@@ -2481,6 +2481,10 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("rate_limit_remaining");
 
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
                     b.Property<int?>("Records")
                         .HasColumnType("INTEGER")
                         .HasColumnName("records");
@@ -2500,6 +2504,9 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
 
                     b.HasIndex("IngestSeq")
                         .HasDatabaseName("ix_telemetry_events_ingest_seq");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_telemetry_events_received_at");
 
                     b.HasIndex("TenantId", "AccountId", "OccurredAt")
                         .HasDatabaseName("ix_telemetry_events_tenant_id_account_id_occurred_at");

@@ -7,6 +7,13 @@ namespace IntegrationHealth.Data.Configuration;
 
 /// <summary>The write-heavy telemetry table: narrow rows, key on (tenant, event id), two read indexes (see the
 /// DbContext remarks for the reasoning).</summary>
+/// <remarks>On PostgreSQL the model is not the whole truth: the <c>TelemetryVolumeLayout</c> migration rebuilds the
+/// table as declaratively partitioned by day of <c>received_at</c> (EF does not model partitioning), without the
+/// <c>(tenant_id, id)</c> primary key (a unique index on a partitioned table must contain the partition key, and a
+/// forever-growing random-key index is what slowed ingestion down), and with <c>ingest_seq</c> drawn from a sequence
+/// (PostgreSQL 15 has no identity columns on partitioned tables). Exactly-once per (tenant, id) comes from the
+/// <c>telemetry_dedup</c> window table instead (<see cref="Telemetry.PostgresTelemetryWriter"/>). The key stays in the
+/// model because EF needs one and SQLite keeps it as the real primary key.</remarks>
 internal sealed class TelemetryEventConfiguration(StoreProvider provider) : IEntityTypeConfiguration<TelemetryEvent>
 {
     /// <summary>Table name, also used by the bulk writers' hand-written SQL.</summary>
@@ -39,6 +46,17 @@ internal sealed class TelemetryEventConfiguration(StoreProvider provider) : IEnt
             // instead of a 27-character TEXT timestamp.
             builder.Property(e => e.Id).HasConversion(SqliteGuidBytesConverter.Instance).HasColumnType("BLOB");
             builder.Property(e => e.OccurredAt).HasConversion(SqliteUtcTicksConverter.Instance).HasColumnType("INTEGER");
+            // Zero ticks for rows not written by the bulk writer (SQLite cannot add a column with a non-constant
+            // default without rebuilding the table); retention then goes by their occurred_at.
+            builder.Property(e => e.ReceivedAt).HasConversion(SqliteUtcTicksConverter.Instance).HasColumnType("INTEGER");
+            // Retention's chunked deletes find the oldest rows here. Writers stamp the current time, so like ingest_seq
+            // the index only grows at its right edge (one page per commit, not one per event). PostgreSQL needs none:
+            // retention drops whole partitions there.
+            builder.HasIndex(e => e.ReceivedAt);
+        }
+        else
+        {
+            builder.Property(e => e.ReceivedAt).HasDefaultValueSql("now()");
         }
 
         // No foreign keys on this table, deliberately. The ingestion path resolves tenant, account, provider and

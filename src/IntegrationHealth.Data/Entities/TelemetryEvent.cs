@@ -81,6 +81,11 @@ public sealed class TelemetryEvent
     /// readers (rollups) follow it, because arrival order is not <see cref="OccurredAt"/> order (events come up to days
     /// late) nor id order (ids are the senders'). Zero for rows written on SQLite by anything but the bulk writer.</summary>
     public long IngestSeq { get; set; }
+    /// <summary>UTC instant the store accepted the event, set by the bulk writer from its clock (for rows inserted any
+    /// other way: PostgreSQL's <c>now()</c>, zero on SQLite). It decides the PostgreSQL day partition the row lives in and when retention
+    /// removes it (received more than <see cref="DatabaseOptions.TelemetryRetentionDays"/> days ago), because late events
+    /// (<see cref="OccurredAt"/> days in the past) must still land in a partition that exists and is hot.</summary>
+    public DateTime ReceivedAt { get; set; }
     /// <summary>The event's detail row, written with the event (and only when the event is accepted, not a duplicate);
     /// null for most events. Not a column: the writers store it in <c>telemetry_event_details</c>.</summary>
     public TelemetryEventDetail? Detail { get; set; }

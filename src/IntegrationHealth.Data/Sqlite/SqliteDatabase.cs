@@ -6,9 +6,18 @@ namespace IntegrationHealth.Data.Sqlite;
 /// <summary>SQLite file and connection settings shared by the DbContext and the bulk writer.</summary>
 public static class SqliteDatabase
 {
-    /// <summary>Page cache per connection, in KiB (negative <c>cache_size</c> means KiB). Indexes that fit in the cache
-    /// keep random-key inserts fast: DESIGN.md measured 40k rows/s with the default cache and 120k with 256 MB.</summary>
-    public const int CacheSizeKib = 262_144;
+    /// <summary>Page cache of each pooled connection (EF's readers and writers), in KiB (negative <c>cache_size</c> means
+    /// KiB): 16 MB. It was 256 MB on every connection, and the cache is per connection and kept while the connection is
+    /// pooled, so resident memory grew with the table times the connections (946 MB at 2.75 M events). Reads by the
+    /// dashboards and jobs touch an index range of one tenant and account, which a small cache serves; what needs a big
+    /// cache is the random-key insert, and that is the telemetry writer's (<see cref="WriterCacheSizeKib"/>).</summary>
+    public const int CacheSizeKib = 16_384;
+
+    /// <summary>Page cache of the telemetry writer's connection, in KiB (128 MB): the key and read indexes' hot pages for
+    /// random-key inserts (DESIGN.md: 40k rows/s with the default 2 MB cache, 120k with 256 MB, at 1 M rows). The writer
+    /// uses one connection at a time, from a pool of its own (<see cref="WriterConnectionString"/>), so this is paid
+    /// once, not per pooled connection. Chosen to keep the process under 400 MB; not yet measured at volume.</summary>
+    public const int WriterCacheSizeKib = 131_072;
 
     /// <summary>How long a connection waits for another writer's lock before failing.</summary>
     public const int BusyTimeoutMs = 30_000;
@@ -56,7 +65,19 @@ public static class SqliteDatabase
 
     /// <summary>The telemetry writer's per-connection pragmas: <see cref="ConnectionPragmas"/>, with the writer's
     /// checkpoint backstop in place of <see cref="WalAutoCheckpointPages"/>.</summary>
-    public static readonly string WriterConnectionPragmas = ConnectionPragmas + $" PRAGMA wal_autocheckpoint={WriterWalAutoCheckpointPages};";
+    public static readonly string WriterConnectionPragmas = ConnectionPragmas +
+        $" PRAGMA wal_autocheckpoint={WriterWalAutoCheckpointPages}; PRAGMA cache_size=-{WriterCacheSizeKib};";
+
+    /// <summary>The telemetry writer's form of <paramref name="connectionString"/>: the same file, but a different
+    /// connection string (Microsoft.Data.Sqlite pools by connection string), so the writer's big-cache connection stays
+    /// warm in a pool of its own instead of being handed to EF (which would shrink its cache) and back.</summary>
+    public static string WriterConnectionString(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        // The command timeout in seconds: the writer's statements are never long; the value only has to differ.
+        builder.DefaultTimeout = builder.DefaultTimeout == 60 ? 61 : 60;
+        return builder.ToString();
+    }
 
     /// <summary>Creates the folder of a file database if it is missing (no-op for in-memory databases).</summary>
     public static void EnsureDirectory(string connectionString)

@@ -30,7 +30,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
     private const string InsertSql =
         "INSERT INTO telemetry_events (id, occurred_at, tenant_id, account_id, provider_id, connection_id, kind, outcome, " +
         "error_class, method, http_status, latency_ms, records, rate_limit_remaining, rate_limit_limit, resource, user_id, " +
-        "endpoint_id, ingest_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) " +
+        "endpoint_id, ingest_seq, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) " +
         "ON CONFLICT (tenant_id, id) DO NOTHING";
 
     // A detail row left by an event that is gone (deleted by hand or by a future retention job) must not fail the
@@ -43,21 +43,26 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
     // One lock and one queue per database file, shared by every writer instance in the process.
     private static readonly ConcurrentDictionary<string, FileWriteQueue> Queues = new(StringComparer.Ordinal);
 
-    private readonly string _connectionString;
+    private readonly string _writerConnectionString;
     private readonly FileWriteQueue _queue;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a writer for the SQLite database of <paramref name="connectionString"/>.</summary>
-    public SqliteTelemetryWriter(string connectionString)
-        : this(connectionString, SqliteDatabase.MaxWalBytes)
+    /// <param name="connectionString">The database file.</param>
+    /// <param name="time">The clock of <see cref="TelemetryEvent.ReceivedAt"/> (retention); the system clock by default.</param>
+    public SqliteTelemetryWriter(string connectionString, TimeProvider? time = null)
+        : this(connectionString, SqliteDatabase.MaxWalBytes, time)
     {
     }
 
     /// <summary>A writer whose file's background checkpointer truncates the WAL past <paramref name="maxWalBytes"/>
     /// (tests; the first writer of a file in the process decides).</summary>
-    internal SqliteTelemetryWriter(string connectionString, long maxWalBytes)
+    internal SqliteTelemetryWriter(string connectionString, long maxWalBytes, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _connectionString = connectionString;
+
+        _writerConnectionString = SqliteDatabase.WriterConnectionString(connectionString);
+        _time = time ?? TimeProvider.System;
         var path = SqliteDatabase.FilePath(connectionString);
         _queue = Queues.GetOrAdd(path is null ? connectionString : Path.GetFullPath(path),
             _ => new FileWriteQueue(path is null ? null : new SqliteWalCheckpointer(connectionString, maxWalBytes)));
@@ -88,7 +93,8 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             return new TelemetryWriteResult(0, 0);
         }
 
-        var batch = new PendingBatch(TelemetryBatch.SortByKey(events), cancellationToken);
+        // Stamped here, by this writer's clock: the group may be written by another writer instance of the same file.
+        var batch = new PendingBatch(TelemetryBatch.SortByKey(events), _time.GetUtcNow().UtcTicks, cancellationToken);
         _queue.Pending.Enqueue(batch);
         Interlocked.Increment(ref _queue.Enqueued);
         while (!batch.Done.Task.IsCompleted)
@@ -138,7 +144,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         var results = new TelemetryWriteResult?[group.Count];
         try
         {
-            using var connection = new SqliteConnection(_connectionString);
+            using var connection = new SqliteConnection(_writerConnectionString);
             connection.Open();
             using (var pragmas = connection.CreateCommand())
             {
@@ -156,6 +162,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
                 max.CommandText = "SELECT coalesce(max(ingest_seq), 0) FROM telemetry_events";
                 statements.NextSeq = (long)max.ExecuteScalar()! + 1;
             }
+
 
             for (var b = 0; b < group.Count; b++)
             {
@@ -240,6 +247,7 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             insert.Text(17, e.UserId);
             insert.Integer(18, e.EndpointId);
             insert.Integer(19, statements.NextSeq);
+            insert.Integer(20, batch.ReceivedTicks);
             var stored = insert.Execute();
             statements.NextSeq += stored;
             accepted += stored;
@@ -304,9 +312,12 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         public ConcurrentQueue<PendingBatch> Pending { get; } = new();
     }
 
-    private sealed class PendingBatch(TelemetryEvent[] rows, CancellationToken cancellation)
+    private sealed class PendingBatch(TelemetryEvent[] rows, long receivedTicks, CancellationToken cancellation)
     {
         public TelemetryEvent[] Rows { get; } = rows;
+
+        /// <summary>UTC ticks of the batch's <see cref="TelemetryEvent.ReceivedAt"/>.</summary>
+        public long ReceivedTicks { get; } = receivedTicks;
 
         public CancellationToken Cancellation { get; } = cancellation;
 

@@ -51,20 +51,19 @@ internal static class TelemetryBatch
         return sorted;
     }
 
-    /// <summary>The events of a <see cref="SortByKey"/>-sorted batch that carry a detail row and are the first of their
-    /// key (the one a writer stores; a later repeat is a duplicate, and its detail is dropped with it).</summary>
-    public static List<TelemetryEvent> DetailsOfFirstOccurrences(TelemetryEvent[] sorted)
+    /// <summary>The first event of each key of a <see cref="SortByKey"/>-sorted batch (the one a writer keeps).</summary>
+    public static List<TelemetryEvent> FirstOccurrences(TelemetryEvent[] sorted)
     {
-        var withDetails = new List<TelemetryEvent>();
+        var first = new List<TelemetryEvent>(sorted.Length);
         for (var i = 0; i < sorted.Length; i++)
         {
-            if (sorted[i].Detail is not null && (i == 0 || !SameKey(sorted[i], sorted[i - 1])))
+            if (i == 0 || !SameKey(sorted[i], sorted[i - 1]))
             {
-                withDetails.Add(sorted[i]);
+                first.Add(sorted[i]);
             }
         }
 
-        return withDetails;
+        return first;
     }
 
     /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> have the same key (tenant and id), i.e. the later

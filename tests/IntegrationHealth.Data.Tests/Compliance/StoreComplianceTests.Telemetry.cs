@@ -42,10 +42,14 @@ public abstract partial class StoreComplianceTests
         // The ingest sequence is the store's, not the sender's.
         Assert.True(stored.IngestSeq > 0);
         full.IngestSeq = stored.IngestSeq;
+        // So is the receiving instant (the writer's clock, here the system's): it decides partition and retention.
+        Assert.InRange(stored.ReceivedAt, DateTime.UtcNow.AddHours(-1), DateTime.UtcNow.AddHours(1));
+        full.ReceivedAt = stored.ReceivedAt;
         Assert.Equivalent(full, stored, strict: true);
         Assert.Equal(DateTimeKind.Utc, stored.OccurredAt.Kind);
         var storedSparse = await db.TelemetryEvents.AsNoTracking().SingleAsync(e => e.Id == sparse.Id);
         sparse.IngestSeq = storedSparse.IngestSeq;
+        sparse.ReceivedAt = storedSparse.ReceivedAt;
         Assert.Equivalent(sparse, storedSparse, strict: true);
     }
 

@@ -21,6 +21,15 @@ public abstract class StoreFixture : IAsyncLifetime
 
     public ITelemetryWriter Writer => Services.GetRequiredService<ITelemetryWriter>();
 
+    /// <summary>A second writer of the store (its own connection pool on PostgreSQL, like another process's) whose
+    /// receiving clock is <paramref name="time"/>; the caller disposes it.</summary>
+    public ITelemetryWriter CreateWriter(TimeProvider time) => Provider == StoreProvider.Sqlite
+        ? new SqliteTelemetryWriter(Options.EffectiveConnectionString, time)
+        : new PostgresTelemetryWriter(Options.EffectiveConnectionString, Options.PostgresWriteMode, Options.TelemetryDedupWindowDays, time);
+
+    /// <summary>The store's retention and partition upkeep, run at <paramref name="time"/>.</summary>
+    public TelemetryMaintenance CreateMaintenance(TimeProvider time) => new(Options, time);
+
     public IntegrationHealthDbContext CreateContext()
         => Services.GetRequiredService<IDbContextFactory<IntegrationHealthDbContext>>().CreateDbContext();
 

@@ -97,4 +97,29 @@ public sealed class DatabaseOptionsTests
         Assert.True(result.Failed);
         Assert.Contains(expected, result.FailureMessage);
     }
+
+    [Fact]
+    public void Bind_TelemetryWindowAndRetention_DefaultToThreeAndNinetyDays()
+    {
+        var options = Bound(Config(("Database:TelemetryRetentionDays", "30")));
+
+        Assert.Equal(3, options.TelemetryDedupWindowDays);
+        Assert.Equal(30, options.TelemetryRetentionDays);
+        Assert.Equal(90, Bound(Config()).TelemetryRetentionDays);
+        Assert.False(new DatabaseOptionsValidator().Validate(null, options).Failed);
+    }
+
+    [Theory]
+    [InlineData(1, 90, "Database:TelemetryDedupWindowDays must be at least 2")]
+    [InlineData(0, 90, "Database:TelemetryDedupWindowDays")]
+    [InlineData(10, 7, "at most Database:TelemetryRetentionDays (7)")]
+    [InlineData(3, 0, "Database:TelemetryRetentionDays must be between 1")]
+    public void Validator_WindowShorterThanTheLatenessOrLongerThanRetention_Fails(int window, int retention, string expected)
+    {
+        var result = new DatabaseOptionsValidator().Validate(null,
+            new DatabaseOptions { TelemetryDedupWindowDays = window, TelemetryRetentionDays = retention });
+
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage);
+    }
 }

@@ -1,0 +1,531 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using IntegrationHealth.Data.Entities;
+using IntegrationHealth.Testing;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace IntegrationHealth.Benchmarks.Ingestion;
+
+/// <summary>
+/// The "ingest-volume" suite: ingestion where the indexes outgrow memory. A generated customer base (2,000 accounts,
+/// 12 providers) sends events in arrival order (0.5% up to 40 hours late), with random UUIDv4 ids and, as the good
+/// case, time-ordered UUIDv7 ids; 10% of the batches are sent again (half verbatim, half re-cut across two batches).
+/// Through HTTP by keep-alive clients against the real API as a child process, on PostgreSQL (default 20 M events)
+/// and SQLite (default 5 M), plus raw binary COPY into the same partitioned layout (events and window keys) as the
+/// PostgreSQL peer. For each successive million distinct events it prints events/s, p50/p95 batch latency, the API's
+/// CPU-seconds per 1,000 events, its resident memory (VmRSS) and the database size per million events; at the end it
+/// checks that exactly the generated events were stored. Options: <c>--events N</c> (both stores), <c>--pg-events N</c>,
+/// <c>--sqlite-events N</c>, <c>--ids v4|v7|both</c>, <c>--batch N</c>, <c>--clients N</c>, <c>--skip-postgres</c>,
+/// <c>--skip-sqlite</c>, <c>--skip-copy</c>, <c>--seed N</c>. Exit 0 when every part ran and counted exactly.
+/// </summary>
+internal static class VolumeBenchmark
+{
+    private const int Accounts = 2_000;
+    private const int Providers = 12;
+    private const int Million = 1_000_000;
+
+    private static readonly string[] ProviderKeys =
+        ["salesforce", "hubspot", "bamboohr", "zendesk", "slack", "netsuite", "workday", "quickbooks", "bench-crm", "bench-erp", "bench-ats", "bench-itsm"];
+
+    private sealed record Settings(long PgEvents, long SqliteEvents, IReadOnlyList<EventIds> Ids, int Batch, int Clients, int Seed,
+        bool SkipPostgres, bool SkipSqlite, bool SkipCopy);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Settings settings;
+        try
+        {
+            settings = Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"ingest-volume: {e.Message}");
+            return 2;
+        }
+
+        Console.WriteLine($"Ingest volume benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
+                          $"load average {LoadAverage()}; {Accounts:N0} accounts, {Providers} providers, batches of {settings.Batch:N0}, " +
+                          $"{settings.Clients} keep-alive clients, 0.5% late up to 40 h, 10% of batches replayed (half verbatim, half re-cut)");
+        var ok = true;
+        var admin = settings.SkipPostgres ? null : TestServers.PostgresAdmin;
+        if (!settings.SkipPostgres && admin is null)
+        {
+            Console.WriteLine("PostgreSQL: INTEGRATIONHEALTH_TEST_PG is not set; skipped (see tests/postgres.sh)");
+        }
+
+        foreach (var ids in settings.Ids)
+        {
+            if (admin is not null)
+            {
+                if (!settings.SkipCopy)
+                {
+                    ok &= await Attempt($"PostgreSQL raw COPY, {ids}", () => CopyAsync(admin, settings.PgEvents, ids, settings));
+                }
+
+                ok &= await Attempt($"PostgreSQL HTTP, {ids}", async () =>
+                {
+                    await using var database = await TestDatabase.PostgresAsync("ih_bench_volume", adminConnectionString: admin);
+                    await HttpAsync("PostgreSQL", database, settings.PgEvents, ids, settings);
+                });
+            }
+
+            if (!settings.SkipSqlite)
+            {
+                ok &= await Attempt($"SQLite HTTP, {ids}", async () =>
+                {
+                    await using var database = TestDatabase.Sqlite("ih-bench-volume");
+                    await HttpAsync("SQLite", database, settings.SqliteEvents, ids, settings);
+                });
+            }
+        }
+
+        Console.WriteLine($"load average at the end {LoadAverage()} (figures from a loaded machine are not measurements)");
+        return ok ? 0 : 1;
+    }
+
+    private static Settings Parse(string[] args)
+    {
+        var s = new Settings(20 * (long)Million, 5 * (long)Million, [EventIds.V4, EventIds.V7], 1_000, 4, 42, false, false, false);
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            long Long(long min, long max)
+            {
+                var name = args[i];
+                var text = Value();
+                return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
+                    ? v : throw new ArgumentException($"{name} must be an integer between {min} and {max} (was '{text}')");
+            }
+
+            s = args[i] switch
+            {
+                "--events" => Long(1_000, 200 * (long)Million) is var n ? s with { PgEvents = n, SqliteEvents = n } : s,
+                "--pg-events" => s with { PgEvents = Long(1_000, 200 * (long)Million) },
+                "--sqlite-events" => s with { SqliteEvents = Long(1_000, 200 * (long)Million) },
+                "--batch" => s with { Batch = (int)Long(10, 10_000) },
+                "--clients" => s with { Clients = (int)Long(1, 64) },
+                "--seed" => s with { Seed = (int)Long(int.MinValue, int.MaxValue) },
+                "--ids" => Value() switch
+                {
+                    "v4" => s with { Ids = [EventIds.V4] },
+                    "v7" => s with { Ids = [EventIds.V7] },
+                    "both" => s with { Ids = [EventIds.V4, EventIds.V7] },
+                    var other => throw new ArgumentException($"--ids must be v4, v7 or both, not '{other}'"),
+                },
+                "--skip-postgres" => s with { SkipPostgres = true },
+                "--skip-sqlite" => s with { SkipSqlite = true },
+                "--skip-copy" => s with { SkipCopy = true },
+                var unknown => throw new ArgumentException($"unknown option '{unknown}' (options: --events N --pg-events N --sqlite-events N " +
+                                                           "--ids v4|v7|both --batch N --clients N --seed N --skip-postgres --skip-sqlite --skip-copy)"),
+            };
+        }
+
+        return s;
+    }
+
+    /// <summary>One generated event: what the wire body and the COPY row are made of.</summary>
+    private readonly record struct Generated(Guid Id, DateTime OccurredAt, int Account, int Provider, int Status, int LatencyMs);
+
+    /// <summary>The generated world's events in arrival order, batch by batch: deterministic for a seed, produced on
+    /// demand (20 M events are never held in memory at once).</summary>
+    private sealed class World(long events, EventIds ids, int seed, int batch)
+    {
+        private readonly DateTime _end = DateTime.UtcNow.AddMinutes(-10);
+
+        public long Events => events;
+
+        public int BatchCount => checked((int)((events + batch - 1) / batch));
+
+        /// <summary>The events of batch <paramref name="index"/> (the same every time it is asked for).</summary>
+        public Generated[] Batch(int index)
+        {
+            var first = (long)index * batch;
+            var count = (int)Math.Min(batch, events - first);
+            var result = new Generated[count];
+            var span = TimeSpan.FromDays(30);
+            Span<byte> bytes = stackalloc byte[16];
+            for (var i = 0; i < count; i++)
+            {
+                var n = first + i;
+                var rng = new Random(HashCode.Combine(seed, n));
+                var arrival = _end - span + span * ((double)n / events);
+                var occurred = rng.Next(200) == 0 ? arrival - TimeSpan.FromSeconds(rng.Next(40 * 3600)) : arrival - TimeSpan.FromMilliseconds(rng.Next(2_000));
+                rng.NextBytes(bytes);
+                Guid id;
+                if (ids == EventIds.V4)
+                {
+                    bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
+                    bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+                    id = new Guid(bytes, bigEndian: true);
+                }
+                else
+                {
+                    // UUIDv7: 48-bit Unix milliseconds of the arrival, then random bits.
+                    var ms = new DateTimeOffset(arrival).ToUnixTimeMilliseconds();
+                    for (var b = 0; b < 6; b++) bytes[b] = (byte)(ms >> (40 - 8 * b));
+                    bytes[6] = (byte)((bytes[6] & 0x0F) | 0x70);
+                    bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+                    id = new Guid(bytes, bigEndian: true);
+                }
+
+                // Skewed: a few big accounts send most of the traffic.
+                var account = (int)(Accounts * Math.Pow(rng.NextDouble(), 2));
+                result[i] = new Generated(id, occurred, account, rng.Next(Providers), rng.Next(50) == 0 ? 503 : 200, 20 + rng.Next(900));
+            }
+
+            return result;
+        }
+
+        /// <summary>The plan of what is sent: every batch once, and after 10% of them a replay, verbatim or re-cut
+        /// (the second half of the previous batch and the first half of this one).</summary>
+        public List<(int Batch, bool Recut)> Plan()
+        {
+            var rng = new Random(seed ^ 0x5EED);
+            var plan = new List<(int, bool)>(BatchCount * 11 / 10);
+            for (var b = 0; b < BatchCount; b++)
+            {
+                plan.Add((b, false));
+                if (b > 0 && rng.Next(10) == 0)
+                {
+                    plan.Add((b, rng.Next(2) == 0)); // re-cut, or a verbatim replay of batch b
+                }
+            }
+
+            return plan;
+        }
+
+        public Generated[] Recut(int index)
+        {
+            var previous = Batch(index - 1);
+            var current = Batch(index);
+            return [.. previous[(previous.Length / 2)..], .. current[..(current.Length / 2)]];
+        }
+    }
+
+    private static byte[] Body(Generated[] events)
+    {
+        var buffer = new ArrayBufferWriter<byte>(events.Length * 260);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var e in events)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", e.Id);
+                json.WriteString("kind", "request");
+                json.WriteString("occurredAt", e.OccurredAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+                json.WriteString("account", "acct-" + e.Account.ToString(CultureInfo.InvariantCulture));
+                json.WriteString("provider", ProviderKeys[e.Provider]);
+                json.WriteString("resource", "contacts");
+                json.WriteString("method", "GET");
+                json.WriteNumber("status", e.Status);
+                json.WriteNumber("latencyMs", e.LatencyMs);
+                if (e.Status != 200)
+                {
+                    json.WriteString("outcome", "failure");
+                    json.WriteString("errorClass", "5xx");
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Per-million figures, printed as each million distinct events is reached.</summary>
+    private sealed class Curve(string title, Func<Task<long>> databaseBytes, Func<(TimeSpan Cpu, long RssKib)>? api)
+    {
+        private readonly Lock _gate = new();
+        private readonly List<double> _latencies = [];
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private TimeSpan _markTime;
+        private TimeSpan _markCpu;
+        private long _accepted;
+        private long _nextMark = Million;
+        private long _peakRss;
+
+        public long Accepted => Interlocked.Read(ref _accepted);
+
+        public long PeakRssKib => _peakRss;
+
+        public void Header()
+        {
+            Console.WriteLine($"{title}");
+            Console.WriteLine(api is null
+                ? "| million | events/s | p50 batch | p95 batch | DB MB per M events |"
+                : "| million | events/s | p50 batch | p95 batch | API CPU-s per 1k | API RSS MB | DB MB per M events |");
+            Console.WriteLine(api is null ? "|---:|---:|---:|---:|---:|" : "|---:|---:|---:|---:|---:|---:|---:|");
+            _markCpu = api?.Invoke().Cpu ?? TimeSpan.Zero;
+        }
+
+        /// <summary>Adds one batch; prints a row when the accepted total crosses the next million.</summary>
+        public async Task RecordAsync(int accepted, TimeSpan latency)
+        {
+            Segment? segment;
+            lock (_gate)
+            {
+                _latencies.Add(latency.TotalMilliseconds);
+                _accepted += accepted;
+                segment = _accepted >= _nextMark ? Cut() : null;
+            }
+
+            if (segment is { } s)
+            {
+                await PrintAsync(s);
+            }
+        }
+
+        /// <summary>Prints the last, partial segment (small runs have only this one).</summary>
+        public async Task FinishAsync()
+        {
+            Segment? segment;
+            lock (_gate)
+            {
+                segment = _accepted > _markAccepted ? Cut() : null;
+            }
+
+            if (segment is { } s)
+            {
+                await PrintAsync(s);
+            }
+        }
+
+        private readonly record struct Segment(long Total, long Events, TimeSpan Elapsed, List<double> Latencies);
+
+        private long _markAccepted;
+
+        private Segment Cut()
+        {
+            var now = _clock.Elapsed;
+            var segment = new Segment(_accepted, _accepted - _markAccepted, now - _markTime, [.. _latencies]);
+            _latencies.Clear();
+            _markTime = now;
+            _markAccepted = _accepted;
+            _nextMark = (_accepted / Million + 1) * Million;
+            return segment;
+        }
+
+        private async Task PrintAsync(Segment s)
+        {
+            s.Latencies.Sort();
+            var size = await databaseBytes() / 1024.0 / 1024.0 / (s.Total / (double)Million);
+            var row = $"| {s.Total / (double)Million:N2} | {s.Events / s.Elapsed.TotalSeconds:N0} | {Percentile(s.Latencies, 0.5):N0} ms | " +
+                      $"{Percentile(s.Latencies, 0.95):N0} ms |";
+            if (api is not null)
+            {
+                var (cpu, rss) = api();
+                _peakRss = Math.Max(_peakRss, rss);
+                row += $" {(cpu - _markCpu).TotalSeconds / (s.Events / 1000.0):N3} | {rss / 1024.0:N0} |";
+                _markCpu = cpu;
+            }
+
+            Console.WriteLine(row + $" {size:N0} |");
+        }
+
+        private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+    }
+
+    private static async Task HttpAsync(string store, TestDatabase database, long events, EventIds ids, Settings settings)
+    {
+        var world = new World(events, ids, settings.Seed, settings.Batch);
+        var options = new ApiProcessOptions
+        {
+            Database = database.Options,
+            Environment = new Dictionary<string, string?>
+            {
+                ["Roles"] = "Web",
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["DOTNET_gcServer"] = "1",
+                ["Ingestion__UnknownProviders"] = "register",
+            },
+        };
+        var key = await ApiProcess.CreateKeyAsync(options, "bench", "admin", "volume bench", TimeSpan.FromMinutes(2));
+        await using var api = await ApiProcess.StartReadyAsync(options, TimeSpan.FromSeconds(120), "serve");
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients, PooledConnectionLifetime = TimeSpan.FromHours(10) };
+        using var http = new HttpClient(handler) { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        for (var a = 0; a < Accounts; a += 1_000)
+        {
+            var accounts = Enumerable.Range(a, Math.Min(1_000, Accounts - a)).Select(i => new { externalId = $"acct-{i}", name = $"Account {i}" });
+            using var response = await http.PostAsync("v1/accounts", new StringContent(JsonSerializer.Serialize(accounts), System.Text.Encoding.UTF8, "application/json"));
+            await EnsureAsync(response);
+        }
+
+        var curve = new Curve($"{store} HTTP, {(ids == EventIds.V4 ? "random UUIDv4" : "UUIDv7")} ids, {events:N0} events:",
+            () => DatabaseBytesAsync(database), () => (api.CpuTime, RssKib(api.ProcessId)));
+        curve.Header();
+        var plan = world.Plan();
+        var next = -1;
+        long sent = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, settings.Clients).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < plan.Count)
+            {
+                var (batch, recut) = plan[i];
+                var body = Body(recut ? world.Recut(batch) : world.Batch(batch));
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsync("v1/events", content);
+                await EnsureAsync(response);
+                var latency = Stopwatch.GetElapsedTime(started);
+                using var json = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+                Interlocked.Add(ref sent, json.RootElement.GetProperty("accepted").GetInt32() + json.RootElement.GetProperty("duplicates").GetInt32());
+                await curve.RecordAsync(json.RootElement.GetProperty("accepted").GetInt32(), latency);
+            }
+        })));
+        var elapsed = clock.Elapsed;
+        await curve.FinishAsync();
+        await using var db = await database.ContextFactory.CreateDbContextAsync();
+        var stored = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.LongCountAsync(db.TelemetryEvents);
+        Console.WriteLine($"{store}: {curve.Accepted:N0} accepted of {sent:N0} sent ({sent - curve.Accepted:N0} duplicates), {stored:N0} rows stored, " +
+                          $"{events:N0} generated; overall {curve.Accepted / elapsed.TotalSeconds:N0} distinct events/s; API peak RSS {curve.PeakRssKib / 1024.0:N0} MB");
+        if (stored != events || curve.Accepted != events)
+        {
+            throw new InvalidOperationException($"{store}: counts are not exact ({curve.Accepted:N0} accepted, {stored:N0} stored, {events:N0} expected)");
+        }
+    }
+
+    /// <summary>The peer: raw binary COPY of the same events into the same layout (today's partitions of
+    /// <c>telemetry_events</c> and <c>telemetry_dedup</c>), no dedup check, no JSON, no HTTP, as many connections as
+    /// the HTTP run has clients.</summary>
+    private static async Task CopyAsync(string admin, long events, EventIds ids, Settings settings)
+    {
+        await using var database = await TestDatabase.MigratedPostgresAsync("ih_bench_volume_copy", adminConnectionString: admin);
+        var connectionString = database.Options.ConnectionString!;
+        var world = new World(events, ids, settings.Seed, settings.Batch);
+        var curve = new Curve($"PostgreSQL raw binary COPY (peer), {(ids == EventIds.V4 ? "random UUIDv4" : "UUIDv7")} ids, {events:N0} events:",
+            () => DatabaseBytesAsync(database), null);
+        curve.Header();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, settings.Clients).Select(_ => Task.Run(async () =>
+        {
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { WriteBufferSize = 256 * 1024 }.ConnectionString);
+            await connection.OpenAsync();
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < world.BatchCount)
+            {
+                var batch = world.Batch(i);
+                var started = Stopwatch.GetTimestamp();
+                await using (var transaction = await connection.BeginTransactionAsync())
+                {
+                    await using (var importer = await connection.BeginBinaryImportAsync(
+                        "COPY telemetry_events (id, occurred_at, tenant_id, account_id, provider_id, kind, outcome, error_class, method, http_status, latency_ms, resource) FROM STDIN (FORMAT BINARY)"))
+                    {
+                        foreach (var e in batch)
+                        {
+                            importer.StartRow();
+                            importer.Write(e.Id, NpgsqlDbType.Uuid);
+                            importer.Write(e.OccurredAt, NpgsqlDbType.TimestampTz);
+                            importer.Write(1, NpgsqlDbType.Integer);
+                            importer.Write(e.Account + 1, NpgsqlDbType.Integer);
+                            importer.Write(e.Provider + 1, NpgsqlDbType.Integer);
+                            importer.Write((short)TelemetryKind.Request, NpgsqlDbType.Smallint);
+                            importer.Write((short)(e.Status == 200 ? 0 : 1), NpgsqlDbType.Smallint);
+                            importer.Write((short)(e.Status == 200 ? 0 : 3), NpgsqlDbType.Smallint);
+                            importer.Write((short)1, NpgsqlDbType.Smallint);
+                            importer.Write((short)e.Status, NpgsqlDbType.Smallint);
+                            importer.Write(e.LatencyMs, NpgsqlDbType.Integer);
+                            importer.Write("contacts", NpgsqlDbType.Varchar);
+                        }
+
+                        await importer.CompleteAsync();
+                    }
+
+                    await using (var keys = await connection.BeginBinaryImportAsync("COPY telemetry_dedup (received_on, tenant_id, id) FROM STDIN (FORMAT BINARY)"))
+                    {
+                        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+                        foreach (var e in batch.OrderBy(e => e.Id.ToString()))
+                        {
+                            keys.StartRow();
+                            keys.Write(today, NpgsqlDbType.Date);
+                            keys.Write(1, NpgsqlDbType.Integer);
+                            keys.Write(e.Id, NpgsqlDbType.Uuid);
+                        }
+
+                        await keys.CompleteAsync();
+                    }
+
+                    await transaction.CommitAsync();
+                }
+
+                await curve.RecordAsync(batch.Length, Stopwatch.GetElapsedTime(started));
+            }
+        })));
+        await curve.FinishAsync();
+        Console.WriteLine($"PostgreSQL raw COPY: {curve.Accepted:N0} rows copied");
+    }
+
+    private static async Task<long> DatabaseBytesAsync(TestDatabase database)
+    {
+        if (database.Options.StoreProvider == Data.StoreProvider.Postgres)
+        {
+            await using var connection = new NpgsqlConnection(database.Options.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        var path = Data.Sqlite.SqliteDatabase.FilePath(database.Options.EffectiveConnectionString)!;
+        return new[] { path, path + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
+    }
+
+    /// <summary>VmRSS of a process in KiB, from <c>/proc/&lt;pid&gt;/status</c> (0 where there is no /proc).</summary>
+    private static long RssKib(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            throw new InvalidOperationException($"{response.RequestMessage?.RequestUri?.AbsolutePath} answered {(int)response.StatusCode}: {text[..Math.Min(text.Length, 1_000)]}");
+        }
+    }
+
+    private static async Task<bool> Attempt(string name, Func<Task> run)
+    {
+        try
+        {
+            Console.WriteLine($"running: {name}…");
+            await run();
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.WriteLine($"!! {name} failed: {e.Message}");
+            return false;
+        }
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+}
