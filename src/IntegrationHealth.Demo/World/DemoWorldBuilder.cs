@@ -35,8 +35,8 @@ public static class DemoWorldBuilder
     /// <summary>Integration depth lowers every hazard: by number of connections (1, 2, 3+).</summary>
     public static IReadOnlyList<double> DepthFactor { get; } = [1.3, 1.0, 0.7];
 
-    /// <summary>Median days from a problem maturing to the account leaving (log-normal, clamped to 6–40 days).</summary>
-    public const double MedianChurnDelayDays = 14;
+    /// <summary>Median days from a problem maturing to the account leaving (log-normal, clamped to 8–45 days).</summary>
+    public const double MedianChurnDelayDays = 18;
 
     /// <summary>Generates the world (pure and deterministic).</summary>
     public static DemoWorld Build(DemoWorldOptions options)
@@ -366,7 +366,7 @@ public static class DemoWorldBuilder
             {
                 continue;
             }
-            var at = c.At.AddDays(Math.Clamp(rng.LogNormal(MedianChurnDelayDays, 0.5), 6, 40));
+            var at = c.At.AddDays(Math.Clamp(rng.LogNormal(MedianChurnDelayDays, 0.5), 8, 45));
             if (churnAt is null || at < churnAt)
             {
                 (churnAt, driverName) = (at, c.Driver);
