@@ -103,7 +103,7 @@ public sealed class DemoWorldTests
         Assert.All(world.Accounts, a =>
         {
             Assert.Equal(a.Connections.Count(c => c.HealthyAtEnd), a.HealthyConnections);
-            Assert.InRange(a.LatentRisk, 0.0, 0.95);
+            Assert.InRange(a.LatentRisk, 0.0, 0.99);
             Assert.True(a.LatentRisk > 0);
             Assert.StartsWith($"{a.HealthyConnections} of {a.Connections.Count} connections healthy", a.Drivers);
         });
@@ -112,42 +112,65 @@ public sealed class DemoWorldTests
         Assert.All(broken, a => Assert.Contains("unresolved", a.Drivers));
         // Unhealthy-at-end connections are exactly those with an open episode, and their status says so (unless the
         // only open problem is mapping drift, which leaves the connection active).
-        Assert.All(world.Connections.Where(c => c.Episodes.Exists(e => e.End is null && e.Kind != DemoEpisodeKind.MappingDrift)),
+        Assert.All(world.Connections.Where(c => c.Episodes.Exists(e => e.End is null && e.Kind is DemoEpisodeKind.AuthBroken or DemoEpisodeKind.Disabled)),
             c => Assert.NotEqual(ConnectionStatus.Active, c.FinalStatus));
     }
 
     [Fact]
-    public void Generate_LargeWorld_ThreePlusHealthyChurnAboutAThirdAsOftenAsNone()
+    public void Generate_LargeWorld_ChurnFollowsProblemsThatLasted_NotQuickFixes()
     {
-        // 30,000 accounts give ~1,500 with no healthy connection, so the ratio's standard error is about 0.02;
-        // the tolerance below is about four of them. The world (without telemetry) builds in well under a second.
+        // 30,000 accounts: those with no problem at all churn at about the background rate; a credential left broken for
+        // days makes churn many times likelier, a re-auth within hours does not.
         var world = DemoWorld.Generate(new DemoWorldOptions { Accounts = 30_000, EndUtc = End, Seed = 1234 });
-        var none = world.Accounts.Where(a => a.HealthyConnections == 0).ToList();
-        var many = world.Accounts.Where(a => a.HealthyConnections >= 3).ToList();
-        Assert.True(none.Count >= 800, $"only {none.Count} accounts without a healthy connection");
-        Assert.True(many.Count >= 3_000, $"only {many.Count} accounts with 3+ healthy connections");
-        var rateNone = none.Count(a => a.ChurnedAt is not null) / (double)none.Count;
-        var rateMany = many.Count(a => a.ChurnedAt is not null) / (double)many.Count;
-        Assert.InRange(rateMany / rateNone, 0.25, 0.42);
+        static bool Quiet(DemoAccount a) => a.DisengagedAt is null && a.UnhappyAt is null && a.Connections.All(c => c.Episodes.Count == 0);
+        var clean = world.Accounts.Where(Quiet).ToList();
+        var brokenForDays = world.Accounts.Where(a => a.Connections.Any(c => c.Episodes.Exists(e =>
+            e.Kind == DemoEpisodeKind.AuthBroken && e.Start < world.WindowEnd.AddDays(-30) && (e.End ?? world.WindowEnd) - e.Start > TimeSpan.FromDays(3)))).ToList();
+        var quickReauth = world.Accounts.Where(a => a.DisengagedAt is null && a.UnhappyAt is null && a.Connections.All(c =>
+            c.Episodes.TrueForAll(e => e.Kind == DemoEpisodeKind.AuthBroken && e.End - e.Start < TimeSpan.FromHours(12))) &&
+            a.Connections.Any(c => c.Episodes.Count > 0)).ToList();
+        Assert.True(clean.Count >= 8_000 && brokenForDays.Count >= 500 && quickReauth.Count >= 300,
+            $"{clean.Count} clean, {brokenForDays.Count} broken for days, {quickReauth.Count} re-authorised within hours");
+        double Rate(List<DemoAccount> group) => group.Count(a => a.ChurnedAt is not null) / (double)group.Count;
+        Assert.InRange(Rate(clean), 0.005, 0.035);
+        Assert.InRange(Rate(quickReauth), 0.005, 0.035);
+        Assert.True(Rate(brokenForDays) > 6 * Rate(clean), $"{Rate(brokenForDays):0.000} vs {Rate(clean):0.000}");
     }
 
     [Fact]
-    public void Generate_DefaultWorld_ChurnFollowsHealthAndFallsInWindow()
+    public void Generate_DefaultWorld_ChurnFollowsItsDriverAfterADelayAndFallsInWindow()
     {
         var world = DefaultWorld();
         var churned = world.Accounts.Where(a => a.ChurnedAt is not null).ToList();
         Assert.NotEmpty(churned);
         Assert.All(churned, a => Assert.InRange(a.ChurnedAt!.Value, world.WindowStart, world.WindowEnd));
-        // Churn comes after the last change in the account's integration health (the broken state drove it).
-        Assert.All(churned.Where(a => a.Connections.Any(c => c.Episodes.Count > 0)), a =>
+        Assert.All(world.Accounts.Where(a => a.ChurnedAt is null), a => Assert.Equal("none", a.ChurnDriver));
+        Assert.Contains(churned, a => a.ChurnDriver == "background");
+        // Churn caused by a problem comes at least six days after the problem began (delays, not instant reactions).
+        Assert.All(churned.Where(a => a.ChurnDriver != "background"), a =>
         {
-            var last = a.Connections.SelectMany(c => c.Episodes).Max(e => e.End ?? e.Start);
-            Assert.True(a.ChurnedAt >= last || a.ChurnedAt >= world.WindowEnd.AddHours(-1));
+            var starts = a.Connections.SelectMany(c => c.Episodes).Select(e => e.Start)
+                .Concat(new[] { a.DisengagedAt, a.UnhappyAt }.Where(d => d is not null).Select(d => d!.Value));
+            Assert.Contains(starts, s => s <= a.ChurnedAt!.Value.AddDays(-6));
         });
-        // Latent risk is higher on average for accounts with fewer healthy connections.
-        var meanRiskNone = world.Accounts.Where(a => a.HealthyConnections == 0).Average(a => a.LatentRisk);
-        var meanRiskMany = world.Accounts.Where(a => a.HealthyConnections >= 3).Average(a => a.LatentRisk);
-        Assert.True(meanRiskNone > 2 * meanRiskMany);
+        // Several drivers, not one: the world's churn is not the count of healthy connections.
+        Assert.True(churned.Select(a => a.ChurnDriver).Distinct().Count() >= 5);
+        var meanRiskBroken = world.Accounts.Where(a => a.Connections.Any(c => c.Episodes.Exists(e => e.End is null))).Average(a => a.LatentRisk);
+        var meanRiskClean = world.Accounts.Where(a => a.Connections.All(c => c.Episodes.Count == 0)).Average(a => a.LatentRisk);
+        Assert.True(meanRiskBroken > 2 * meanRiskClean);
+    }
+
+    [Fact]
+    public void Generate_DefaultWorld_HasSilentProblemsAndHugeAccounts()
+    {
+        var world = DefaultWorld();
+        Assert.Contains(world.Connections, c => c.Episodes.Exists(e => e.Kind == DemoEpisodeKind.SyncStalled));
+        Assert.Contains(world.Connections, c => c.Episodes.Exists(e => e.Kind == DemoEpisodeKind.SyncEmpty));
+        Assert.All(world.Connections.SelectMany(c => c.Episodes.Where(e => e.Kind == DemoEpisodeKind.ErrorSpike).Select(e => (c, e))),
+            x => Assert.Contains(x.e.Resource, x.c.Provider.Resources));
+        Assert.Contains(world.Accounts, a => a.DisengagedAt is not null);
+        Assert.Contains(world.Accounts, a => a.RequestScale >= 3);
+        Assert.All(world.Accounts.Where(a => a.Segment != AccountSegment.Enterprise), a => Assert.Equal(1, a.RequestScale));
     }
 
     [Fact]

@@ -24,29 +24,56 @@ public sealed class AccountEvidence
 }
 
 /// <summary>What is normal for a provider across the tenant's accounts in the recent window: the pooled request error
-/// rate (without rate-limit answers), so a provider every customer sees failing singles nobody out.</summary>
+/// rate (without rate-limit answers), per provider and per provider × resource, so a provider (or one of its
+/// resources) every customer sees failing singles nobody out. An account is compared with the <b>other</b> accounts:
+/// its own requests are taken out of the pool, so in a small tenant one failing account does not lift its own bar.</summary>
 public sealed class ProviderBaselines
 {
-    private readonly Dictionary<int, double> _errorRates;
+    /// <summary>Requests a provider × resource pool needs before its own rate is used instead of the provider's.</summary>
+    public const long MinResourcePool = 200;
 
-    public ProviderBaselines(Dictionary<int, double> errorRates) => _errorRates = errorRates;
+    private readonly Dictionary<int, (long Requests, long Errors)> _providers;
+    private readonly Dictionary<(int, string), (long Requests, long Errors)> _resources;
 
-    /// <summary>The provider's pooled recent error rate, 0 when unknown.</summary>
-    public double ErrorRate(int providerId) => _errorRates.GetValueOrDefault(providerId);
+    public ProviderBaselines(Dictionary<int, (long Requests, long Errors)> providers, Dictionary<(int, string), (long Requests, long Errors)>? resources = null)
+    {
+        _providers = providers;
+        _resources = resources ?? [];
+    }
 
-    /// <summary>Pools the recent windows of all accounts' rollups by provider.</summary>
+    /// <summary>The provider's pooled recent error rate without the given requests and errors (the account's own), 0
+    /// when nothing else is known.</summary>
+    public double ErrorRate(int providerId, long ownRequests = 0, long ownErrors = 0) =>
+        Rate(_providers.GetValueOrDefault(providerId), ownRequests, ownErrors, 1);
+
+    /// <summary>The provider × resource pooled rate without the account's own, or the provider's when that pool is small.</summary>
+    public double ErrorRate(int providerId, string resource, long ownRequests, long ownErrors)
+    {
+        var pool = _resources.GetValueOrDefault((providerId, resource));
+        return pool.Requests - ownRequests >= MinResourcePool ? Rate(pool, ownRequests, ownErrors, MinResourcePool) : ErrorRate(providerId);
+    }
+
+    private static double Rate((long Requests, long Errors) pool, long ownRequests, long ownErrors, long minimum)
+    {
+        var requests = pool.Requests - ownRequests;
+        return requests < minimum ? 0 : Math.Max(0, pool.Errors - ownErrors) / (double)requests;
+    }
+
+    /// <summary>Pools the recent windows of all accounts' rollups by provider and by provider × resource.</summary>
     public static ProviderBaselines From(IEnumerable<AccountEvidence> accounts, DateTime asOf, TimeSpan recent)
     {
-        var sums = new Dictionary<int, (long Requests, long Errors)>();
+        var providers = new Dictionary<int, (long Requests, long Errors)>();
+        var resources = new Dictionary<(int, string), (long Requests, long Errors)>();
         foreach (var account in accounts)
         foreach (var r in account.Rollups)
         {
             if (r.BucketStart < asOf - recent) continue;
-            var s = sums.GetValueOrDefault(r.ProviderId);
-            sums[r.ProviderId] = (s.Requests + r.Requests - r.RateLimited, s.Errors + r.Errors - r.RateLimited);
+            var s = providers.GetValueOrDefault(r.ProviderId);
+            providers[r.ProviderId] = (s.Requests + r.Requests - r.RateLimited, s.Errors + r.Errors - r.RateLimited);
+            var t = resources.GetValueOrDefault((r.ProviderId, r.Resource));
+            resources[(r.ProviderId, r.Resource)] = (t.Requests + r.Requests - r.RateLimited, t.Errors + r.Errors - r.RateLimited);
         }
 
-        return new ProviderBaselines(sums.Where(p => p.Value.Requests > 0)
-            .ToDictionary(p => p.Key, p => (double)p.Value.Errors / p.Value.Requests));
+        return new ProviderBaselines(providers, resources);
     }
 }

@@ -8,10 +8,11 @@ namespace IntegrationHealth.Analytics.Scoring;
 /// Turns an account's evidence into the eight measures, each a risk 0–1 with its evidence in words. The rules that
 /// make scores generalise beyond one customer base:
 /// <list type="bullet">
-/// <item>reliability is a <b>rate</b> in the recent window (7 days) <b>above the provider's baseline</b> across all
-/// accounts, not a count: a large account with many errors at the normal rate is healthy, and an outage every
-/// customer of the provider sees lifts the baseline with the account, so it singles nobody out. Rate-limit answers
-/// are left out (bursts that recover are noise);</item>
+/// <item>reliability is a <b>rate</b> in the recent window (7 days), per connection and per resource, <b>above the
+/// provider's baseline</b> at the account's other customers, judged by its Wilson lower bound, not a count: a large
+/// account with many errors at the normal rate is healthy, and an outage every customer of the provider sees lifts
+/// the baseline with the account, so it singles nobody out. Rate-limit answers are left out (bursts that recover are
+/// noise);</item>
 /// <item>credential breakage counts by <b>duration</b>: failures after the connection's last success, scaled from a
 /// few hours (minor) to a week (severe); a re-authorised connection has no credential risk, so a problem resolved
 /// weeks ago has faded;</item>
@@ -19,7 +20,8 @@ namespace IntegrationHealth.Analytics.Scoring;
 /// records, where the connection's baseline (days 8–35) had records;</item>
 /// <item>engagement compares the account with its own past (active user-days of the last 14 days against the 14
 /// before), and notices the most active user going quiet;</item>
-/// <item>depth: no working connection is itself a risk, each healthy one lowers it.</item>
+/// <item>depth: no working connection is itself a risk, each healthy one lowers it;</item>
+/// <item>open connection issues lift the measure of their kind, by how long they have been open, and are named.</item>
 /// </list>
 /// </summary>
 public static class MeasureExtractor
@@ -36,10 +38,10 @@ public static class MeasureExtractor
         var connections = a.Rollups.GroupBy(r => (r.ProviderId, r.ConnectionId)).Select(g => Summarise(g.Key.ProviderId, g.Key.ConnectionId, g.ToList(), asOf)).ToList();
         return
         [
-            Reliability(connections, baselines, providerName),
-            Credentials(connections, asOf, providerName),
-            Freshness(a, asOf, providerName),
-            DataQuality(connections, providerName),
+            WithIssues(Reliability(a, connections, baselines, asOf, providerName), a.OpenIssues, asOf),
+            WithIssues(Credentials(connections, asOf, providerName), a.OpenIssues, asOf),
+            WithIssues(Freshness(a, asOf, providerName), a.OpenIssues, asOf),
+            WithIssues(DataQuality(connections, providerName), a.OpenIssues, asOf),
             Support(a, asOf),
             Sentiment(a),
             Engagement(a, asOf),
@@ -88,21 +90,86 @@ public static class MeasureExtractor
         return new ConnectionSummary(provider, connection, rr, re, br, be, lastSuccess, brokenSince, mappingDays.Count, mappings, recentSuccess);
     }
 
-    private static Measure Reliability(List<ConnectionSummary> connections, ProviderBaselines baselines, Func<int, string> name)
+    /// <summary>
+    /// The worst error rate of the recent window, per connection and per connection × resource (a resource can fail
+    /// while the rest works), against the same provider (× resource) at the account's other customers. The rate is
+    /// judged by its 95% Wilson lower bound, so few requests need a clear excess and a huge account's many errors at
+    /// the normal rate stay healthy; a resource needs at least 3 errors. Connections with broken credentials are left
+    /// to the credential measure.
+    /// </summary>
+    private static Measure Reliability(AccountEvidence a, List<ConnectionSummary> connections, ProviderBaselines baselines, DateTime asOf,
+        Func<int, string> name)
     {
-        var worst = connections.Where(c => c.RecentRequests >= MinRequestsForRate && c.BrokenSince is null)
-            .Select(c => (c, Rate: (double)c.RecentErrors / c.RecentRequests, Base: baselines.ErrorRate(c.ProviderId)))
-            .OrderByDescending(x => x.Rate - x.Base).FirstOrDefault();
-        if (worst.c is null) return new Measure(MeasureGroup.IntegrationReliability, 0, "");
-        var excess = Math.Max(0, worst.Rate - worst.Base);
+        var broken = connections.Where(c => c.BrokenSince is not null).Select(c => c.ConnectionId).ToHashSet();
+        var units = new List<(int Provider, int Connection, string Resource, long Requests, long Errors, double Base)>();
+        foreach (var c in connections.Where(c => !broken.Contains(c.ConnectionId) && c.RecentRequests > 0))
+            units.Add((c.ProviderId, c.ConnectionId, "", c.RecentRequests, c.RecentErrors, baselines.ErrorRate(c.ProviderId, c.RecentRequests, c.RecentErrors)));
+        foreach (var g in a.Rollups.Where(r => r.BucketStart >= asOf - Recent && !broken.Contains(r.ConnectionId) && r.Resource.Length > 0)
+                     .GroupBy(r => (r.ProviderId, r.ConnectionId, r.Resource)))
+        {
+            long n = g.Sum(r => (long)r.Requests - r.RateLimited), k = g.Sum(r => (long)r.Errors - r.RateLimited);
+            if (n > 0 && k >= 3) units.Add((g.Key.ProviderId, g.Key.ConnectionId, g.Key.Resource, n, k, baselines.ErrorRate(g.Key.ProviderId, g.Key.Resource, n, k)));
+        }
+
+        var worst = units.Select(u => (u, Excess: WilsonLower(u.Errors, u.Requests) - u.Base)).OrderByDescending(x => x.Excess).FirstOrDefault();
         // 20 percentage points above the provider's normal is as bad as it gets; under 2 points is noise.
-        var risk = excess < 0.02 ? 0 : Math.Clamp(excess / 0.20, 0, 1);
-        var own = worst.c.BaselineRequests >= MinRequestsForRate ? (double)worst.c.BaselineErrors / worst.c.BaselineRequests : (double?)null;
-        var evidence = risk == 0 ? ""
-            : string.Create(Inv, $"{name(worst.c.ProviderId)} error rate {worst.Rate * 100:0.0}% over 7 days against {worst.Base * 100:0.0}% for its other customers")
-              + (own is { } o ? string.Create(Inv, $" and {o * 100:0.0}% for this account before") : "");
+        if (worst.u.Requests == 0 || worst.Excess < 0.02) return new Measure(MeasureGroup.IntegrationReliability, 0, "");
+        var risk = Math.Clamp(worst.Excess / 0.20, 0, 1);
+        var u = worst.u;
+        var own = connections.First(c => c.ConnectionId == u.Connection);
+        var before = own.BaselineRequests >= MinRequestsForRate ? (double)own.BaselineErrors / own.BaselineRequests : (double?)null;
+        var what = u.Resource.Length == 0 ? name(u.Provider) : name(u.Provider) + " " + u.Resource;
+        var evidence = string.Create(Inv, $"{what} error rate {(double)u.Errors / u.Requests * 100:0.0}% over 7 days ({u.Errors} of {u.Requests} requests) against {u.Base * 100:0.0}% for its other customers")
+            + (before is { } o && u.Resource.Length == 0 ? string.Create(Inv, $" and {o * 100:0.0}% for this account before") : "");
         return new Measure(MeasureGroup.IntegrationReliability, risk, evidence);
     }
+
+    /// <summary>The 95% Wilson score lower bound of a rate of <paramref name="k"/> in <paramref name="n"/>.</summary>
+    internal static double WilsonLower(long k, long n)
+    {
+        if (n <= 0) return 0;
+        const double z = 1.96;
+        double p = (double)k / n, z2 = z * z;
+        return Math.Max(0, (p + z2 / (2 * n) - z * Math.Sqrt(p * (1 - p) / n + z2 / (4.0 * n * n))) / (1 + z2 / n));
+    }
+
+    /// <summary>
+    /// Open connection issues (not muted) are factors of their account's score: each lifts the measure its kind belongs
+    /// to to at least a risk that grows with how long it has been open, and is named in the evidence with its age. A
+    /// provider that is offline for everyone is not held against any one account.
+    /// </summary>
+    private static Measure WithIssues(Measure measure, List<ConnectionIssue> issues, DateTime asOf)
+    {
+        var risk = measure.Risk;
+        var words = new List<string>();
+        foreach (var issue in issues.Where(i => GroupOf(i.Kind) == measure.Group && i.FirstSeenAt < asOf).OrderBy(i => i.FirstSeenAt))
+        {
+            var days = Math.Max(0, (asOf - issue.FirstSeenAt).TotalDays);
+            var floor = issue.Kind switch
+            {
+                // Hours are minor, a week is severe.
+                IssueKind.CredentialsRevoked or IssueKind.MissingPermission => Math.Clamp(days / 7, 0.1, 1),
+                IssueKind.StalledSync or IssueKind.EmptySync => Math.Clamp(0.3 + days / 7, 0, 1),
+                _ => Math.Clamp(0.2 + days / 7, 0, 1),
+            };
+            risk = Math.Max(risk, floor);
+            var age = days < 1 ? string.Create(Inv, $"{days * 24:0} hours") : string.Create(Inv, $"{days:0.#} days");
+            words.Add(string.Create(Inv, $"open issue for {age}: {issue.Summary}"));
+        }
+
+        if (words.Count == 0) return measure;
+        var evidence = string.Join("; ", new[] { measure.Evidence }.Where(e => e.Length > 0).Concat(words));
+        return measure with { Risk = risk, Evidence = evidence };
+    }
+
+    private static MeasureGroup? GroupOf(IssueKind kind) => kind switch
+    {
+        IssueKind.CredentialsRevoked or IssueKind.MissingPermission => MeasureGroup.CredentialHealth,
+        IssueKind.SustainedErrors => MeasureGroup.IntegrationReliability,
+        IssueKind.StalledSync or IssueKind.EmptySync => MeasureGroup.SyncFreshness,
+        IssueKind.MappingFailures => MeasureGroup.DataQuality,
+        _ => null, // ProviderOffline: the provider fails for everyone; it singles nobody out
+    };
 
     private static Measure Credentials(List<ConnectionSummary> connections, DateTime asOf, Func<int, string> name)
     {

@@ -12,12 +12,12 @@ public sealed class ScoringOptions : IValidatableObject
     {
         ["integration_reliability"] = 15,
         ["credential_health"] = 20,
-        ["sync_freshness"] = 10,
+        ["sync_freshness"] = 15,
         ["data_quality"] = 5,
         ["support_friction"] = 10,
         ["sentiment"] = 10,
-        ["engagement"] = 15,
-        ["integration_depth"] = 15,
+        ["engagement"] = 20,
+        ["integration_depth"] = 5,
     };
 
     /// <summary>Lowest score of the watch band (0–100). Default 20.</summary>

@@ -51,7 +51,7 @@ public static class DemoEventStream
             var (req, sync, hooks) = Rates(account.Segment);
             foreach (var c in account.Connections)
             {
-                perDay += density * (0.85 * req + sync + (c.Provider.Webhooks ? 0.85 * hooks : 0)
+                perDay += density * (0.85 * req * account.RequestScale + sync + (c.Provider.Webhooks ? 0.85 * hooks : 0)
                     + (c.AuthKind == AuthKind.OAuth2 ? 1.5 : 0));
             }
             perDay += account.IntegrationUsers * account.Engagement * 0.8 * 1.25;
@@ -111,7 +111,7 @@ public static class DemoEventStream
                     BreakageSignal(c, e.Start);
                 }
             }
-            var n = rng.Poisson(reqRate * density * weekend);
+            var n = rng.Poisson(reqRate * account.RequestScale * density * weekend);
             for (var i = 0; i < n; i++)
             {
                 Request(c, BusinessTime());
@@ -148,10 +148,18 @@ public static class DemoEventStream
                 // Users drift away in the weeks before an account leaves.
                 decay = Math.Clamp((churned - dayStart).TotalDays / 14, 0.15, 1);
             }
+            var quiet = account.DisengagedAt is { } q && q < limit;
+            if (quiet)
+            {
+                // Once the champion goes quiet the others drift away too.
+                decay *= 0.5;
+            }
             var chance = account.Engagement * (Weekend ? 0.3 : 1.0) * decay;
             for (var u = 1; u <= account.IntegrationUsers; u++)
             {
-                if (!rng.Chance(chance))
+                // User 1 is the account's champion: active most weekdays, until they go quiet.
+                var own = u == 1 ? (quiet ? 0 : Math.Min(0.95, chance * 2.5)) : chance;
+                if (!rng.Chance(own))
                 {
                     continue;
                 }
@@ -230,6 +238,18 @@ public static class DemoEventStream
                 }
                 latency *= 4;
             }
+            if (c.Active(DemoEpisodeKind.ErrorSpike, t) is { } spike && spike.Resource == resource && rng.Chance(0.5))
+            {
+                // The resource fails; the engine retries once or twice, and the retries fail too.
+                var tries = 1 + rng.Next(1, 3);
+                for (var k = 0; k < tries; k++)
+                {
+                    var server = rng.Chance(0.7);
+                    Add(c, t.AddSeconds(k * 2), TelemetryKind.Request, server ? ErrorClass.Server5xx : ErrorClass.Client4xx, method,
+                        server ? (short)500 : (short)422, latency, null, (int)(rateLimit * rng.Uniform(0.15, 1)), rateLimit, resource, null);
+                }
+                return;
+            }
             int remaining;
             if (Active("rate_limit_storm", c.ProviderIndex, t))
             {
@@ -292,8 +312,17 @@ public static class DemoEventStream
             {
                 return;
             }
+            if (c.Active(DemoEpisodeKind.SyncStalled, t) is not null)
+            {
+                return;
+            }
             var resource = rng.Pick(c.Provider.Resources);
             var duration = Latency(6_000, 0.6);
+            if (c.Active(DemoEpisodeKind.SyncEmpty, t) is not null)
+            {
+                Add(c, t, TelemetryKind.SyncRun, ErrorClass.None, HttpMethodCode.None, null, duration / 4, 0, null, null, resource, null);
+                return;
+            }
             if (Active("outage", c.ProviderIndex, t))
             {
                 Add(c, t, TelemetryKind.SyncRun, ErrorClass.Server5xx, HttpMethodCode.None, null, duration * 3, 0, null, null, resource, null);

@@ -26,7 +26,9 @@ internal static class DemoFeedback
             var provider = connection.Provider;
             foreach (var episode in connection.Episodes)
             {
-                if (!rng.Chance(urgentChance))
+                // Silent problems are noticed later and less often: nothing errors, data just goes missing.
+                var silent = episode.Kind is DemoEpisodeKind.SyncStalled or DemoEpisodeKind.SyncEmpty;
+                if (!rng.Chance(silent ? 0.35 : urgentChance))
                 {
                     continue;
                 }
@@ -34,10 +36,17 @@ internal static class DemoFeedback
                 {
                     DemoEpisodeKind.AuthBroken => $"{provider.Name} integration disconnected ({(connection.AuthKind == AuthKind.OAuth2 ? "invalid_grant" : "401 Unauthorized")})",
                     DemoEpisodeKind.Disabled => $"Why did our {provider.Name} sync stop?",
+                    DemoEpisodeKind.SyncStalled => $"{provider.Name} data has stopped updating",
+                    DemoEpisodeKind.SyncEmpty => $"{provider.Name} sync shows no new records",
+                    DemoEpisodeKind.ErrorSpike => $"{provider.Name} {episode.Resource} requests failing",
                     _ => $"{provider.Name} records failing to map",
                 };
-                drafts.Add((connection.ProviderIndex, subject, BreakagePriority(rng, account.Segment),
-                    episode.Start.AddHours(Math.Clamp(rng.LogNormal(10, 0.8), 0.2, 96))));
+                var delayHours = silent ? Math.Clamp(rng.LogNormal(60, 0.6), 12, 240) : Math.Clamp(rng.LogNormal(10, 0.8), 0.2, 96);
+                if (episode.End is { } fixedAt && episode.Start.AddHours(delayHours) >= fixedAt && silent)
+                {
+                    continue; // fixed before anyone noticed
+                }
+                drafts.Add((connection.ProviderIndex, subject, BreakagePriority(rng, account.Segment), episode.Start.AddHours(delayHours)));
             }
             foreach (var incident in incidents.Where(i => i.ProviderIndex == connection.ProviderIndex))
             {
@@ -53,6 +62,10 @@ internal static class DemoFeedback
                         incident.Start.AddMinutes(rng.Uniform(20, 240))));
                 }
             }
+        }
+        if (account.UnhappyAt is { } unhappy)
+        {
+            drafts.Add((null, rng.Pick(DemoCatalog.TicketRoutine), "normal", unhappy.AddHours(rng.Uniform(2, 72))));
         }
         var n = 0;
         foreach (var d in drafts.OrderBy(d => d.OpenedAt))
@@ -85,7 +98,9 @@ internal static class DemoFeedback
             // Users who saw an integration break in the last two weeks answer lower.
             var recentBreaks = account.Connections.Count(c => c.Episodes.Exists(e =>
                 e.Start <= at && e.Start > at.AddDays(-14) || e.Covers(at) && e.Kind != DemoEpisodeKind.MappingDrift));
-            var mean = 8.4 - 2.6 * Math.Min(recentBreaks, 2) - (account.ChurnedAt is not null ? 1.0 : 0.0);
+            // Sentiment sours in the month before an account leaves.
+            var leaving = account.ChurnedAt is { } churned && at >= churned.AddDays(-30);
+            var mean = 8.4 - 2.6 * Math.Min(recentBreaks, 2) - (leaving ? 1.0 : 0.0);
             var score = Math.Clamp((int)Math.Round(mean + 1.4 * rng.Normal()), 0, 10);
             string? comment = null;
             if (rng.Chance(0.6))
@@ -96,6 +111,13 @@ internal static class DemoFeedback
             }
             var user = "u-" + rng.Next(1, account.IntegrationUsers + 1).ToString(CultureInfo.InvariantCulture);
             responses.Add((at, user, score, comment));
+        }
+        if (account.UnhappyAt is { } unhappy && unhappy.AddHours(6) < stop)
+        {
+            // The unhappy account says so: a detractor answer soon after.
+            var at = DemoWorldBuilder.TruncateToSecond(unhappy.AddHours(rng.Uniform(1, 6)));
+            var user = "u-" + rng.Next(1, account.IntegrationUsers + 1).ToString(CultureInfo.InvariantCulture);
+            responses.Add((at, user, rng.Next(0, 5), rng.Pick(DemoCatalog.SurveyComplaint)));
         }
         var n = 0;
         foreach (var r in responses.OrderBy(r => r.At))

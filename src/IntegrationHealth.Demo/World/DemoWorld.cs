@@ -11,11 +11,17 @@ public enum DemoEpisodeKind
     Disabled,
     /// <summary>The provider's schema changed under the mapping: requests work but records fail to map.</summary>
     MappingDrift,
+    /// <summary>Sync runs stopped (a stuck scheduler, a lost webhook subscription) while requests look normal.</summary>
+    SyncStalled,
+    /// <summary>Sync runs succeed but bring zero records (a filter or a permission changed on the provider's side).</summary>
+    SyncEmpty,
+    /// <summary>One resource fails at a sustained high rate (retried, so each failure repeats) while the rest works.</summary>
+    ErrorSpike,
 }
 
 /// <summary>A period during which a connection was unhealthy. <see cref="End"/> is null when it was still broken at the
 /// end of the window.</summary>
-public sealed record DemoEpisode(DemoEpisodeKind Kind, DateTime Start, DateTime? End, string Cause)
+public sealed record DemoEpisode(DemoEpisodeKind Kind, DateTime Start, DateTime? End, string Cause, string? Resource = null)
 {
     /// <summary>Whether the episode covers the instant.</summary>
     public bool Covers(DateTime instant) => instant >= Start && (End is null || instant < End);
@@ -54,6 +60,17 @@ public sealed class DemoAccount
     public int HealthyConnections { get; internal set; }
     /// <summary>Ground truth: what drove the risk.</summary>
     public string Drivers { get; internal set; } = "";
+    /// <summary>Ground truth: the driver the churn followed (<c>none</c> when the account stayed; <c>background</c> for
+    /// churn with no integration cause).</summary>
+    public string ChurnDriver { get; internal set; } = "none";
+    /// <summary>When the account's champion (user 1, its most active user) went quiet and the others started to drift
+    /// away; null when that never happened.</summary>
+    public DateTime? DisengagedAt { get; internal set; }
+    /// <summary>When the account turned unhappy for reasons outside integrations (price, a competitor): an NPS
+    /// detractor answer and a ticket follow; null when that never happened.</summary>
+    public DateTime? UnhappyAt { get; internal set; }
+    /// <summary>Multiplier on request volume: huge accounts call far more (with errors at the normal rate).</summary>
+    public double RequestScale { get; init; } = 1;
 }
 
 /// <summary>One simulated connection of an account to a provider, with its health history.</summary>
@@ -74,6 +91,19 @@ public sealed class DemoConnection
 
     public DemoProvider Provider => DemoCatalog.Providers[ProviderIndex];
 
+    /// <summary>The open episode of a kind covering the instant, if any (the silent kinds leave <see cref="StateAt"/> healthy).</summary>
+    public DemoEpisode? Active(DemoEpisodeKind kind, DateTime instant)
+    {
+        foreach (var e in Episodes)
+        {
+            if (e.Kind == kind && e.Covers(instant))
+            {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /// <summary>The state at an instant; an outage of credentials wins over a disabled switch, which wins over drift.</summary>
     public DemoConnectionState StateAt(DateTime instant)
     {
@@ -88,7 +118,8 @@ public sealed class DemoConnection
             {
                 DemoEpisodeKind.AuthBroken => DemoConnectionState.AuthBroken,
                 DemoEpisodeKind.Disabled => DemoConnectionState.Disabled,
-                _ => DemoConnectionState.MappingDrift,
+                DemoEpisodeKind.MappingDrift => DemoConnectionState.MappingDrift,
+                _ => DemoConnectionState.Healthy, // silent: requests look normal
             };
             if (Rank(s) > Rank(state))
             {

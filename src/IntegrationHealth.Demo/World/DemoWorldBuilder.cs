@@ -11,14 +11,32 @@ namespace IntegrationHealth.Demo.World;
 public static class DemoWorldBuilder
 {
     // Stream keys: the first key of every DemoRandom.For call names what the stream is for.
-    internal const long AccountStream = 1, ConnectionStream = 2, FeedbackStream = 3, ChurnStream = 4, IncidentStream = 5;
+    internal const long AccountStream = 1, ConnectionStream = 2, FeedbackStream = 3, ChurnStream = 4, IncidentStream = 5, MoodStream = 6;
 
-    /// <summary>Churn risk multiplier by number of healthy connections at the end of the window (0, 1, 2, 3+).
-    /// Accounts with 3+ healthy integrations churn a third as often as accounts with none.</summary>
-    public static IReadOnlyList<double> HealthChurnFactor { get; } = [3.0, 2.0, 1.4, 1.0];
+    /// <summary>Churn probability over the window of an account with no integration problem (price, budget, a
+    /// competitor: churn no integration signal can foresee).</summary>
+    public const double BackgroundChurnRisk = 0.02;
 
-    /// <summary>Churn probability over the window of an account with 3+ healthy integrations (before noise).</summary>
-    public const double BaseChurnRisk = 0.06;
+    /// <summary>Chance that a problem of each kind, once it has lasted long enough to hurt, makes the account leave
+    /// (before the depth factor and noise). Problems that end sooner (a re-auth within hours, a rate-limit burst, a
+    /// platform outage) carry none.</summary>
+    public static IReadOnlyDictionary<string, (double Hazard, TimeSpan Matures)> Hazards { get; } = new Dictionary<string, (double, TimeSpan)>
+    {
+        ["credentials broken for days"] = (0.55, TimeSpan.FromDays(3)),
+        ["sync stalled"] = (0.45, TimeSpan.FromDays(3)),
+        ["sync silently empty"] = (0.45, TimeSpan.FromDays(3)),
+        ["sustained errors on a resource"] = (0.40, TimeSpan.FromDays(2)),
+        ["mapping failures unfixed"] = (0.25, TimeSpan.FromDays(4)),
+        ["disabled by customer"] = (0.60, TimeSpan.Zero),
+        ["usage decline (champion quiet)"] = (0.50, TimeSpan.Zero),
+        ["nps detractor"] = (0.35, TimeSpan.Zero),
+    };
+
+    /// <summary>Integration depth lowers every hazard: by number of connections (1, 2, 3+).</summary>
+    public static IReadOnlyList<double> DepthFactor { get; } = [1.3, 1.0, 0.7];
+
+    /// <summary>Median days from a problem maturing to the account leaving (log-normal, clamped to 8–45 days).</summary>
+    public const double MedianChurnDelayDays = 18;
 
     /// <summary>Generates the world (pure and deterministic).</summary>
     public static DemoWorld Build(DemoWorldOptions options)
@@ -43,6 +61,7 @@ public static class DemoWorldBuilder
         }
         foreach (var account in accounts)
         {
+            PlanMood(options.Seed, account, start, end);
             DecideChurn(options.Seed, account, start, end);
             foreach (var connection in account.Connections)
             {
@@ -145,6 +164,8 @@ public static class DemoWorldBuilder
             CreatedAt = createdAt,
             IntegrationUsers = users,
             Engagement = rng.Uniform(0.2, 0.5),
+            // Huge accounts call far more, with errors at the same rate: raw error counts say nothing about health.
+            RequestScale = segment == AccountSegment.Enterprise ? Math.Clamp(seats / 300.0, 1, 6) : 1,
         };
     }
 
@@ -215,11 +236,31 @@ public static class DemoWorldBuilder
         {
             var at = RandomInstant();
             var cause = connection.AuthKind == AuthKind.OAuth2 ? "refresh token revoked" : "credentials rotated";
-            connection.Episodes.Add(new(DemoEpisodeKind.AuthBroken, at, Recovery(at, 0.4, 2.5), cause));
+            // A third are re-authorised within hours (minor); the rest recover after days or never.
+            var back = rng.Chance(0.35) ? TruncateToSecond(at.AddHours(rng.Uniform(0.5, 8))) : Recovery(at, 0.35, 4);
+            connection.Episodes.Add(new(DemoEpisodeKind.AuthBroken, at, back < end ? back : null, cause));
         }
         if (rng.Chance(0.03))
         {
             connection.Episodes.Add(new(DemoEpisodeKind.Disabled, RandomInstant(), null, "disabled by customer"));
+        }
+        // The silent problems: requests keep working, so only sync outcomes or one resource's error rate show them.
+        var silent = rng.NextDouble();
+        if (silent < 0.05)
+        {
+            var at = RandomInstant();
+            connection.Episodes.Add(new(DemoEpisodeKind.SyncStalled, at, Recovery(at, 0.45, 3), "sync stalled"));
+        }
+        else if (silent < 0.10)
+        {
+            var at = RandomInstant();
+            connection.Episodes.Add(new(DemoEpisodeKind.SyncEmpty, at, Recovery(at, 0.45, 3), "sync silently empty"));
+        }
+        if (rng.Chance(0.06))
+        {
+            var at = RandomInstant();
+            connection.Episodes.Add(new(DemoEpisodeKind.ErrorSpike, at, Recovery(at, 0.5, 3), "sustained errors",
+                rng.Pick(connection.Provider.Resources)));
         }
         foreach (var incident in incidents.Where(i => i.ProviderIndex == connection.ProviderIndex))
         {
@@ -244,37 +285,114 @@ public static class DemoWorldBuilder
         }
     }
 
-    /// <summary>Churn odds depend on integration health; the churn date follows the account's last health change.</summary>
+    /// <summary>Account-level drift: the champion going quiet, or unhappiness outside integrations.</summary>
+    private static void PlanMood(int seed, DemoAccount account, DateTime start, DateTime end)
+    {
+        var rng = DemoRandom.For(seed, MoodStream, account.Index);
+        var span = (end - start).TotalSeconds;
+        if (rng.Chance(0.08))
+        {
+            account.DisengagedAt = TruncateToSecond(start.AddSeconds(rng.Uniform(0.15, 1) * span));
+        }
+        if (rng.Chance(0.06))
+        {
+            account.UnhappyAt = TruncateToSecond(start.AddSeconds(rng.Uniform(0.1, 1) * span));
+        }
+    }
+
+    /// <summary>
+    /// Churn is caused by what happens, with a delay: each problem that lasts long enough to hurt (see
+    /// <see cref="Hazards"/>) may make the account leave, some days after it matured; depth (more connections)
+    /// lowers every hazard; a small background churn has no integration cause at all. Problems that were fixed quickly
+    /// and the platform-wide incidents carry no hazard of their own, so they are noise a scorer must not read as risk.
+    /// </summary>
     private static void DecideChurn(int seed, DemoAccount account, DateTime start, DateTime end)
     {
         var rng = DemoRandom.For(seed, ChurnStream, account.Index);
-        var healthy = account.Connections.Count(c => c.HealthyAtEnd);
-        account.HealthyConnections = healthy;
-        // Mean-one log-normal noise: accounts differ for reasons outside the model, without biasing the health effect.
+        account.HealthyConnections = account.Connections.Count(c => c.HealthyAtEnd);
+        var depth = DepthFactor[Math.Min(account.Connections.Count, 3) - 1];
+        var causes = new List<(string Driver, DateTime At, double Hazard)>();
+        void Consider(string driver, DateTime from, DateTime? until)
+        {
+            var (hazard, matures) = Hazards[driver];
+            var at = from + matures;
+            if (at < (until ?? end) && at < end)
+            {
+                causes.Add((driver, at, hazard * depth));
+            }
+        }
+        foreach (var e in account.Connections.SelectMany(c => c.Episodes))
+        {
+            var driver = e.Kind switch
+            {
+                DemoEpisodeKind.AuthBroken => "credentials broken for days",
+                DemoEpisodeKind.SyncStalled => "sync stalled",
+                DemoEpisodeKind.SyncEmpty => "sync silently empty",
+                DemoEpisodeKind.ErrorSpike => "sustained errors on a resource",
+                DemoEpisodeKind.MappingDrift => "mapping failures unfixed",
+                _ => "disabled by customer",
+            };
+            Consider(driver, e.Start, e.End);
+        }
+        if (account.DisengagedAt is { } quiet)
+        {
+            Consider("usage decline (champion quiet)", quiet, null);
+        }
+        if (account.UnhappyAt is { } unhappy)
+        {
+            Consider("nps detractor", unhappy, null);
+        }
+        // Mean-one log-normal noise: accounts differ for reasons outside the model.
         const double sigma = 0.35;
         var noise = Math.Exp(sigma * rng.Normal() - sigma * sigma / 2);
-        var risk = Math.Clamp(BaseChurnRisk * HealthChurnFactor[Math.Min(healthy, 3)] * noise, 0, 0.95);
-        account.LatentRisk = Math.Round(risk, 6);
-        account.Drivers = DescribeDrivers(account, healthy);
-        if (!rng.Chance(risk))
+        var stay = 1 - BackgroundChurnRisk;
+        foreach (var c in causes)
         {
-            return;
+            stay *= 1 - Math.Clamp(c.Hazard * noise, 0, 0.95);
         }
-        var lastChange = account.Connections.SelectMany(c => c.Episodes)
-            .Select(e => e.End ?? e.Start).DefaultIfEmpty(start).Max();
-        var earliest = new[] { lastChange.AddDays(1), start.AddDays((end - start).TotalDays * 0.3) }.Max();
-        var churnedAt = earliest < end.AddHours(-1)
-            ? earliest.AddSeconds(rng.Uniform(0, (end - earliest).TotalSeconds))
-            : end.AddHours(-rng.Uniform(0.1, 1));
-        account.ChurnedAt = TruncateToSecond(churnedAt);
+        account.LatentRisk = Math.Round(Math.Clamp(1 - stay, 0, 0.99), 6);
+        account.Drivers = DescribeDrivers(account, account.HealthyConnections);
+        // Which cause (if any) makes the account leave, then when: some days after it matured.
+        DateTime? churnAt = null;
+        var driverName = "none";
+        if (rng.Chance(BackgroundChurnRisk))
+        {
+            churnAt = start.AddSeconds(rng.Uniform(0.3, 1) * (end - start).TotalSeconds);
+            driverName = "background";
+        }
+        foreach (var c in causes.OrderBy(c => c.At))
+        {
+            if (!rng.Chance(Math.Clamp(c.Hazard * noise, 0, 0.95)))
+            {
+                continue;
+            }
+            var at = c.At.AddDays(Math.Clamp(rng.LogNormal(MedianChurnDelayDays, 0.5), 8, 45));
+            if (churnAt is null || at < churnAt)
+            {
+                (churnAt, driverName) = (at, c.Driver);
+            }
+        }
+        if (churnAt is { } when && when < end)
+        {
+            account.ChurnedAt = TruncateToSecond(when);
+            account.ChurnDriver = driverName;
+        }
     }
 
     private static string DescribeDrivers(DemoAccount account, int healthy)
     {
         var causes = account.Connections.SelectMany(c => c.Episodes.Select(e => (c, e)))
-            .Select(x => $"{x.e.Cause} ({x.c.Provider.Key}{(x.e.End is null ? ", unresolved" : ", resolved")})")
+            .Select(x => $"{x.e.Cause} ({x.c.Provider.Key}{(x.e.Resource is null ? "" : " " + x.e.Resource)}{(x.e.End is null ? ", unresolved" : ", resolved")})")
             .Distinct()
             .ToList();
+        if (account.DisengagedAt is not null)
+        {
+            causes.Add("champion went quiet");
+        }
+        if (account.UnhappyAt is not null)
+        {
+            causes.Add("unhappy outside integrations");
+        }
         var summary = $"{healthy} of {account.Connections.Count} connections healthy";
         return causes.Count == 0 ? summary + "; no integration incidents" : summary + "; " + string.Join("; ", causes);
     }
@@ -283,7 +401,7 @@ public static class DemoWorldBuilder
     {
         var rng = DemoRandom.For(seed, ConnectionStream, connection.Index, 1);
         var stop = account.ChurnedAt ?? end;
-        var broken = connection.Episodes.Where(e => e.End is null && e.Kind != DemoEpisodeKind.MappingDrift)
+        var broken = connection.Episodes.Where(e => e.End is null && e.Kind is DemoEpisodeKind.AuthBroken or DemoEpisodeKind.Disabled or DemoEpisodeKind.SyncStalled)
             .Select(e => (DateTime?)e.Start).Min();
         var last = broken is { } b && b < stop ? b : stop;
         var lastSync = TruncateToSecond(last.AddMinutes(-rng.Uniform(1, 180)));

@@ -166,4 +166,61 @@ public sealed class GeneralisationTests
         Assert.Contains("NPS fell from 9 to 4", b.Explanation);
         Assert.Contains("3 integration tickets in 30 days (3 still open)", b.Explanation);
     }
+
+    [Fact]
+    public void Reliability_OneResourceFailingWhileTheRestWorks_IsFoundAgainstThatResourceAtOtherCustomers()
+    {
+        // Contacts and deals at 1% errors for everyone; this account's deals fail at 40% (the connection overall ~20%).
+        static IEnumerable<ConnectionRollup> TwoResources(int account, int dealErrors) => Enumerable.Range(1, 35).SelectMany(d => new[]
+        {
+            Day(account, d, requests: 100, errors: 1, resource: "contacts"),
+            Day(account, d, requests: 20, errors: d <= 7 ? dealErrors : 0, resource: "deals"),
+        });
+        var peers = Enumerable.Range(100, 6).Select(i => Account(i, TwoResources(i, 0))).ToList();
+        var failing = Account(1, TwoResources(1, 8));
+        var world = peers.Append(failing).ToList();
+
+        var measure = Measures(failing, world).Of(MeasureGroup.IntegrationReliability);
+        Assert.True(measure.Risk >= 0.99, $"risk {measure.Risk}");
+        Assert.Contains("Provider1 deals error rate 40.0% over 7 days (56 of 140 requests)", measure.Evidence);
+        Assert.All(peers, p => Assert.Equal(0, Measures(p, world).Of(MeasureGroup.IntegrationReliability).Risk));
+    }
+
+    [Fact]
+    public void Reliability_AFewErrorsOnASmallResource_AreNotReadAsASustainedProblem()
+    {
+        // Two errors in a week on a resource called five times: the Wilson bound (and the three-error floor) keep it noise.
+        var small = Account(1, Normal(1).Concat(Enumerable.Range(1, 5).Select(d => Day(1, d, requests: 1, errors: d <= 2 ? 1 : 0, resource: "deals"))));
+        var world = Peers().Append(small).ToList();
+
+        Assert.Equal(0, Measures(small, world).Of(MeasureGroup.IntegrationReliability).Risk);
+    }
+
+    [Fact]
+    public void OpenIssues_AreFactorsOfTheirMeasure_GrowingWithAge_AndAProviderOutageIsNot()
+    {
+        ConnectionIssue Issue(IssueKind kind, double daysOpen, string summary) => new()
+        {
+            TenantId = 1, AccountId = 1, ProviderId = 1, ConnectionId = 11, Kind = kind, FirstSeenAt = AsOf.AddDays(-daysOpen),
+            LastSeenAt = AsOf.AddHours(-1), Summary = summary,
+        };
+        var fresh = Account(1, Normal(1));
+        fresh.OpenIssues.Add(Issue(IssueKind.EmptySync, 0.25, "HubSpot contacts sync returned 0 records"));
+        var old = Account(1, Normal(1));
+        old.OpenIssues.Add(Issue(IssueKind.EmptySync, 5, "HubSpot contacts sync returned 0 records"));
+        old.OpenIssues.Add(Issue(IssueKind.ProviderOffline, 5, "HubSpot failing for several customers at once"));
+        var world = Peers().Append(fresh).ToList();
+
+        var young = Measures(fresh, world).Of(MeasureGroup.SyncFreshness);
+        var aged = Measures(old, world).Of(MeasureGroup.SyncFreshness);
+        Assert.InRange(young.Risk, 0.3, 0.4);
+        Assert.Equal("open issue for 6 hours: HubSpot contacts sync returned 0 records", young.Evidence);
+        Assert.True(aged.Risk > 0.99);
+        Assert.Contains("open issue for 5 days", aged.Evidence);
+        // The outage issue lifts nothing: the old account's score is the young one's plus only the freshness difference.
+        var oldScore = ScorecardScorer.Score(1, Measures(old, world), Options);
+        var freshScore = ScorecardScorer.Score(1, Measures(fresh, world), Options);
+        Assert.Equal(Options.WeightOf(MeasureGroup.SyncFreshness) * (aged.Risk - young.Risk), oldScore.Score - freshScore.Score, 0.15);
+        Assert.DoesNotContain("several customers", oldScore.Explanation);
+    }
 }

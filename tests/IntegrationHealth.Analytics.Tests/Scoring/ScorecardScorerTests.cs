@@ -11,10 +11,10 @@ public sealed class ScorecardScorerTests
     [Fact]
     public void Score_IsTheWeightedSumOfRisks_WithPercentContributionsAndBands()
     {
-        // Default weights: reliability 15, credentials 20, freshness 10, quality 5, support 10, sentiment 10, engagement 15, depth 15.
+        // Default weights: reliability 15, credentials 20, freshness 15, quality 5, support 10, sentiment 10, engagement 20, depth 5.
         var result = ScorecardScorer.Score(7, Risks(1, 0.5, 0, 0, 0, 0, 0, 0.6), new ScoringOptions());
 
-        Assert.Equal(15 + 10 + 9, result.Score);
+        Assert.Equal(15 + 10 + 3, result.Score);
         Assert.Equal(RiskBand.Watch, result.Band);
         Assert.Equal(100, result.Factors.Sum(f => f.WeightPercent));
         Assert.Equal(("integration_reliability", 15.0, "critical"), (result.Factors[0].Measure, result.Factors[0].Points, result.Factors[0].Band));

@@ -20,16 +20,21 @@ public static class AnalyticsEvaluation
         var days = int.Parse(Option(args, "--days", "60"), CultureInfo.InvariantCulture);
         var synthetic = int.Parse(Option(args, "--synthetic-accounts", "2000"), CultureInfo.InvariantCulture);
         Console.WriteLine($"analytics-eval: demo seeds {string.Join(",", seeds)} × {accounts} accounts × {days} days; synthetic world {synthetic} accounts");
-        var demoAucs = new List<double>();
+        var demo = new List<Row>();
         foreach (var seed in seeds)
+            demo.AddRange(Evaluate($"demo seed {seed}", EvaluationWorld.FromDemo(seed, accounts, days)));
+        var second = new List<Row>();
+        foreach (var seed in seeds)
+            second.AddRange(Evaluate($"synthetic seed {seed}", SyntheticWorld.Build(seed, synthetic, days)));
+        foreach (var (name, rows) in new[] { ("demo", demo), ("synthetic", second) })
+        foreach (var scorer in new[] { "scorecard", "model" })
         {
-            var world = EvaluationWorld.FromDemo(seed, accounts, days);
-            demoAucs.AddRange(Evaluate($"demo seed {seed}", world).Where(a => a.Scorer == "scorecard").Select(a => a.Auc ?? 0));
+            var aucs = rows.Where(r => r.Scorer == scorer && r.Auc is not null).Select(r => r.Auc!.Value).ToList();
+            if (aucs.Count > 0)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{name} {scorer} AUC mean {aucs.Average():0.000} over {aucs.Count} seeds (min {aucs.Min():0.000}){(name == "demo" ? " (target ≥ 0.80)" : "")}"));
         }
 
-        foreach (var seed in seeds.Take(1))
-            Evaluate($"synthetic seed {seed}", SyntheticWorld.Build(seed, synthetic, days));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo scorecard AUC mean {demoAucs.Average():0.000} (target ≥ 0.80)"));
         return Task.FromResult(0);
     }
 

@@ -37,7 +37,7 @@ internal sealed class EvaluationWorld
         var byAccount = world.Accounts.ToDictionary(a => a.Index, a => new EvaluationAccount
         {
             Id = a.Index + 1, Arr = a.Arr, CreatedAt = a.CreatedAt, ChurnedAt = a.ChurnedAt, Connections = a.Connections.Count,
-            Driver = Driver(a.Drivers),
+            Driver = a.ChurnDriver,
         });
         for (var d = 0; d < world.Days; d++)
         {
@@ -74,16 +74,6 @@ internal sealed class EvaluationWorld
             Start = world.WindowStart, End = world.WindowEnd, Accounts = [.. byAccount.Values],
             ProviderNames = DemoCatalog.Providers.Select((p, i) => (p, i)).ToDictionary(x => x.i + 1, x => x.p.Name),
         };
-    }
-
-    /// <summary>The main driver named by the demo's truth: the first incident cause, or the connection count.</summary>
-    private static string Driver(string drivers)
-    {
-        var parts = drivers.Split("; ");
-        if (parts.Length < 2 || parts[1] == "no integration incidents") return parts[0].StartsWith("0 of", StringComparison.Ordinal) ? "no healthy connection" : "none named";
-        var cause = parts[1];
-        var paren = cause.IndexOf(" (", StringComparison.Ordinal);
-        return paren < 0 ? cause : cause[..paren];
     }
 }
 
