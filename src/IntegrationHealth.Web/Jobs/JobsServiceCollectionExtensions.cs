@@ -4,6 +4,7 @@ using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using IntegrationHealth.Data;
 using IntegrationHealth.Web.Store;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -37,10 +38,12 @@ public static class JobsServiceCollectionExtensions
                     new PostgreSqlStorageOptions { SchemaName = schema, PrepareSchemaIfNecessary = false })
                 : new InMemoryStorage(new InMemoryStorageOptions());
         });
-        services.AddHangfire(config => config
+        // The log provider: see HostBoundLogProvider (Hangfire.AspNetCore's own one breaks a later host in the process).
+        services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HostBoundLogProvider(sp.GetRequiredService<ILoggerFactory>())));
         return services;
     }
 

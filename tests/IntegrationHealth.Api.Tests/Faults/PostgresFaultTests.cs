@@ -145,8 +145,18 @@ public sealed class PostgresFaultTests(PostgresClusterFixture fixture) : IClassF
         {
             await using var host = await StartHostAsync();
             var key = await SeedAsync(host);
-            // The telemetry table on the small disk; the rest of the database stays where it is.
-            await Cluster.ExecuteAsync($"ALTER TABLE telemetry_events SET TABLESPACE {tablespace}", ((PostgresTestDatabase)host.Database).Name);
+            // The telemetry tables on the small disk; the rest of the database stays where it is. Both are partitioned
+            // by day: SET TABLESPACE on the parent only places future partitions, so every existing one is moved too.
+            await Cluster.ExecuteAsync($"""
+                DO $$ DECLARE r record; BEGIN
+                  FOR r IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                           JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname IN ('telemetry_events', 'telemetry_dedup') LOOP
+                    EXECUTE format('ALTER TABLE %I SET TABLESPACE {tablespace}', r.relname);
+                  END LOOP;
+                END $$;
+                ALTER TABLE telemetry_events SET TABLESPACE {tablespace};
+                ALTER TABLE telemetry_dedup SET TABLESPACE {tablespace};
+                """, ((PostgresTestDatabase)host.Database).Name);
             using var client = host.Client(key);
             await TestHttp.EnsureSuccessAsync(await client.PostAsync("/v1/events", TestHttp.Json(Batch(5))));
             var refusedBatch = Batch(300);
