@@ -67,10 +67,8 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "fk_status_subscribers_webhook_endpoints_webhook_endpoint_id",
-                table: "status_subscribers");
-
+            // No DropForeignKey here: SQLite cannot drop a constraint on its own; dropping webhook_endpoint_id below
+            // rebuilds status_subscribers from the previous model, which has no such key.
             migrationBuilder.DropIndex(
                 name: "ux_status_subscribers_page_id_email",
                 table: "status_subscribers");

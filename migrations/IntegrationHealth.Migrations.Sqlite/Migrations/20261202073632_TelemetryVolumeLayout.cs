@@ -26,13 +26,10 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropIndex(
-                name: "ix_telemetry_events_received_at",
-                table: "telemetry_events");
-
-            migrationBuilder.DropColumn(
-                name: "received_at",
-                table: "telemetry_events");
+            // Native SQL rather than DropColumn: EF's SQLite table rebuild is not available for this table here (it
+            // raised NotSupportedException), and SQLite (3.35+) drops an unindexed column in place.
+            migrationBuilder.Sql("DROP INDEX IF EXISTS ix_telemetry_events_received_at;");
+            migrationBuilder.Sql("ALTER TABLE telemetry_events DROP COLUMN received_at;");
         }
     }
 }
