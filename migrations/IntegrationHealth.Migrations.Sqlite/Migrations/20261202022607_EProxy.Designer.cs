@@ -415,6 +415,30 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                     b.ToTable("cached_records", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectState", b =>
+                {
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("nonce");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Nonce")
+                        .HasName("pk_connect_states");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_connect_states_expires_at");
+
+                    b.ToTable("connect_states", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Connection", b =>
                 {
                     b.Property<int>("Id")
@@ -496,6 +520,71 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasDatabaseName("ux_connections_tenant_id_external_id");
 
                     b.ToTable("connections", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionCredential", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("ConnectionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("connection_id");
+
+                    b.Property<DateTime?>("CoolDownUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cool_down_until");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("FailedRefreshes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_refreshes");
+
+                    b.Property<DateTime?>("IssuedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issued_at");
+
+                    b.Property<DateTime?>("LastRefreshAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_refresh_at");
+
+                    b.Property<string>("Protected")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protected");
+
+                    b.Property<string>("RefreshLeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refresh_lease_owner");
+
+                    b.Property<DateTime?>("RefreshLeaseUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refresh_lease_until");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("TenantId", "ConnectionId")
+                        .HasName("pk_connection_credentials");
+
+                    b.HasIndex("ConnectionId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_connection_credentials_connection_id");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_connection_credentials_expires_at");
+
+                    b.ToTable("connection_credentials", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionIssue", b =>
@@ -737,6 +826,43 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasDatabaseName("ix_connection_rollups_tenant_id_account_id_grain_bucket_start");
 
                     b.ToTable("connection_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.CredentialExport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("ApiKeyId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<int>("Connections")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("connections");
+
+                    b.Property<DateTime>("ExportedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("exported_at");
+
+                    b.Property<string>("Filter")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filter");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_credential_exports");
+
+                    b.HasIndex("TenantId", "ExportedAt")
+                        .HasDatabaseName("ix_credential_exports_tenant_id_exported_at");
+
+                    b.ToTable("credential_exports", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
@@ -1002,6 +1128,46 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         {
                             t.HasCheckConstraint("ck_idempotency_keys_key", "length(key) BETWEEN 1 AND 255");
                         });
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.OAuthApp", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("ProviderKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_key");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ProtectedClientSecret")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protected_client_secret");
+
+                    b.Property<string>("Scopes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scopes");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "ProviderKey")
+                        .HasName("pk_oauth_apps");
+
+                    b.ToTable("oauth_apps", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Provider", b =>
@@ -1273,6 +1439,531 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasName("pk_rollup_cursors");
 
                     b.ToTable("rollup_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponent", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("CandidateSince")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("candidate_since");
+
+                    b.Property<short?>("CandidateStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("candidate_status");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<short>("DerivedStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("derived_status");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<int?>("GroupId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("group_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("OnlyShowIfDegraded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("only_show_if_degraded");
+
+                    b.Property<short?>("OverrideStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("override_status");
+
+                    b.Property<int>("PageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("page_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<int?>("ProviderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_components");
+
+                    b.HasIndex("GroupId")
+                        .HasDatabaseName("ix_status_components_group_id");
+
+                    b.HasIndex("TenantId", "PageId")
+                        .HasDatabaseName("ix_status_components_tenant_id_page_id");
+
+                    b.ToTable("status_components", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<int>("ComponentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("component_id");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_component_changes");
+
+                    b.HasIndex("ComponentId", "At")
+                        .HasDatabaseName("ix_status_component_changes_component_id_at");
+
+                    b.ToTable("status_component_changes", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentGroup", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("PageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("page_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_component_groups");
+
+                    b.HasIndex("TenantId", "PageId")
+                        .HasDatabaseName("ix_status_component_groups_tenant_id_page_id");
+
+                    b.ToTable("status_component_groups", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncident", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Automatic")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("automatic");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<short>("Impact")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("impact");
+
+                    b.Property<bool>("IsMaintenance")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_maintenance");
+
+                    b.Property<DateTime?>("MonitoringAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("monitoring_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("PageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("page_id");
+
+                    b.Property<int?>("RecurrenceDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recurrence_days");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<DateTime?>("ScheduledFor")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scheduled_for");
+
+                    b.Property<DateTime?>("ScheduledUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scheduled_until");
+
+                    b.Property<bool>("StaffManaged")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("staff_managed");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_incidents");
+
+                    b.HasIndex("TenantId", "PageId", "CreatedAt")
+                        .HasDatabaseName("ix_status_incidents_tenant_id_page_id_created_at");
+
+                    b.ToTable("status_incidents", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentComponent", b =>
+                {
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("incident_id");
+
+                    b.Property<int>("ComponentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("component_id");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("IncidentId", "ComponentId")
+                        .HasName("pk_status_incident_components");
+
+                    b.HasIndex("ComponentId")
+                        .HasDatabaseName("ix_status_incident_components_component_id");
+
+                    b.ToTable("status_incident_components", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentUpdate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AffectedComponents")
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("affected_components");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("DisplayAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_at");
+
+                    b.Property<DateTime?>("ExpectedResolutionAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expected_resolution_at");
+
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("incident_id");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_incident_updates");
+
+                    b.HasIndex("IncidentId")
+                        .HasDatabaseName("ix_status_incident_updates_incident_id");
+
+                    b.ToTable("status_incident_updates", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusNotification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_type");
+
+                    b.Property<DateTime?>("FailedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failed_at");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<int>("SubscriberId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("subscriber_id");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_notifications");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_status_notifications_next_attempt_at");
+
+                    b.HasIndex("SubscriberId", "MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_status_notifications_subscriber_id_message_id");
+
+                    b.ToTable("status_notifications", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusPage", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("slug");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_pages");
+
+                    b.HasIndex("Slug")
+                        .IsUnique()
+                        .HasDatabaseName("ux_status_pages_slug");
+
+                    b.HasIndex("TenantId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_status_pages_tenant_id");
+
+                    b.ToTable("status_pages", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusSubscriber", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ComponentIds")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("component_ids");
+
+                    b.Property<string>("ConfirmationTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("confirmation_token_hash");
+
+                    b.Property<DateTime?>("ConfirmedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("disabled_at");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("PageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("page_id");
+
+                    b.Property<string>("ProtectedSecret")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protected_secret");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("UnsubscribeTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unsubscribe_token_hash");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_subscribers");
+
+                    b.HasIndex("ConfirmationTokenHash")
+                        .HasDatabaseName("ix_status_subscribers_confirmation_token_hash");
+
+                    b.HasIndex("UnsubscribeTokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ux_status_subscribers_unsubscribe_token_hash");
+
+                    b.HasIndex("TenantId", "PageId")
+                        .HasDatabaseName("ix_status_subscribers_tenant_id_page_id");
+
+                    b.ToTable("status_subscribers", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SupportTicket", b =>
@@ -2234,6 +2925,16 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasConstraintName("fk_cached_records_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectState", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_connect_states_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Connection", b =>
                 {
                     b.HasOne("IntegrationHealth.Data.Entities.Account", null)
@@ -2256,6 +2957,26 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_connections_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionCredential", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Connection", null)
+                        .WithOne()
+                        .HasForeignKey("IntegrationHealth.Data.Entities.ConnectionCredential", "ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_connection_credentials_connections_connection_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.CredentialExport", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_credential_exports_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
@@ -2338,6 +3059,16 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasConstraintName("fk_idempotency_keys_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.OAuthApp", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_oauth_apps_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Provider", b =>
                 {
                     b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
@@ -2345,6 +3076,115 @@ namespace IntegrationHealth.Migrations.Sqlite.Migrations
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_providers_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponent", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusComponentGroup", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_status_components_status_component_groups_group_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
+                        .WithMany()
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_components_status_pages_page_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_status_components_providers_provider_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentChange", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusComponent", null)
+                        .WithMany()
+                        .HasForeignKey("ComponentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_component_changes_status_components_component_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentGroup", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
+                        .WithMany()
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_component_groups_status_pages_page_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncident", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
+                        .WithMany()
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_incidents_status_pages_page_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentComponent", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusComponent", null)
+                        .WithMany()
+                        .HasForeignKey("ComponentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_incident_components_status_components_component_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusIncident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_incident_components_status_incidents_incident_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentUpdate", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusIncident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_incident_updates_status_incidents_incident_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusNotification", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusSubscriber", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_notifications_status_subscribers_subscriber_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusPage", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_pages_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusSubscriber", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
+                        .WithMany()
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_subscribers_status_pages_page_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SupportTicket", b =>
