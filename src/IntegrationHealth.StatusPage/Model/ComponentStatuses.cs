@@ -14,6 +14,11 @@ internal static class ComponentStatuses
     public static ComponentStatus Effective(StatusComponent component, bool inMaintenance) =>
         inMaintenance ? ComponentStatus.UnderMaintenance : component.OverrideStatus ?? component.DerivedStatus;
 
+    /// <summary>Whether the public page shows the component: always, or only while it is not operational when staff
+    /// chose "only show if degraded". The page's component list and its subscribe form both follow it.</summary>
+    public static bool ShownOnPage(StatusComponent component) =>
+        !component.OnlyShowIfDegraded || component.Status != ComponentStatus.Operational;
+
     /// <summary>Sets the shown status from the inputs; returns true (and records the change) when it changed.</summary>
     public static bool Apply(IntegrationHealthDbContext db, StatusComponent component, bool inMaintenance, DateTime now)
     {
