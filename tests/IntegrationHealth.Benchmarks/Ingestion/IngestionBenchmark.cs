@@ -43,7 +43,7 @@ internal static class IngestionBenchmark
 
         var clock = Stopwatch.StartNew();
         Console.WriteLine($"Ingestion benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
-                          $"load average {LoadAverage()}");
+                          $"load average {BenchmarkRun.LoadAverage()}");
         var admin = settings.SkipPostgres ? null : await PostgresAdminAsync();
         var results = new List<Result>();
         var failed = false;
@@ -67,17 +67,17 @@ internal static class IngestionBenchmark
             }
             else
             {
-                failed |= !await Attempt($"PostgreSQL raw COPY ({workload.IdsLabel})", async () => results.Add(await PostgresCopyAsync(pg.ConnectionString, workload, settings)));
-                failed |= !await Attempt($"PostgreSQL writer ({workload.IdsLabel})", async () => results.Add(await WriterAsync("PostgreSQL",
+                failed |= !await BenchmarkRun.Attempt($"PostgreSQL raw COPY ({workload.IdsLabel})", async () => results.Add(await PostgresCopyAsync(pg.ConnectionString, workload, settings)));
+                failed |= !await BenchmarkRun.Attempt($"PostgreSQL writer ({workload.IdsLabel})", async () => results.Add(await WriterAsync("PostgreSQL",
                     () => ScratchStore.CreatePostgresAsync(pg.ConnectionString, "writer", workload), workload, settings)));
-                failed |= !await Attempt($"PostgreSQL HTTP ({workload.IdsLabel})", async () => results.Add(await HttpAsync("PostgreSQL",
+                failed |= !await BenchmarkRun.Attempt($"PostgreSQL HTTP ({workload.IdsLabel})", async () => results.Add(await HttpAsync("PostgreSQL",
                     () => ScratchStore.CreatePostgresAsync(pg.ConnectionString, "http", workload), workload, bodies, warmupBodies, settings)));
             }
             if (!settings.SkipSqlite)
             {
-                failed |= !await Attempt($"SQLite writer ({workload.IdsLabel})", async () => results.Add(await WriterAsync("SQLite",
+                failed |= !await BenchmarkRun.Attempt($"SQLite writer ({workload.IdsLabel})", async () => results.Add(await WriterAsync("SQLite",
                     () => ScratchStore.CreateSqliteAsync("writer", workload), workload, settings)));
-                failed |= !await Attempt($"SQLite HTTP ({workload.IdsLabel})", async () => results.Add(await HttpAsync("SQLite",
+                failed |= !await BenchmarkRun.Attempt($"SQLite HTTP ({workload.IdsLabel})", async () => results.Add(await HttpAsync("SQLite",
                     () => ScratchStore.CreateSqliteAsync("http", workload), workload, bodies, warmupBodies, settings)));
             }
         }
@@ -113,43 +113,14 @@ internal static class IngestionBenchmark
                                   $"{(r.PerSecond >= SqliteWriterTarget ? "met" : "NOT met")})");
             }
         }
-        Console.WriteLine($"suite time: {clock.Elapsed.TotalSeconds:N0} s; load average at the end {LoadAverage()} " +
+        Console.WriteLine($"suite time: {clock.Elapsed.TotalSeconds:N0} s; load average at the end {BenchmarkRun.LoadAverage()} " +
                           "(other work on these cores slows every row alike; compare ratios, not absolutes, on a busy machine)");
         return failed ? 1 : 0;
-    }
-
-    /// <summary>The 1/5/15-minute load averages (Linux), to judge how much of the machine the run had.</summary>
-    private static string LoadAverage()
-    {
-        try
-        {
-            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
     }
 
     private sealed record Result(string Store, string Ids, string Path, long Events, TimeSpan Elapsed, long RowsBefore, long RowsAfter)
     {
         public double PerSecond => Events / Elapsed.TotalSeconds;
-    }
-
-    private static async Task<bool> Attempt(string name, Func<Task> run)
-    {
-        try
-        {
-            Console.WriteLine($"running: {name}…");
-            await run();
-            return true;
-        }
-        // One part failing (a database error, the API not starting, a refused batch) must not hide the others' figures.
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            Console.WriteLine($"!! {name} failed: {e.Message}");
-            return false;
-        }
     }
 
     private static async Task<(string ConnectionString, string Version)?> PostgresAdminAsync()

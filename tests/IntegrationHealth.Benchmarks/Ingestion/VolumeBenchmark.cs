@@ -48,7 +48,7 @@ internal static class VolumeBenchmark
         }
 
         Console.WriteLine($"Ingest volume benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
-                          $"load average {LoadAverage()}; {Accounts:N0} accounts, {Providers} providers, batches of {settings.Batch:N0}, " +
+                          $"load average {BenchmarkRun.LoadAverage()}; {Accounts:N0} accounts, {Providers} providers, batches of {settings.Batch:N0}, " +
                           $"{settings.Clients} keep-alive clients, 0.5% late up to 40 h, 10% of batches replayed (half verbatim, half re-cut)");
         var ok = true;
         var admin = settings.SkipPostgres ? null : TestServers.PostgresAdmin;
@@ -63,10 +63,10 @@ internal static class VolumeBenchmark
             {
                 if (!settings.SkipCopy)
                 {
-                    ok &= await Attempt($"PostgreSQL raw COPY, {ids}", () => CopyAsync(admin, settings.PgEvents, ids, settings));
+                    ok &= await BenchmarkRun.Attempt($"PostgreSQL raw COPY, {ids}", () => CopyAsync(admin, settings.PgEvents, ids, settings));
                 }
 
-                ok &= await Attempt($"PostgreSQL HTTP, {ids}", async () =>
+                ok &= await BenchmarkRun.Attempt($"PostgreSQL HTTP, {ids}", async () =>
                 {
                     await using var database = await TestDatabase.PostgresAsync("ih_bench_volume", adminConnectionString: admin);
                     await HttpAsync("PostgreSQL", database, settings.PgEvents, ids, settings);
@@ -75,7 +75,7 @@ internal static class VolumeBenchmark
 
             if (!settings.SkipSqlite)
             {
-                ok &= await Attempt($"SQLite HTTP, {ids}", async () =>
+                ok &= await BenchmarkRun.Attempt($"SQLite HTTP, {ids}", async () =>
                 {
                     await using var database = TestDatabase.Sqlite("ih-bench-volume");
                     await HttpAsync("SQLite", database, settings.SqliteEvents, ids, settings);
@@ -83,7 +83,7 @@ internal static class VolumeBenchmark
             }
         }
 
-        Console.WriteLine($"load average at the end {LoadAverage()} (figures from a loaded machine are not measurements)");
+        Console.WriteLine($"load average at the end {BenchmarkRun.LoadAverage()} (figures from a loaded machine are not measurements)");
         return ok ? 0 : 1;
     }
 
@@ -499,33 +499,6 @@ internal static class VolumeBenchmark
         {
             var text = await response.Content.ReadAsStringAsync();
             throw new InvalidOperationException($"{response.RequestMessage?.RequestUri?.AbsolutePath} answered {(int)response.StatusCode}: {text[..Math.Min(text.Length, 1_000)]}");
-        }
-    }
-
-    private static async Task<bool> Attempt(string name, Func<Task> run)
-    {
-        try
-        {
-            Console.WriteLine($"running: {name}…");
-            await run();
-            return true;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            Console.WriteLine($"!! {name} failed: {e.Message}");
-            return false;
-        }
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-        }
-        catch (IOException)
-        {
-            return "n/a";
         }
     }
 }

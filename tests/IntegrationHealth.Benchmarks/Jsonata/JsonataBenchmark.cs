@@ -40,7 +40,7 @@ internal static class JsonataBenchmark
 
         Console.WriteLine($"JSONata benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, seed {settings.Seed}, warm-up {settings.Warmup}, " +
                           $"{settings.Iterations} timed iterations (median), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-        Console.WriteLine($"data: {dataPath} ({new FileInfo(dataPath).Length / 1024 / 1024.0:0.0} MB); load average before: {LoadAverage()}");
+        Console.WriteLine($"data: {dataPath} ({new FileInfo(dataPath).Length / 1024 / 1024.0:0.0} MB); load average before: {BenchmarkRun.LoadAverage()}");
 
         using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(dataPath));
         var referenceDirectory = ReferenceRun.FindDirectory();
@@ -150,7 +150,7 @@ internal static class JsonataBenchmark
             Console.WriteLine($"ours, fixed cost of Evaluate(JsonElement) for {probe.Name}{(probe.PerRecord ? " (per record)" : "")}: {Ms(fixedCost.MedianMs)} ms per iteration{(fixedCost.Error is { } e ? " — " + e : "")}");
         }
 
-        Console.WriteLine($"load average after: {LoadAverage()} (other work on these 2 cores skews both sides; compare ratios across runs with care)");
+        Console.WriteLine($"load average after: {BenchmarkRun.LoadAverage()} (other work on these 2 cores skews both sides; compare ratios across runs with care)");
         var compileVerdict = double.IsFinite(ourCompile) ? (ourCompile < CompileTargetMicros ? "PASS" : "FAIL") : "n/a";
         Console.WriteLine($"compile (a): ours {Micros(ourCompile)} µs, reference {Micros(referenceCompile)} µs " +
                           $"(median of {settings.CompileRepeats:N0} compiles after as many warm-up compiles); target < {CompileTargetMicros} µs: {compileVerdict}");
@@ -183,22 +183,6 @@ internal static class JsonataBenchmark
         using var expected = JsonDocument.Parse(reference.ResultJson);
         using var actual = JsonDocument.Parse(ours.ResultJson);
         return JsonComparison.Difference(expected.RootElement, actual.RootElement) is { } difference ? $"!! MISMATCH {difference}" : "yes";
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return "n/a";
-        }
     }
 
     private static double Safe(Func<double> measure, out string? error)
