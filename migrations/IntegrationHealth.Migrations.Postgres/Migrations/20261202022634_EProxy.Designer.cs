@@ -428,6 +428,30 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                     b.ToTable("cached_records", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectState", b =>
+                {
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("nonce");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Nonce")
+                        .HasName("pk_connect_states");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_connect_states_expires_at");
+
+                    b.ToTable("connect_states", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Connection", b =>
                 {
                     b.Property<int>("Id")
@@ -511,6 +535,71 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasDatabaseName("ux_connections_tenant_id_external_id");
 
                     b.ToTable("connections", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionCredential", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("ConnectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("connection_id");
+
+                    b.Property<DateTime?>("CoolDownUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cool_down_until");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("FailedRefreshes")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_refreshes");
+
+                    b.Property<DateTime?>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<DateTime?>("LastRefreshAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_refresh_at");
+
+                    b.Property<string>("Protected")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("protected");
+
+                    b.Property<string>("RefreshLeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("refresh_lease_owner");
+
+                    b.Property<DateTime?>("RefreshLeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refresh_lease_until");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("TenantId", "ConnectionId")
+                        .HasName("pk_connection_credentials");
+
+                    b.HasIndex("ConnectionId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_connection_credentials_connection_id");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_connection_credentials_expires_at");
+
+                    b.ToTable("connection_credentials", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionIssue", b =>
@@ -754,6 +843,45 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasDatabaseName("ix_connection_rollups_tenant_id_account_id_grain_bucket_start");
 
                     b.ToTable("connection_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.CredentialExport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ApiKeyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<int>("Connections")
+                        .HasColumnType("integer")
+                        .HasColumnName("connections");
+
+                    b.Property<DateTime>("ExportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("exported_at");
+
+                    b.Property<string>("Filter")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("filter");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_credential_exports");
+
+                    b.HasIndex("TenantId", "ExportedAt")
+                        .HasDatabaseName("ix_credential_exports_tenant_id_exported_at");
+
+                    b.ToTable("credential_exports", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
@@ -1031,6 +1159,46 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.OAuthApp", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("ProviderKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("provider_key");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ProtectedClientSecret")
+                        .HasColumnType("text")
+                        .HasColumnName("protected_client_secret");
+
+                    b.Property<string>("Scopes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("scopes");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "ProviderKey")
+                        .HasName("pk_oauth_apps");
+
+                    b.ToTable("oauth_apps", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Provider", b =>
                 {
                     b.Property<int>("Id")
@@ -1302,6 +1470,547 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasName("pk_rollup_cursors");
 
                     b.ToTable("rollup_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponent", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime?>("CandidateSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("candidate_since");
+
+                    b.Property<short?>("CandidateStatus")
+                        .HasColumnType("smallint")
+                        .HasColumnName("candidate_status");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<short>("DerivedStatus")
+                        .HasColumnType("smallint")
+                        .HasColumnName("derived_status");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<int?>("GroupId")
+                        .HasColumnType("integer")
+                        .HasColumnName("group_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("OnlyShowIfDegraded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("only_show_if_degraded");
+
+                    b.Property<short?>("OverrideStatus")
+                        .HasColumnType("smallint")
+                        .HasColumnName("override_status");
+
+                    b.Property<int>("PageId")
+                        .HasColumnType("integer")
+                        .HasColumnName("page_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<int?>("ProviderId")
+                        .HasColumnType("integer")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("resource");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_components");
+
+                    b.HasIndex("GroupId")
+                        .HasDatabaseName("ix_status_components_group_id");
+
+                    b.HasIndex("TenantId", "PageId")
+                        .HasDatabaseName("ix_status_components_tenant_id_page_id");
+
+                    b.ToTable("status_components", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<int>("ComponentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("component_id");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_component_changes");
+
+                    b.HasIndex("ComponentId", "At")
+                        .HasDatabaseName("ix_status_component_changes_component_id_at");
+
+                    b.ToTable("status_component_changes", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentGroup", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("PageId")
+                        .HasColumnType("integer")
+                        .HasColumnName("page_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_component_groups");
+
+                    b.HasIndex("TenantId", "PageId")
+                        .HasDatabaseName("ix_status_component_groups_tenant_id_page_id");
+
+                    b.ToTable("status_component_groups", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncident", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("Automatic")
+                        .HasColumnType("boolean")
+                        .HasColumnName("automatic");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<short>("Impact")
+                        .HasColumnType("smallint")
+                        .HasColumnName("impact");
+
+                    b.Property<bool>("IsMaintenance")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_maintenance");
+
+                    b.Property<DateTime?>("MonitoringAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("monitoring_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("PageId")
+                        .HasColumnType("integer")
+                        .HasColumnName("page_id");
+
+                    b.Property<int?>("RecurrenceDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("recurrence_days");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<DateTime?>("ScheduledFor")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scheduled_for");
+
+                    b.Property<DateTime?>("ScheduledUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scheduled_until");
+
+                    b.Property<bool>("StaffManaged")
+                        .HasColumnType("boolean")
+                        .HasColumnName("staff_managed");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_incidents");
+
+                    b.HasIndex("TenantId", "PageId", "CreatedAt")
+                        .HasDatabaseName("ix_status_incidents_tenant_id_page_id_created_at");
+
+                    b.ToTable("status_incidents", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentComponent", b =>
+                {
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("incident_id");
+
+                    b.Property<int>("ComponentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("component_id");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("IncidentId", "ComponentId")
+                        .HasName("pk_status_incident_components");
+
+                    b.HasIndex("ComponentId")
+                        .HasDatabaseName("ix_status_incident_components_component_id");
+
+                    b.ToTable("status_incident_components", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentUpdate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("AffectedComponents")
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)")
+                        .HasColumnName("affected_components");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("body");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("DisplayAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("display_at");
+
+                    b.Property<DateTime?>("ExpectedResolutionAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expected_resolution_at");
+
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("incident_id");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_incident_updates");
+
+                    b.HasIndex("IncidentId")
+                        .HasDatabaseName("ix_status_incident_updates_incident_id");
+
+                    b.ToTable("status_incident_updates", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusNotification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("event_type");
+
+                    b.Property<DateTime?>("FailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failed_at");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payload");
+
+                    b.Property<int>("SubscriberId")
+                        .HasColumnType("integer")
+                        .HasColumnName("subscriber_id");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_notifications");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_status_notifications_next_attempt_at");
+
+                    b.HasIndex("SubscriberId", "MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_status_notifications_subscriber_id_message_id");
+
+                    b.ToTable("status_notifications", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusPage", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("slug");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_pages");
+
+                    b.HasIndex("Slug")
+                        .IsUnique()
+                        .HasDatabaseName("ux_status_pages_slug");
+
+                    b.HasIndex("TenantId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_status_pages_tenant_id");
+
+                    b.ToTable("status_pages", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusSubscriber", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ComponentIds")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("component_ids");
+
+                    b.Property<string>("ConfirmationTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("confirmation_token_hash");
+
+                    b.Property<DateTime?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("disabled_at");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("email");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("PageId")
+                        .HasColumnType("integer")
+                        .HasColumnName("page_id");
+
+                    b.Property<string>("ProtectedSecret")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("protected_secret");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("UnsubscribeTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("unsubscribe_token_hash");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("webhook_url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_status_subscribers");
+
+                    b.HasIndex("ConfirmationTokenHash")
+                        .HasDatabaseName("ix_status_subscribers_confirmation_token_hash");
+
+                    b.HasIndex("UnsubscribeTokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ux_status_subscribers_unsubscribe_token_hash");
+
+                    b.HasIndex("TenantId", "PageId")
+                        .HasDatabaseName("ix_status_subscribers_tenant_id_page_id");
+
+                    b.ToTable("status_subscribers", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SupportTicket", b =>
@@ -2291,6 +3000,16 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasConstraintName("fk_cached_records_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectState", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_connect_states_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Connection", b =>
                 {
                     b.HasOne("IntegrationHealth.Data.Entities.Account", null)
@@ -2313,6 +3032,26 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_connections_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.ConnectionCredential", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Connection", null)
+                        .WithOne()
+                        .HasForeignKey("IntegrationHealth.Data.Entities.ConnectionCredential", "ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_connection_credentials_connections_connection_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.CredentialExport", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_credential_exports_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.EndpointTemplate", b =>
@@ -2395,6 +3134,16 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasConstraintName("fk_idempotency_keys_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.OAuthApp", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_oauth_apps_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("IntegrationHealth.Data.Entities.Provider", b =>
                 {
                     b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
@@ -2402,6 +3151,115 @@ namespace IntegrationHealth.Migrations.Postgres.Migrations
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_providers_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponent", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusComponentGroup", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_status_components_status_component_groups_group_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
+                        .WithMany()
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_components_status_pages_page_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_status_components_providers_provider_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentChange", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusComponent", null)
+                        .WithMany()
+                        .HasForeignKey("ComponentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_component_changes_status_components_component_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusComponentGroup", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
+                        .WithMany()
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_component_groups_status_pages_page_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncident", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
+                        .WithMany()
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_incidents_status_pages_page_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentComponent", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusComponent", null)
+                        .WithMany()
+                        .HasForeignKey("ComponentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_incident_components_status_components_component_id");
+
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusIncident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_incident_components_status_incidents_incident_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusIncidentUpdate", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusIncident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_incident_updates_status_incidents_incident_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusNotification", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusSubscriber", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_notifications_status_subscribers_subscriber_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusPage", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_pages_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("IntegrationHealth.Data.Entities.StatusSubscriber", b =>
+                {
+                    b.HasOne("IntegrationHealth.Data.Entities.StatusPage", null)
+                        .WithMany()
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_status_subscribers_status_pages_page_id");
                 });
 
             modelBuilder.Entity("IntegrationHealth.Data.Entities.SupportTicket", b =>
