@@ -3,10 +3,10 @@ namespace IntegrationHealth.Jsonata.Functions.Formatting;
 /// <summary>
 /// jsonata-js's ISO 8601 shape check for <c>$toMillis</c>,
 /// <c>^\d{4}(-[01]\d)?(-[0-3]\d)?(T[0-2]\d:[0-5]\d:[0-5]\d)?(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$</c> with ASCII digits and
-/// a true end anchor, matched by hand: a regex match allocates a match and its groups (measured: about 1.3 KB per call), which
-/// was half of what mapping records with a timestamp allocated. The optional parts are tried in the regex's order,
-/// each taken before it is skipped, so the captures are the ones the regex reports (for example "2018-05-0530" is
-/// May 2018 at offset -05:30, not the 5th of May followed by junk).
+/// a true end anchor, matched by hand: a regex match allocates a match and its groups (measured: about 1.3 KB per
+/// call), which was half of what mapping records with a timestamp allocated. The optional parts are tried in the
+/// regex's order, each taken before it is skipped, so the captures are the ones the regex reports (for example
+/// "2018-05-0530" is May 2018 at offset -05:30, not the 5th of May followed by junk).
 /// </summary>
 internal struct IsoShape
 {
