@@ -20,6 +20,11 @@ internal static partial class Evaluator
             }
         }
 
+        if (expr.SimpleSteps && TryEvaluateChain(expr.Steps!, input, env, out var chained))
+        {
+            return chained;
+        }
+
         var steps = expr.Steps!;
         object? inputSequence = input is ArrayValue inputArray && steps[0].Type != NodeType.Variable
             ? inputArray
@@ -101,6 +106,52 @@ internal static partial class Evaluator
         }
 
         return resultSequence;
+    }
+
+    /// <summary>
+    /// A path of plain field steps (<see cref="Node.SimpleSteps"/>) over single values: each step looks the field up in
+    /// the previous value, which is what the general algorithm computes through one-item sequences, without building
+    /// them. False as soon as a value is an array (mapping and flattening apply): the caller then evaluates the path the
+    /// general way, from the start (the lookups done here have no effects).
+    /// </summary>
+    private static bool TryEvaluateChain(List<Node> steps, object? input, Frame env, out object? result)
+    {
+        var context = env.Context;
+        var value = input;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            context.Enter();
+            if (step.Type == NodeType.Variable)
+            {
+                value = EvaluateVariable(step, input, env);
+            }
+            else if (value is ArrayValue)
+            {
+                context.Depth--;
+                result = null;
+                return false;
+            }
+            else
+            {
+                value = value is ObjectValue obj && obj.TryGetValue((string)step.Value!, out var field) ? field : null;
+            }
+
+            context.Depth--;
+            if (value is null)
+            {
+                break;
+            }
+
+            if (value is ArrayValue)
+            {
+                result = null;
+                return false;
+            }
+        }
+
+        result = value;
+        return true;
     }
 
     private static Frame CreateFrameFromTuple(Frame env, TupleBinding tuple)

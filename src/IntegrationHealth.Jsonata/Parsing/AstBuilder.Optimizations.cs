@@ -22,7 +22,11 @@ internal sealed partial class AstBuilder
         return keys.Distinct(StringComparer.Ordinal).Count() == keys.Length ? keys : null;
     }
 
-    /// <summary>Marks single-field paths (<c>name</c> with no predicates, bindings or grouping) after all rewrites.</summary>
+    private static bool IsPlainStep(Node step) =>
+        step.Stages is null && step.Predicate is null && step.Group is null && step.Focus is null && step.IndexVariable is null
+        && !step.Tuple && step.Ancestor is null && !step.KeepArray && !step.ConsArray;
+
+    /// <summary>Marks single-field paths and chains of plain fields (<c>name</c> with no predicates, bindings or grouping) after all rewrites.</summary>
     private static void MarkSimplePaths(Node? node)
     {
         if (node is null || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
@@ -30,12 +34,17 @@ internal sealed partial class AstBuilder
             return;
         }
 
-        if (node.Type == NodeType.Path && node.Steps is [{ Type: NodeType.Name } step] && !node.KeepSingletonArray && !node.KeepArray
-            && node.Group is null && !node.Tuple && node.Predicate is null && step.Stages is null && step.Predicate is null
-            && step.Group is null && step.Focus is null && step.IndexVariable is null && !step.Tuple && step.Ancestor is null
-            && !step.KeepArray)
+        if (node.Type == NodeType.Path && !node.KeepSingletonArray && !node.KeepArray && node.Group is null && !node.Tuple
+            && node.Predicate is null && node.Steps is { Count: > 0 } steps)
         {
-            node.SimpleName = (string)step.Value!;
+            if (steps is [{ Type: NodeType.Name } step] && IsPlainStep(step))
+            {
+                node.SimpleName = (string)step.Value!;
+            }
+            else if (steps.Count > 1 && steps.Select((s, i) => (s.Type == NodeType.Name || (i == 0 && s.Type == NodeType.Variable)) && IsPlainStep(s)).All(plain => plain))
+            {
+                node.SimpleSteps = true;
+            }
         }
 
         foreach (var child in new[] { node.Lhs, node.Rhs, node.Expression, node.Condition, node.Then, node.Else, node.Pattern, node.Update, node.Delete, node.Procedure, node.Body })

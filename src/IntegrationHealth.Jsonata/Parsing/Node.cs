@@ -156,6 +156,10 @@ internal sealed class Node
     /// <summary>For a path that is a single plain field name: that name (lets the evaluator skip sequence plumbing).</summary>
     public string? SimpleName { get; set; }
 
+    /// <summary>For a path of several steps that are all plain field names (the first may be a variable) with no
+    /// predicates, bindings or grouping: it is a chain of lookups while no step yields an array.</summary>
+    public bool SimpleSteps { get; set; }
+
     /// <summary>Compiled regular expression for regex literals.</summary>
     public JsRegex? Regex { get; set; }
 

@@ -91,7 +91,7 @@ internal static class JsonConversion
                 case JsonTokenType.String:
                     return reader.GetString();
                 case JsonTokenType.Number:
-                    return reader.GetDouble();
+                    return Semantics.Box(reader.GetDouble());
                 case JsonTokenType.True:
                     return Semantics.True;
                 case JsonTokenType.False:

@@ -36,7 +36,7 @@ internal static class LazyJson
             case JsonValueKind.String:
                 return element.GetString();
             case JsonValueKind.Number:
-                return element.GetDouble();
+                return Semantics.Box(element.GetDouble());
             case JsonValueKind.True:
                 return Semantics.True;
             case JsonValueKind.False:

@@ -4,18 +4,15 @@ using System.Text.Json.Nodes;
 namespace IntegrationHealth.Jsonata.Values;
 
 /// <summary>
-/// The lazy view of an input object. While lazy, the key and value arrays hold only the members looked up so far
-/// (absent ones too, as <see cref="Absent"/>), each converted once, so a lookup costs a search of the source object
-/// and the rest of the object is never read. Anything that needs the whole object (its size, order, enumeration or a
+/// The lazy view of an input object. While lazy, the key and value arrays hold the objects and arrays looked up so far,
+/// each converted once (scalars are read from the source on each lookup), so a lookup costs a search of the source
+/// object and the rest of the object is never read. Anything that needs the whole object (its size, order, enumeration or a
 /// change) materializes it: every member in document order, reusing the values already handed out so identity holds.
 /// A lazy object belongs to one evaluation (results and errors are materialized before they leave it), which is why it
 /// needs no locking.
 /// </summary>
 internal sealed partial class ObjectValue
 {
-    /// <summary>Memo entry of a key the source object does not have.</summary>
-    private static readonly object Absent = new();
-
     private JsonElement _sourceElement;
     private JsonObject? _sourceNode;
     private bool _lazy;
@@ -73,12 +70,6 @@ internal sealed partial class ObjectValue
         if (i >= 0)
         {
             value = _values[i];
-            if (ReferenceEquals(value, Absent))
-            {
-                value = null;
-                return false;
-            }
-
             return true;
         }
 
@@ -95,7 +86,14 @@ internal sealed partial class ObjectValue
             value = found ? LazyJson.FromNode(node) : null;
         }
 
-        Append(key, found ? value : Absent);
+        // Only containers are remembered: their identity must hold (materializing reuses them) and converting an array
+        // again would cost a view per item. A scalar is read again on a second lookup, which costs less than the memo's
+        // arrays would for the usual single read (a filter over a large array reads one field per item).
+        if (value is ObjectValue or ArrayValue)
+        {
+            Append(key, value);
+        }
+
         return found;
     }
 
@@ -170,10 +168,7 @@ internal sealed partial class ObjectValue
                 _map = new Dictionary<string, object?>(count, StringComparer.Ordinal);
                 for (var i = 0; i < count; i++)
                 {
-                    if (!ReferenceEquals(values[i], Absent))
-                    {
-                        _map[keys[i]] = values[i];
-                    }
+                    _map[keys[i]] = values[i];
                 }
             }
         }
@@ -187,7 +182,7 @@ internal sealed partial class ObjectValue
 
             for (var i = 0; i < _count; i++)
             {
-                if (string.Equals(_keys[i], key, StringComparison.Ordinal) && !ReferenceEquals(_values[i], Absent))
+                if (string.Equals(_keys[i], key, StringComparison.Ordinal))
                 {
                     value = _values[i];
                     return true;

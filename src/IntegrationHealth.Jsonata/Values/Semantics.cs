@@ -10,6 +10,17 @@ internal static class Semantics
 
     public static object Box(bool value) => value ? True : False;
 
+    /// <summary>Boxes of the integers 0–1023 (status codes, counts, small ids), shared: boxed numbers are compared by
+    /// value, never by identity, so reading one from an input need not allocate.</summary>
+    private static readonly object[] SmallIntegers = Enumerable.Range(0, 1024).Select(i => (object)(double)i).ToArray();
+
+    /// <summary>A boxed number, shared for the integers 0–1023 (negative zero keeps its own box).</summary>
+    public static object Box(double value)
+    {
+        var i = (int)value;
+        return i == value && (uint)i < (uint)SmallIntegers.Length && (i != 0 || !double.IsNegative(value)) ? SmallIntegers[i] : value;
+    }
+
     /// <summary>jsonata's isNumeric: a non-NaN number; infinite numbers raise D1001.</summary>
     public static bool IsNumeric(object? value)
     {

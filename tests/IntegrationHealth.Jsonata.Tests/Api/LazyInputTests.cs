@@ -33,6 +33,42 @@ public sealed class LazyInputTests
     }
 
     [Fact]
+    public void FromElement_ScalarLookups_AreNotRememberedAndReadTheSameValueAgain()
+    {
+        // Scalars are read from the source on every lookup (no memo arrays per view): a filter over a large array
+        // reads one field per item. Containers are remembered, so the same view comes back.
+        using var document = JsonDocument.Parse(Document);
+        var root = Assert.IsType<ObjectValue>(LazyJson.FromElement(document.RootElement));
+        var meta = Assert.IsType<ObjectValue>(root.GetValueOrDefault("meta"));
+
+        Assert.Equal(1.0, meta.GetValueOrDefault("page"));
+        Assert.Equal(1.0, meta.GetValueOrDefault("page"));
+        Assert.Null(meta.GetValueOrDefault("missing"));
+        Assert.Null(meta.GetValueOrDefault("missing"));
+        Assert.True(meta.IsLazy);
+        Assert.Same(meta, root.GetValueOrDefault("meta"));
+        Assert.Same(meta.GetValueOrDefault("tags"), meta.GetValueOrDefault("tags"));
+
+        Assert.Equal(["page", "tags"], meta.Keys);
+        Assert.Equal(1.0, meta.ValueAt(0));
+    }
+
+    [Theory]
+    [InlineData("records[status >= 500 and status < 600].id", "1")]
+    [InlineData("records[status = 200].(status + status)", "400")]
+    [InlineData("meta.(page; page; $keys($))", """["page","tags"]""")]
+    [InlineData("records.missing", null)]
+    public void Evaluate_FieldsReadSeveralTimes_AgreeWithTheConvertedInput(string expression, string? expected)
+    {
+        using var document = JsonDocument.Parse(Document);
+        var compiled = JsonataExpression.Compile(expression);
+        Assert.Equal(expected, compiled.Evaluate(document.RootElement).ToJsonString());
+        Assert.Equal(expected, compiled.EvaluateUtf8(Encoding.UTF8.GetBytes(Document)).ToJsonString());
+        Assert.Equal(expected, compiled.Evaluate(JsonNode.Parse(Document)).ToJsonString());
+        Assert.Equal(expected, compiled.EvaluateInput(JsonataInput.From(document.RootElement)).ToJsonString());
+    }
+
+    [Fact]
     public void FromNode_UntouchedMemberIsNeverConverted()
     {
         // Converting the poisoned member would serialize it, which throws: reading around it must not.

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace IntegrationHealth.Jsonata.Functions.Formatting;
 
@@ -11,26 +10,27 @@ namespace IntegrationHealth.Jsonata.Functions.Formatting;
 /// Differences from Node, by design: a date-time without an offset is read as UTC rather than the host's local
 /// time, so results do not depend on the server's time zone.
 /// </remarks>
-internal static partial class IsoTimestamp
+internal static class IsoTimestamp
 {
     /// <summary>Millis since the epoch; NaN when the shape is ISO 8601 but the date is impossible (month 13, hour 25).</summary>
     /// <exception cref="JsonataException">D3110 when <paramref name="timestamp"/> is not ISO 8601 in shape.</exception>
     public static double Parse(string timestamp)
     {
-        var match = Shape().Match(timestamp);
-        if (!match.Success)
+        if (!IsoShape.TryMatch(timestamp, out var shape))
         {
             throw FormattingErrors.Create("D3110", timestamp);
         }
 
-        var year = Number(match.Groups["year"].Value);
-        var month = match.Groups["month"].Success ? Number(match.Groups["month"].Value) : 1;
-        var day = match.Groups["day"].Success ? Number(match.Groups["day"].Value) : 1;
-        var hasTime = match.Groups["time"].Success;
-        var fraction = match.Groups["fraction"];
-        var zone = match.Groups["zone"];
+        var text = timestamp.AsSpan();
+        var year = Number(shape.Year.Of(text));
+        var month = shape.Month.Success ? Number(shape.Month.Of(text)) : 1;
+        var day = shape.Day.Success ? Number(shape.Day.Of(text)) : 1;
+        var hasTime = shape.Time.Success;
+        var fraction = shape.Fraction;
+        var zone = shape.Zone;
+        var zoneIsOffset = zone.Success && zone.Length > 1;
 
-        if (match.Groups["day"].Success && !match.Groups["month"].Success)
+        if (shape.Day.Success && !shape.Month.Success)
         {
             return double.NaN; // "2018-26": the shape check lets a day through without a month; Node does not
         }
@@ -39,13 +39,13 @@ internal static partial class IsoTimestamp
         {
             // Node's fallback parser reads "2018.5" as May 2018 and "2018-03.5" as 5 March: a dot separates
             // one more date field. Anything else with a fraction but no time is rejected.
-            if (match.Groups["day"].Success || fraction.Length > 3 || (zone.Success && zone.Value != "Z"))
+            if (shape.Day.Success || fraction.Length > 3 || zoneIsOffset)
             {
                 return double.NaN;
             }
 
-            var field = Number(fraction.Value[1..]);
-            if (match.Groups["month"].Success)
+            var field = Number(fraction.Of(text)[1..]);
+            if (shape.Month.Success)
             {
                 day = field;
             }
@@ -54,9 +54,9 @@ internal static partial class IsoTimestamp
                 month = field;
             }
 
-            fraction = Match.Empty;
+            fraction = default;
         }
-        else if (zone.Success && zone.Value != "Z" && !hasTime)
+        else if (zoneIsOffset && !hasTime)
         {
             return double.NaN;
         }
@@ -69,15 +69,21 @@ internal static partial class IsoTimestamp
         int hours = 0, minutes = 0, seconds = 0, millis = 0;
         if (hasTime)
         {
-            hours = Number(match.Groups["hour"].Value);
-            minutes = Number(match.Groups["minute"].Value);
-            seconds = Number(match.Groups["second"].Value);
+            var time = shape.Time.Of(text);
+            hours = Number(time.Slice(1, 2));
+            minutes = Number(time.Slice(4, 2));
+            seconds = Number(time.Slice(7, 2));
         }
 
         if (fraction.Success)
         {
-            var digits = fraction.Value[1..];
-            millis = Number(digits[..Math.Min(3, digits.Length)].PadRight(3, '0'));
+            // The first three digits, padded with zeros on the right ("5" is 500 ms).
+            var digits = fraction.Of(text)[1..];
+            millis = Number(digits[..Math.Min(3, digits.Length)]);
+            for (var i = digits.Length; i < 3; i++)
+            {
+                millis *= 10;
+            }
         }
 
         if (hours > 24 || (hours == 24 && (minutes != 0 || seconds != 0 || millis != 0)))
@@ -86,16 +92,17 @@ internal static partial class IsoTimestamp
         }
 
         var offsetMinutes = 0;
-        if (zone.Success && zone.Value != "Z")
+        if (zoneIsOffset)
         {
-            var offsetHours = Number(zone.Value.Substring(1, 2));
-            var offsetMins = Number(zone.Value[^2..]);
+            var offset = zone.Of(text);
+            var offsetHours = Number(offset.Slice(1, 2));
+            var offsetMins = Number(offset[^2..]);
             if (offsetHours > 23)
             {
                 return double.NaN;
             }
 
-            offsetMinutes = (zone.Value[0] == '-' ? -1 : 1) * ((offsetHours * 60) + offsetMins);
+            offsetMinutes = (offset[0] == '-' ? -1 : 1) * ((offsetHours * 60) + offsetMins);
         }
 
         // Days beyond the month's length roll over ("2018-02-30" is 2 March), as in Node.
@@ -104,7 +111,7 @@ internal static partial class IsoTimestamp
         {
             result = CalendarInstant.DateUtc(year, month - 1, day, hours, minutes, seconds, millis);
         }
-        else if (!hasTime && (zone.Success || match.Groups["fraction"].Success))
+        else if (!hasTime && (zone.Success || shape.Fraction.Success))
         {
             // Not ES ISO format, so Node's fallback parser reads the year the old way: 0 and 32-49 are 20xx,
             // 50-99 are 19xx. It reads 1-31 as a day instead (approximated here as "no date").
@@ -124,10 +131,6 @@ internal static partial class IsoTimestamp
         return result - (offsetMinutes * 60_000.0);
     }
 
-    private static int Number(string digits) => int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
-
-    // jsonata-js: ^\d{4}(-[01]\d)?(-[0-3]\d)?(T[0-2]\d:[0-5]\d:[0-5]\d)?(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$
-    // with ASCII digits and a true end anchor, as in JavaScript.
-    [GeneratedRegex(@"^(?<year>[0-9]{4})(?:-(?<month>[01][0-9]))?(?:-(?<day>[0-3][0-9]))?(?<time>T(?<hour>[0-2][0-9]):(?<minute>[0-5][0-9]):(?<second>[0-5][0-9]))?(?<fraction>\.[0-9]+)?(?<zone>[+-][0-2][0-9]:?[0-5][0-9]|Z)?\z", RegexOptions.CultureInvariant)]
-    private static partial Regex Shape();
+    /// <summary>The value of ASCII digits (the shape guarantees them, at most 9 are read as a number).</summary>
+    private static int Number(ReadOnlySpan<char> digits) => int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
 }
