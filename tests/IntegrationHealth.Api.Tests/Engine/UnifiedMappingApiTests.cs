@@ -11,7 +11,7 @@ namespace IntegrationHealth.Api.Tests.Engine;
 /// The API with the people directory (<see cref="DirectoryDouble"/>, 25 people, on 127.0.0.1) as a provider tenant A
 /// uploaded as data (<see cref="DirectoryDefinition"/>: typed filters through <c>query_mapping</c>, provider and
 /// operation <c>error_mapping</c>): conn-dir with the directory's key, conn-wrong with an unknown key, conn-revoked with
-/// a revoked one, conn-override and conn-broken on accounts whose overrides replace the people listing's query mapping;
+/// a revoked one, conn-override, conn-broken and conn-path on accounts whose overrides replace parts of the people resource;
 /// conn-search and conn-search-wrong on "directory-search", the same document with only its body-filtered search listing.
 /// </summary>
 public sealed class DirectoryApiFixture : IAsyncLifetime
@@ -38,7 +38,7 @@ public sealed class DirectoryApiFixture : IAsyncLifetime
         search["name"] = "Directory search";
         search["resources"]!.AsObject().Remove("people");
         await TestHttp.EnsureSuccessAsync(await client.PutAsync("/v1/engine/providers/directory-search", TestHttp.Json(search)));
-        await Host.SeedAsync(Admin, ("acct-dir", []), ("acct-override", []), ("acct-broken", []));
+        await Host.SeedAsync(Admin, ("acct-dir", []), ("acct-override", []), ("acct-broken", []), ("acct-path", []));
         static JsonObject Connection(string id, string account, string key, string provider = "directory") => new()
         {
             ["externalId"] = id, ["account"] = account, ["provider"] = provider,
@@ -50,6 +50,7 @@ public sealed class DirectoryApiFixture : IAsyncLifetime
             Connection("conn-revoked", "acct-dir", DirectoryDouble.RevokedKey),
             Connection("conn-override", "acct-override", DirectoryDouble.ApiKey),
             Connection("conn-broken", "acct-broken", DirectoryDouble.ApiKey),
+            Connection("conn-path", "acct-path", DirectoryDouble.ApiKey),
             Connection("conn-search", "acct-dir", DirectoryDouble.ApiKey, "directory-search"),
             Connection("conn-search-wrong", "acct-dir", "wrong-key", "directory-search")))));
     }
@@ -289,5 +290,25 @@ public sealed class UnifiedMappingApiTests(DirectoryApiFixture fixture) : IClass
         var problem = await TestHttp.AssertProblemAsync(response, (HttpStatusCode)422);
         Assert.Equal("$.resources.people.operations.list.query_mapping", problem.GetProperty("where").GetString());
         Assert.Empty(PeopleRequestsSince(before));
+    }
+
+    [Fact]
+    public async Task Get_AccountOverrideOfTheTargetPathAndPostSteps_CallsTheOverriddenEndpoint()
+    {
+        using var client = Client();
+        // This account's ids come without the directory's "u-" prefix: the override puts it back in the path and the step.
+        await TestHttp.EnsureSuccessAsync(await client.PutAsync("/v1/engine/overrides/directory/accounts/acct-path", TestHttp.Json("""
+            { "resources": { "people": { "operations": { "get": {
+                "path": "/v1/people/u-{id}",
+                "post_steps": [ { "name": "tags", "path": "/v1/tags", "query": { "ids": "u-{id}" }, "result": "tags" } ] } } } } }
+            """)));
+        var before = fixture.Directory.Requests.Count;
+
+        using var response = await client.GetAsync("/v1/unified/crm/contacts/6?connection=conn-path");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var record = await TestHttp.ReadJsonAsync(response);
+        Assert.Equal(("u-6", "vip"), (record.GetProperty("id").GetString(), record.GetProperty("custom_fields").GetProperty("tags")[0].GetString()));
+        Assert.Equal(["/v1/people/u-6", "/v1/tags?ids=u-6"], fixture.Directory.Requests.Skip(before).Select(r => r.PathAndQuery));
     }
 }
