@@ -228,7 +228,7 @@ internal sealed class FixedEndpointTemplateIds : IEndpointTemplateIds
         Task.FromResult<IReadOnlyDictionary<(int, int, string), int>>(templates.Distinct().ToDictionary(t => t, _ => 1));
 }
 
-/// <summary>The engine's services as <c>AddEngine</c> registers them, 127.0.0.1 allowed for the proxy.</summary>
+/// <summary>The engine's services as <c>AddEngine</c> registers them, with an in-memory vault, 127.0.0.1 allowed for the proxy.</summary>
 internal static class BenchEngine
 {
     public static void Add(IServiceCollection services, IConfigurationBuilder configuration)
@@ -236,6 +236,9 @@ internal static class BenchEngine
         configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Engine:Proxy:AllowedNetworks:0"] = "127.0.0.1/32" });
         services.AddSingleton<ITelemetryWriter, DiscardingTelemetryWriter>();
         services.AddSingleton<IEndpointTemplateIds, FixedEndpointTemplateIds>();
+        // No store here: the in-process vault and alerts (AddEngine's defaults are the store's, which need a DbContext).
+        services.AddSingleton<ICredentialVault, InMemoryCredentialStore>();
+        services.AddSingleton<ICredentialAlerts, InMemoryCredentialAlerts>();
         services.AddEngine();
     }
 

@@ -8,6 +8,7 @@ using IntegrationHealth.Engine.Definitions;
 using IntegrationHealth.Engine.Syncs;
 using IntegrationHealth.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -62,6 +63,8 @@ internal static class SyncBenchmark
         }).Build());
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddIntegrationHealthStore(database.Options);
+        // The store's credential vault protects payloads with Data Protection, which the API host configures; keys in memory here.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddEngine();
         await using var engine = services.BuildServiceProvider();
 

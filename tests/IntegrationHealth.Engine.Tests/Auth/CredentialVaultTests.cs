@@ -109,4 +109,36 @@ public sealed class CredentialVaultTests : IAsyncLifetime
         Assert.Equal(afterFirst["access_token"], (await host.Vault.GetAsync(key))!["access_token"]);
         Assert.Contains(host.Logs.GetSnapshot(), r => r.Id.Id == 4320 && r.Message.Contains("1 refreshed", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task RefreshJob_RefreshTokenIdleLongerThanTheInterval_IsExchanged_AYoungerOneIsNot()
+    {
+        await using var database = await TestDatabase.MigratedSqliteAsync("ih-vault-idle");
+        var id = await StoreEngineHost.SeedConnectionAsync(database);
+        var tenant = await TenantAsync(database);
+        await using var host = StoreEngineHost.Create(database, _server.Origin);
+        var (access, refresh) = await _server.AuthorizeAsync();
+        // A long-lived access token (90 days, 8 in): far from its refresh margin, so only idleness can make the job refresh.
+        var issued = DateTimeOffset.UtcNow.AddDays(-8);
+        var key = StoreEngineConnections.CredentialKeyOf(tenant, id);
+        await host.Vault.SaveAsync(key, ConnectionCredentials.Of(("client_id", OAuthServer.ClientId), ("client_secret", OAuthServer.ClientSecret), ("refresh_token", refresh))
+            .WithToken(access, null, issued, issued.AddDays(90)));
+        async Task LastExchangedDaysAgo(int days)
+        {
+            await using var db = database.CreateContext();
+            var at = DateTime.UtcNow.AddDays(-days);
+            await db.ConnectionCredentials.Where(c => c.ConnectionId == id).ExecuteUpdateAsync(u => u.SetProperty(c => c.LastRefreshAt, at));
+        }
+        var job = host.Services.GetRequiredService<CredentialRefreshJob>();
+
+        await LastExchangedDaysAgo(6); // within Engine:Credentials:IdleRefreshInterval (7 days by default)
+        await job.RunAsync(CancellationToken.None);
+        var requestsWhileYoung = _server.RefreshRequests;
+        await LastExchangedDaysAgo(8);
+        await job.RunAsync(CancellationToken.None);
+
+        Assert.Equal(0, requestsWhileYoung);
+        Assert.Equal(1, _server.RefreshRequests);
+        Assert.NotEqual(refresh, (await host.Vault.GetAsync(key))!["refresh_token"]);
+    }
 }

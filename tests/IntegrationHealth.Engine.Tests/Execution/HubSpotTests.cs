@@ -240,6 +240,29 @@ public sealed class HubSpotTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListAsync_SchemaDrift_DriftedRecordsAreMappingFailuresWithTheirFieldAndTheRestAreMapped()
+    {
+        // The provider changed shape under the definition: values wrapped in objects, a time as epoch milliseconds,
+        // the id renamed. Each drifted record is reported (and becomes a telemetry event); the page still succeeds.
+        _double.Enqueue(Fault.Of(200, """
+            { "results": [
+              { "id": "1", "properties": { "email": "ok@example.com", "firstname": "Ok" }, "createdAt": "2024-01-02T03:04:05.678Z" },
+              { "id": "2", "properties": { "email": { "value": "wrapped@example.com" } }, "createdAt": "2024-01-02T03:04:05.678Z" },
+              { "id": "3", "properties": { "email": "epoch@example.com" }, "createdAt": 1704164645678 },
+              { "objectId": "4", "properties": { "email": "renamed@example.com" } }
+            ] }
+            """));
+
+        var page = await _engine.Executor.ListAsync(HubSpot, await ConnectAsync(), "contacts").FirstAsync();
+
+        Assert.Equal(["1"], page.Records.Select(r => r.RemoteId));
+        Assert.Equal([("2", "$.email"), ("3", "$.created_at"), (null, "$.id")], page.MappingFailures.Select(f => (f.RemoteId, f.Where)));
+        var events = (await _engine.TelemetryAsync()).Where(e => e.Kind == TelemetryKind.MappingFailure).ToList();
+        Assert.Equal(["$.email", "$.created_at", "$.id"], events.Select(e => e.Detail!.Field));
+        Assert.All(events, e => Assert.Equal("contacts", e.Resource));
+    }
+
+    [Fact]
     public async Task Telemetry_AndLogs_NeverCarryTheTokens()
     {
         var connection = await ConnectAsync();
