@@ -2,6 +2,7 @@ using IntegrationHealth.Data.Telemetry;
 using IntegrationHealth.Data.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IntegrationHealth.Data.Tests.Sqlite;
 
@@ -48,6 +49,38 @@ public sealed class SqliteTelemetryWriterTests(SqliteStoreFixture store) : IClas
         Assert.Equal(2, writer.CommittedTransactions - committedBefore);
         await using var db = store.CreateContext();
         Assert.Equal(700, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
+    }
+
+    [Fact]
+    public async Task WriteAsync_BatchWaitingForTheFileLock_IsStampedWhenItIsWrittenNotWhenItWasQueued()
+    {
+        var world = await TestWorld.CreateAsync(store);
+        var queuedAt = new DateTime(2033, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        var clock = new FakeTimeProvider(new DateTimeOffset(queuedAt, TimeSpan.Zero));
+        var writer = new SqliteTelemetryWriter(store.Options.EffectiveConnectionString, clock);
+        var enqueuedBefore = writer.EnqueuedBatches;
+        await using var blocker = new SqliteConnection(store.Options.ConnectionString);
+        await blocker.OpenAsync();
+        await using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var write = Task.Run(() => writer.WriteAsync(world.Events(50)));
+        await WaitUntil(() => writer.EnqueuedBatches == enqueuedBefore + 1 && writer.QueuedBatches == 0);
+        // The batch waits for the lock (another writer's long transaction) while its clock moves on.
+        clock.Advance(TimeSpan.FromSeconds(20));
+        await using (var commit = blocker.CreateCommand())
+        {
+            commit.CommandText = "COMMIT";
+            await commit.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(new TelemetryWriteResult(50, 0), await write);
+        await using var db = store.CreateContext();
+        var stamps = await db.TelemetryEvents.Where(e => e.TenantId == world.Tenant.Id).Select(e => e.ReceivedAt).Distinct().ToListAsync();
+        Assert.Equal([queuedAt.AddSeconds(20)], stamps);
     }
 
     [Fact]
