@@ -74,6 +74,37 @@ public abstract partial class StoreComplianceTests
         Assert.Equal(Store.Provider == StoreProvider.Sqlite ? 1 : 0, oldLeft);
     }
 
+    [StoreFact]
+    public async Task Maintenance_InsideTheWindow_KeepsReplaysDuplicates_AndPastItPostgresForgetsTheIds()
+    {
+        var world = await TestWorld.CreateAsync(Store);
+        var received = new DateTime(2034, 3, 10, 15, 0, 0, DateTimeKind.Utc);
+        var events = world.Events(120);
+        Assert.Equal(new TelemetryWriteResult(120, 0), await WriteWithAsync(Store, ClockAt(received), events));
+
+        // Two days on: maintenance has run, the window (three days) still holds the ids.
+        var inside = received.AddDays(2);
+        await Store.CreateMaintenance(ClockAt(inside)).RunAsync();
+        Assert.Equal(new TelemetryWriteResult(0, 120), await WriteWithAsync(Store, ClockAt(inside), Replay(events)));
+
+        // Past the window, once maintenance has dropped its day: PostgreSQL stores a replay again (the documented
+        // behaviour outside the window); SQLite's key covers everything it keeps, so it is still a duplicate there.
+        var outside = received.AddDays(Store.Options.TelemetryDedupWindowDays + 1);
+        var result = await Store.CreateMaintenance(ClockAt(outside)).RunAsync();
+        var replay = await WriteWithAsync(Store, ClockAt(outside), Replay(events));
+        if (Store.Provider == StoreProvider.Postgres)
+        {
+            Assert.Contains(PostgresTelemetryPartitions.PartitionName(PostgresTelemetryPartitions.DedupTable, DateOnly.FromDateTime(received)), result.PartitionsDropped);
+            Assert.Equal(new TelemetryWriteResult(120, 0), replay);
+            Assert.Equal(240, await CountAsync(world));
+        }
+        else
+        {
+            Assert.Equal(new TelemetryWriteResult(0, 120), replay);
+            Assert.Equal(120, await CountAsync(world));
+        }
+    }
+
     private static async Task<TelemetryWriteResult> WriteInAsync(DatabaseOptions options, TimeProvider time, IReadOnlyList<TelemetryEvent> events)
     {
         ITelemetryWriter writer = options.StoreProvider == StoreProvider.Sqlite
