@@ -175,9 +175,9 @@ internal sealed class VolumeCurve : IAsyncDisposable
                 {
                     lastProgress = now;
                     var accepted = Accepted;
+                    var rss = _api is null ? "" : string.Create(CultureInfo.InvariantCulture, $", API RSS {Interlocked.Read(ref _segmentPeakRssKib) / 1024.0:N0} MB");
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  … {accepted:N0} of {_expected:N0} distinct events after {now:hh\\:mm\\:ss}" +
-                        (_api is null ? "" : $", API RSS {Interlocked.Read(ref _segmentPeakRssKib) / 1024.0:N0} MB")));
+                        $"  … {accepted:N0} of {_expected:N0} distinct events after {now:hh\\:mm\\:ss}{rss}"));
                 }
             }
         }
