@@ -18,6 +18,11 @@ namespace IntegrationHealth.Data.Telemetry;
 /// transaction with a savepoint per batch, by whichever caller gets the lock next. A batch that fails rolls back to
 /// its savepoint alone, so every batch stays atomic and its counts are its own, while the commit cost (roughly one
 /// WAL page per event for the random-key index) is paid once per group instead of once per batch.</para>
+/// <para>Every row of a batch gets one <see cref="TelemetryEvent.ReceivedAt"/>, read from the clock of the writer the
+/// batch was given to when its group transaction writes it (as the PostgreSQL writer stamps the transaction that
+/// stores a batch), so <c>received_at</c> follows commit order like <c>ingest_seq</c>: retention, which deletes by
+/// <c>received_at</c>, removes the oldest part of the rollups' reading order, and the <c>received_at</c> index
+/// only grows at its right edge.</para>
 /// <para>WAL checkpoints run on a background thread (<see cref="SqliteWalCheckpointer"/>), not inside a commit.</para>
 /// <para>Rows are written in key order (tenant, then the id's RFC 9562 bytes) so each batch walks the key index once,
 /// in order; time-ordered (UUIDv7) ids then append at the right edge of the tenant's part of the index.</para>
@@ -93,8 +98,9 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             return new TelemetryWriteResult(0, 0);
         }
 
-        // Stamped here, by this writer's clock: the group may be written by another writer instance of the same file.
-        var batch = new PendingBatch(TelemetryBatch.SortByKey(events), _time.GetUtcNow().UtcTicks, cancellationToken);
+        // Stamped when its group is written (not here), by this writer's clock: the group may be written by another
+        // writer instance of the same file.
+        var batch = new PendingBatch(TelemetryBatch.SortByKey(events), _time, cancellationToken);
         _queue.Pending.Enqueue(batch);
         Interlocked.Increment(ref _queue.Enqueued);
         while (!batch.Done.Task.IsCompleted)
@@ -167,6 +173,10 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
             for (var b = 0; b < group.Count; b++)
             {
                 var batch = group[b];
+                // Read inside the file's write transaction, like the PostgreSQL writer's stamp (taken for the
+                // transaction that stores the batch): received_at then follows commit order, as ingest_seq does, not
+                // the order batches happened to be queued in, however long they waited for the lock.
+                batch.ReceivedTicks = batch.Clock.GetUtcNow().UtcTicks;
                 if (group.Count == 1)
                 {
                     // Alone in its transaction: the transaction is the batch's atomicity.
@@ -312,12 +322,16 @@ public sealed class SqliteTelemetryWriter : ITelemetryWriter
         public ConcurrentQueue<PendingBatch> Pending { get; } = new();
     }
 
-    private sealed class PendingBatch(TelemetryEvent[] rows, long receivedTicks, CancellationToken cancellation)
+    private sealed class PendingBatch(TelemetryEvent[] rows, TimeProvider clock, CancellationToken cancellation)
     {
         public TelemetryEvent[] Rows { get; } = rows;
 
-        /// <summary>UTC ticks of the batch's <see cref="TelemetryEvent.ReceivedAt"/>.</summary>
-        public long ReceivedTicks { get; } = receivedTicks;
+        /// <summary>The clock of the writer the batch was given to.</summary>
+        public TimeProvider Clock { get; } = clock;
+
+        /// <summary>UTC ticks of the batch's <see cref="TelemetryEvent.ReceivedAt"/>, one for all its rows: set when
+        /// its group transaction writes it.</summary>
+        public long ReceivedTicks { get; set; }
 
         public CancellationToken Cancellation { get; } = cancellation;
 

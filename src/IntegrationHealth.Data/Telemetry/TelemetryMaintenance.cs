@@ -19,6 +19,11 @@ public readonly record struct TelemetryMaintenanceResult(long EventsRemoved, IRe
 /// busy timeout, gets the file between two chunks, so ingestion waits at most one chunk).
 /// Rollups, endpoint templates and every other table are never touched.
 /// </summary>
+/// <remarks>SQLite keeps the one event with the largest <see cref="Entities.TelemetryEvent.IngestSeq"/>, however old:
+/// the SQLite writer numbers on from the largest stored value, so deleting that row (a store that received nothing
+/// for the whole retention period) would hand out numbers again that the rollups' read position has already passed,
+/// and they would never read those events. PostgreSQL draws the numbers from a sequence, which retention does not
+/// touch.</remarks>
 public sealed class TelemetryMaintenance(DatabaseOptions options, TimeProvider time)
 {
     /// <summary>Rows one SQLite delete transaction removes at most.</summary>
@@ -75,13 +80,15 @@ public sealed class TelemetryMaintenance(DatabaseOptions options, TimeProvider t
             await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {
                 // The oldest rows by the received_at index; rows not written by the bulk writer (received_at 0) go by
-                // their occurred_at. Their detail rows first, then the rows.
+                // their occurred_at. Their detail rows first, then the rows. The row holding the largest ingest_seq
+                // stays (see the class remarks).
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText =
                     "DELETE FROM telemetry_retention_chunk; " +
                     "INSERT INTO telemetry_retention_chunk SELECT rowid FROM telemetry_events " +
-                    "WHERE received_at < $cutoff AND (received_at > 0 OR occurred_at < $cutoff) LIMIT $chunk; " +
+                    "WHERE received_at < $cutoff AND (received_at > 0 OR occurred_at < $cutoff) " +
+                    "AND (ingest_seq = 0 OR ingest_seq < (SELECT max(ingest_seq) FROM telemetry_events)) LIMIT $chunk; " +
                     "DELETE FROM telemetry_event_details WHERE (tenant_id, event_id) IN " +
                     "(SELECT tenant_id, id FROM telemetry_events WHERE rowid IN (SELECT r FROM telemetry_retention_chunk)); " +
                     "DELETE FROM telemetry_events WHERE rowid IN (SELECT r FROM telemetry_retention_chunk);";

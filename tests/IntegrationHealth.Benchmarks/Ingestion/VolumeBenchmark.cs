@@ -17,8 +17,9 @@ namespace IntegrationHealth.Benchmarks.Ingestion;
 /// Through HTTP by keep-alive clients against the real API as a child process, on PostgreSQL (default 20 M events)
 /// and SQLite (default 5 M), plus raw binary COPY into the same partitioned layout (events and window keys) as the
 /// PostgreSQL peer. For each successive million distinct events it prints events/s, p50/p95 batch latency, the API's
-/// CPU-seconds per 1,000 events, its resident memory (VmRSS) and the database size per million events; at the end it
-/// checks that exactly the generated events were stored. Options: <c>--events N</c> (both stores), <c>--pg-events N</c>,
+/// CPU per event, its resident memory (VmRSS, sampled every 200 ms: at the mark and the peak within the million) and the
+/// database size per million events (<see cref="VolumeCurve"/>), with a progress line every 30 s in between; at the end
+/// the API's peak resident memory against the 400 MB target, and a check that exactly the generated events were stored. Options: <c>--events N</c> (both stores), <c>--pg-events N</c>,
 /// <c>--sqlite-events N</c>, <c>--ids v4|v7|both</c>, <c>--batch N</c>, <c>--clients N</c>, <c>--skip-postgres</c>,
 /// <c>--skip-sqlite</c>, <c>--skip-copy</c>, <c>--seed N</c>. Exit 0 when every part ran and counted exactly.
 /// </summary>
@@ -26,7 +27,7 @@ internal static class VolumeBenchmark
 {
     private const int Accounts = 2_000;
     private const int Providers = 12;
-    private const int Million = 1_000_000;
+    private const int Million = VolumeCurve.Million;
 
     private static readonly string[] ProviderKeys =
         ["salesforce", "hubspot", "bamboohr", "zendesk", "slack", "netsuite", "workday", "quickbooks", "bench-crm", "bench-erp", "bench-ats", "bench-itsm"];
@@ -151,10 +152,17 @@ internal static class VolumeBenchmark
             for (var i = 0; i < count; i++)
             {
                 var n = first + i;
-                var rng = new Random(HashCode.Combine(seed, n));
+                // Event n's 128 random bits come from a bijection of (seed, n), so no two events share an id. They
+                // were Random(HashCode.Combine(seed, n)) bytes: a 32-bit seed per event, so about n²/2³³ events
+                // collided (10 of 300,000, ~46,000 of 20 M: the run failed its exact count), and HashCode is seeded per
+                // process, so the world was not the same from one run to the next.
+                var high = SplitMix(SplitMix((ulong)n) ^ (ulong)(uint)seed);
+                var low = SplitMix(high ^ 0xD1B5_4A32_D192_ED03UL);
+                var rng = new Random((int)(low >> 33));
                 var arrival = _end - span + span * ((double)n / events);
                 var occurred = rng.Next(200) == 0 ? arrival - TimeSpan.FromSeconds(rng.Next(40 * 3600)) : arrival - TimeSpan.FromMilliseconds(rng.Next(2_000));
-                rng.NextBytes(bytes);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, high);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], low);
                 Guid id;
                 if (ids == EventIds.V4)
                 {
@@ -178,6 +186,15 @@ internal static class VolumeBenchmark
             }
 
             return result;
+        }
+
+        /// <summary>SplitMix64's finaliser: a bijection on 64-bit values that scatters consecutive inputs.</summary>
+        private static ulong SplitMix(ulong z)
+        {
+            z += 0x9E37_79B9_7F4A_7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58_476D_1CE4_E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D0_49BB_1331_11EBUL;
+            return z ^ (z >> 31);
         }
 
         /// <summary>The plan of what is sent: every batch once, and after 10% of them a replay, verbatim or re-cut
@@ -239,99 +256,6 @@ internal static class VolumeBenchmark
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Per-million figures, printed as each million distinct events is reached.</summary>
-    private sealed class Curve(string title, Func<Task<long>> databaseBytes, Func<(TimeSpan Cpu, long RssKib)>? api)
-    {
-        private readonly Lock _gate = new();
-        private readonly List<double> _latencies = [];
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private TimeSpan _markTime;
-        private TimeSpan _markCpu;
-        private long _accepted;
-        private long _nextMark = Million;
-        private long _peakRss;
-
-        public long Accepted => Interlocked.Read(ref _accepted);
-
-        public long PeakRssKib => _peakRss;
-
-        public void Header()
-        {
-            Console.WriteLine($"{title}");
-            Console.WriteLine(api is null
-                ? "| million | events/s | p50 batch | p95 batch | DB MB per M events |"
-                : "| million | events/s | p50 batch | p95 batch | API CPU-s per 1k | API RSS MB | DB MB per M events |");
-            Console.WriteLine(api is null ? "|---:|---:|---:|---:|---:|" : "|---:|---:|---:|---:|---:|---:|---:|");
-            _markCpu = api?.Invoke().Cpu ?? TimeSpan.Zero;
-        }
-
-        /// <summary>Adds one batch; prints a row when the accepted total crosses the next million.</summary>
-        public async Task RecordAsync(int accepted, TimeSpan latency)
-        {
-            Segment? segment;
-            lock (_gate)
-            {
-                _latencies.Add(latency.TotalMilliseconds);
-                _accepted += accepted;
-                segment = _accepted >= _nextMark ? Cut() : null;
-            }
-
-            if (segment is { } s)
-            {
-                await PrintAsync(s);
-            }
-        }
-
-        /// <summary>Prints the last, partial segment (small runs have only this one).</summary>
-        public async Task FinishAsync()
-        {
-            Segment? segment;
-            lock (_gate)
-            {
-                segment = _accepted > _markAccepted ? Cut() : null;
-            }
-
-            if (segment is { } s)
-            {
-                await PrintAsync(s);
-            }
-        }
-
-        private readonly record struct Segment(long Total, long Events, TimeSpan Elapsed, List<double> Latencies);
-
-        private long _markAccepted;
-
-        private Segment Cut()
-        {
-            var now = _clock.Elapsed;
-            var segment = new Segment(_accepted, _accepted - _markAccepted, now - _markTime, [.. _latencies]);
-            _latencies.Clear();
-            _markTime = now;
-            _markAccepted = _accepted;
-            _nextMark = (_accepted / Million + 1) * Million;
-            return segment;
-        }
-
-        private async Task PrintAsync(Segment s)
-        {
-            s.Latencies.Sort();
-            var size = await databaseBytes() / 1024.0 / 1024.0 / (s.Total / (double)Million);
-            var row = $"| {s.Total / (double)Million:N2} | {s.Events / s.Elapsed.TotalSeconds:N0} | {Percentile(s.Latencies, 0.5):N0} ms | " +
-                      $"{Percentile(s.Latencies, 0.95):N0} ms |";
-            if (api is not null)
-            {
-                var (cpu, rss) = api();
-                _peakRss = Math.Max(_peakRss, rss);
-                row += $" {(cpu - _markCpu).TotalSeconds / (s.Events / 1000.0):N3} | {rss / 1024.0:N0} |";
-                _markCpu = cpu;
-            }
-
-            Console.WriteLine(row + $" {size:N0} |");
-        }
-
-        private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
-    }
-
     private static async Task HttpAsync(string store, TestDatabase database, long events, EventIds ids, Settings settings)
     {
         var world = new World(events, ids, settings.Seed, settings.Batch);
@@ -358,8 +282,8 @@ internal static class VolumeBenchmark
             await EnsureAsync(response);
         }
 
-        var curve = new Curve($"{store} HTTP, {(ids == EventIds.V4 ? "random UUIDv4" : "UUIDv7")} ids, {events:N0} events:",
-            () => DatabaseBytesAsync(database), () => (api.CpuTime, RssKib(api.ProcessId)));
+        await using var curve = new VolumeCurve($"{store} HTTP, {(ids == EventIds.V4 ? "random UUIDv4" : "UUIDv7")} ids, {events:N0} events:",
+            events, () => DatabaseBytesAsync(database), new VolumeCurve.ApiMeter(() => VolumeCurve.RssKib(api.ProcessId), () => api.CpuTime));
         curve.Header();
         var plan = world.Plan();
         var next = -1;
@@ -388,7 +312,8 @@ internal static class VolumeBenchmark
         await using var db = await database.ContextFactory.CreateDbContextAsync();
         var stored = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.LongCountAsync(db.TelemetryEvents);
         Console.WriteLine($"{store}: {curve.Accepted:N0} accepted of {sent:N0} sent ({sent - curve.Accepted:N0} duplicates), {stored:N0} rows stored, " +
-                          $"{events:N0} generated; overall {curve.Accepted / elapsed.TotalSeconds:N0} distinct events/s; API peak RSS {curve.PeakRssKib / 1024.0:N0} MB");
+                          $"{events:N0} generated; overall {curve.Accepted / elapsed.TotalSeconds:N0} distinct events/s; API peak RSS {curve.PeakRssKib / 1024.0:N0} MB " +
+                          $"(target < 400 MB: {(curve.PeakRssKib < 400 * 1024 ? "met" : "NOT met")})");
         if (stored != events || curve.Accepted != events)
         {
             throw new InvalidOperationException($"{store}: counts are not exact ({curve.Accepted:N0} accepted, {stored:N0} stored, {events:N0} expected)");
@@ -403,8 +328,8 @@ internal static class VolumeBenchmark
         await using var database = await TestDatabase.MigratedPostgresAsync("ih_bench_volume_copy", adminConnectionString: admin);
         var connectionString = database.Options.ConnectionString!;
         var world = new World(events, ids, settings.Seed, settings.Batch);
-        var curve = new Curve($"PostgreSQL raw binary COPY (peer), {(ids == EventIds.V4 ? "random UUIDv4" : "UUIDv7")} ids, {events:N0} events:",
-            () => DatabaseBytesAsync(database), null);
+        await using var curve = new VolumeCurve($"PostgreSQL raw binary COPY (peer), {(ids == EventIds.V4 ? "random UUIDv4" : "UUIDv7")} ids, {events:N0} events:",
+            events, () => DatabaseBytesAsync(database), null);
         curve.Header();
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, settings.Clients).Select(_ => Task.Run(async () =>
@@ -477,20 +402,6 @@ internal static class VolumeBenchmark
 
         var path = Data.Sqlite.SqliteDatabase.FilePath(database.Options.EffectiveConnectionString)!;
         return new[] { path, path + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
-    }
-
-    /// <summary>VmRSS of a process in KiB, from <c>/proc/&lt;pid&gt;/status</c> (0 where there is no /proc).</summary>
-    private static long RssKib(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
     }
 
     private static async Task EnsureAsync(HttpResponseMessage response)

@@ -23,9 +23,13 @@ public abstract class StoreFixture : IAsyncLifetime
 
     /// <summary>A second writer of the store (its own connection pool on PostgreSQL, like another process's) whose
     /// receiving clock is <paramref name="time"/>; the caller disposes it.</summary>
-    public ITelemetryWriter CreateWriter(TimeProvider time) => Provider == StoreProvider.Sqlite
-        ? new SqliteTelemetryWriter(Options.EffectiveConnectionString, time)
-        : new PostgresTelemetryWriter(Options.EffectiveConnectionString, Options.PostgresWriteMode, Options.TelemetryDedupWindowDays, time);
+    public ITelemetryWriter CreateWriter(TimeProvider time) => CreateWriter(Options, time);
+
+    /// <summary>A writer of the store of <paramref name="options"/> (a test's own database) with the receiving clock
+    /// <paramref name="time"/>; the caller disposes it.</summary>
+    public static ITelemetryWriter CreateWriter(DatabaseOptions options, TimeProvider time) => options.StoreProvider == StoreProvider.Sqlite
+        ? new SqliteTelemetryWriter(options.EffectiveConnectionString, time)
+        : new PostgresTelemetryWriter(options.EffectiveConnectionString, options.PostgresWriteMode, options.TelemetryDedupWindowDays, time);
 
     /// <summary>The store's retention and partition upkeep, run at <paramref name="time"/>.</summary>
     public TelemetryMaintenance CreateMaintenance(TimeProvider time) => new(Options, time);

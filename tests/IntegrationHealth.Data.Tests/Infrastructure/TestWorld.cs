@@ -10,9 +10,13 @@ public sealed record TestWorld(Tenant Tenant, IReadOnlyList<Account> Accounts, P
 
     /// <summary>Creates a tenant with <paramref name="accounts"/> accounts (external ids <c>acct-1</c>…) and one
     /// Salesforce connection on the first account.</summary>
-    public static async Task<TestWorld> CreateAsync(StoreFixture store, int accounts = 2, string? tenantKey = null)
+    public static Task<TestWorld> CreateAsync(StoreFixture store, int accounts = 2, string? tenantKey = null)
+        => CreateAsync(store.CreateContext, accounts, tenantKey);
+
+    /// <summary>The same in the database <paramref name="createContext"/> opens (a test's own database).</summary>
+    public static async Task<TestWorld> CreateAsync(Func<IntegrationHealthDbContext> createContext, int accounts = 2, string? tenantKey = null)
     {
-        await using var db = store.CreateContext();
+        await using var db = createContext();
         var tenant = new Tenant { Key = tenantKey ?? "t-" + Guid.NewGuid().ToString("N")[..12], Name = "Test tenant", CreatedAt = Epoch };
         db.Tenants.Add(tenant);
         await db.SaveChangesAsync();

@@ -2,6 +2,7 @@ using IntegrationHealth.Data.Telemetry;
 using IntegrationHealth.Data.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IntegrationHealth.Data.Tests.Sqlite;
 
@@ -20,13 +21,7 @@ public sealed class SqliteTelemetryWriterTests(SqliteStoreFixture store) : IClas
 
         // Another connection holds the write lock, so the first batch waits inside its transaction (busy_timeout)
         // while the other seven queue up behind it.
-        await using var blocker = new SqliteConnection(store.Options.ConnectionString);
-        await blocker.OpenAsync();
-        await using (var begin = blocker.CreateCommand())
-        {
-            begin.CommandText = "BEGIN IMMEDIATE";
-            await begin.ExecuteNonQueryAsync();
-        }
+        await using var blocker = await HoldWriteLockAsync();
 
         var first = Task.Run(() => writer.WriteAsync(batches[0]));
         // Queued and already taken off the queue by its own group: it is now waiting for the blocker's lock.
@@ -34,11 +29,7 @@ public sealed class SqliteTelemetryWriterTests(SqliteStoreFixture store) : IClas
         Assert.False(first.IsCompleted);
         var rest = batches.Skip(1).Select(batch => Task.Run(() => writer.WriteAsync(batch))).ToList();
         await WaitUntil(() => writer.QueuedBatches == 7);
-        await using (var commit = blocker.CreateCommand())
-        {
-            commit.CommandText = "COMMIT";
-            await commit.ExecuteNonQueryAsync();
-        }
+        await ReleaseWriteLockAsync(blocker);
 
         Assert.Equal(new TelemetryWriteResult(100, 0), await first);
         await Assert.ThrowsAsync<SqliteException>(() => rest[3]);
@@ -48,6 +39,28 @@ public sealed class SqliteTelemetryWriterTests(SqliteStoreFixture store) : IClas
         Assert.Equal(2, writer.CommittedTransactions - committedBefore);
         await using var db = store.CreateContext();
         Assert.Equal(700, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
+    }
+
+    [Fact]
+    public async Task WriteAsync_BatchWaitingForTheFileLock_IsStampedWhenItIsWrittenNotWhenItWasQueued()
+    {
+        var world = await TestWorld.CreateAsync(store);
+        var queuedAt = new DateTime(2033, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        var clock = new FakeTimeProvider(new DateTimeOffset(queuedAt, TimeSpan.Zero));
+        var writer = new SqliteTelemetryWriter(store.Options.EffectiveConnectionString, clock);
+        var enqueuedBefore = writer.EnqueuedBatches;
+        await using var blocker = await HoldWriteLockAsync();
+
+        var write = Task.Run(() => writer.WriteAsync(world.Events(50)));
+        await WaitUntil(() => writer.EnqueuedBatches == enqueuedBefore + 1 && writer.QueuedBatches == 0);
+        // The batch waits for the lock (another writer's long transaction) while its clock moves on.
+        clock.Advance(TimeSpan.FromSeconds(20));
+        await ReleaseWriteLockAsync(blocker);
+
+        Assert.Equal(new TelemetryWriteResult(50, 0), await write);
+        await using var db = store.CreateContext();
+        var stamps = await db.TelemetryEvents.Where(e => e.TenantId == world.Tenant.Id).Select(e => e.ReceivedAt).Distinct().ToListAsync();
+        Assert.Equal([queuedAt.AddSeconds(20)], stamps);
     }
 
     [Fact]
@@ -74,6 +87,25 @@ public sealed class SqliteTelemetryWriterTests(SqliteStoreFixture store) : IClas
         });
         await using var db = store.CreateContext();
         Assert.Equal(4_000, await db.TelemetryEvents.CountAsync(e => e.TenantId == world.Tenant.Id));
+    }
+
+    /// <summary>Another connection taking the file's write lock (<c>BEGIN IMMEDIATE</c>), as a long transaction of
+    /// another process would.</summary>
+    private async Task<SqliteConnection> HoldWriteLockAsync()
+    {
+        var blocker = new SqliteConnection(store.Options.ConnectionString);
+        await blocker.OpenAsync();
+        await using var begin = blocker.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE";
+        await begin.ExecuteNonQueryAsync();
+        return blocker;
+    }
+
+    private static async Task ReleaseWriteLockAsync(SqliteConnection blocker)
+    {
+        await using var commit = blocker.CreateCommand();
+        commit.CommandText = "COMMIT";
+        await commit.ExecuteNonQueryAsync();
     }
 
     private static async Task WaitUntil(Func<bool> condition)
