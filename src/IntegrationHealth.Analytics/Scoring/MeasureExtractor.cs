@@ -56,9 +56,9 @@ public static class MeasureExtractor
     /// <summary>A problem that lasted <see cref="Days"/> and ended at <see cref="EndedAt"/> (the connection works again).</summary>
     private sealed record Outage(double Days, DateTime EndedAt);
 
-    /// <summary>How long a problem that has been fixed still weighs: fully when it has just ended, nothing after 28 days
-    /// (customers remember a week without their integration for a while; a month later it has faded).</summary>
-    public static readonly TimeSpan Memory = TimeSpan.FromDays(28);
+    /// <summary>How long a problem that has been fixed still weighs: fully when it has just ended, nothing after 21 days
+    /// (customers remember a week without their integration for a while; three weeks later it has faded).</summary>
+    public static readonly TimeSpan Memory = TimeSpan.FromDays(21);
 
     /// <summary>Share of an ongoing problem's risk that the same problem, just fixed, keeps.</summary>
     private const double FixedShare = 0.6;

@@ -10,7 +10,8 @@ namespace IntegrationHealth.Benchmarks.Analytics;
 /// after. The model is fitted on the same world's earlier instants (weekly, 14-day horizon), never on the outcome
 /// window. Reports AUC, precision and lift in the top decile, and recall in the top decile per churn driver.
 /// Options: --seeds 42,43,44 --accounts 500 --days 60 --synthetic-accounts 2000, and --explain N to print the N worst
-/// ranked churned and retained accounts with their measures and what the world says happened to them.
+/// ranked churned and retained accounts with their measures and what the world says happened to them, and
+/// --measures-csv FILE to append every scored account's measure risks and label (to tune weights on other seeds).
 /// </summary>
 public static class AnalyticsEvaluation
 {
@@ -21,6 +22,7 @@ public static class AnalyticsEvaluation
         var days = int.Parse(Option(args, "--days", "60"), CultureInfo.InvariantCulture);
         var synthetic = int.Parse(Option(args, "--synthetic-accounts", "2000"), CultureInfo.InvariantCulture);
         s_explain = int.Parse(Option(args, "--explain", "0"), CultureInfo.InvariantCulture);
+        s_measures = Option(args, "--measures-csv", "") is { Length: > 0 } csv ? csv : null;
         Console.WriteLine($"analytics-eval: demo seeds {string.Join(",", seeds)} × {accounts} accounts × {days} days; synthetic world {synthetic} accounts");
         var demo = new List<Row>();
         foreach (var seed in seeds)
@@ -41,6 +43,7 @@ public static class AnalyticsEvaluation
     }
 
     private static int s_explain;
+    private static string? s_measures;
 
     private sealed record Row(string Scorer, double? Auc);
 
@@ -65,6 +68,9 @@ public static class AnalyticsEvaluation
         var model = ChurnModel.Fit(examples, 10, options.L2, out var reason);
         var rows = new List<Row> { Report(name, "scorecard", scorecard, Churned, byId) };
         if (s_explain > 0) Explain(scorecard, measures, Churned, byId, asOf);
+        if (s_measures is { } path)
+            File.AppendAllLines(path, measures.Select(m => string.Join(",", new[] { name, m.AccountId.ToString(CultureInfo.InvariantCulture), Churned(m.AccountId) ? "1" : "0" }
+                .Concat(m.Measures.OrderBy(x => x.Group).Select(x => x.Risk.ToString("0.####", CultureInfo.InvariantCulture))))));
         // Each measure on its own: how it ranks the churned, and its mean risk among churned and retained accounts.
         foreach (var group in Enum.GetValues<MeasureGroup>())
         {
