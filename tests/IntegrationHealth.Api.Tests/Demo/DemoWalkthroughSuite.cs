@@ -18,21 +18,15 @@ namespace IntegrationHealth.Api.Tests.Demo;
 /// Issue 15 "Done when", on each store: the demo world seeded into a fresh database, the analytics jobs run once each
 /// (rollups, connection issues, scores, alerts, survey triggers), then every decision read back through the API.
 /// </summary>
-public abstract class DemoWalkthroughFixture : IAsyncLifetime
+public abstract class DemoWalkthroughFixture : ServerHostFixture
 {
-    private ApiTestHost? _host;
-
-    public ApiTestHost Host => _host ?? throw new InvalidOperationException(TestServers.PostgresSkipReason ?? "The host did not start.");
     public string Key { get; private set; } = "";
 
-    protected abstract Task<TestDatabase?> CreateDatabaseAsync();
+    // Survey triggers look back 7 days (the most allowed), so the seeded week's sync recoveries are events.
+    protected override Dictionary<string, string?> Settings => new(base.Settings) { ["Analytics:Signals:SurveyLookback"] = "7.00:00:00" };
 
-    public async Task InitializeAsync()
+    protected override async Task StartedAsync()
     {
-        var database = await CreateDatabaseAsync();
-        if (database is null) return;
-        // Survey triggers look back 7 days (the most allowed), so the seeded week's sync recoveries are events.
-        _host = await ApiTestHost.StartAsync(database, new Dictionary<string, string?> { ["Analytics:Signals:SurveyLookback"] = "7.00:00:00" });
         Key = await Host.CreateKeyAsync("demo", ApiKeyScopes.Admin, "walkthrough");
         Assert.True(await DemoSeeder.SeedIfEmptyAsync(Host.Services, new DemoWorldOptions { Accounts = 80, Days = 40, Seed = 42 }));
         using (var client = Host.Client(Key))
@@ -49,22 +43,16 @@ public abstract class DemoWalkthroughFixture : IAsyncLifetime
         await services.GetRequiredService<AlertEvaluationJob>().RunAsync(CancellationToken.None);
         await services.GetRequiredService<SurveyTriggerJob>().RunAsync(CancellationToken.None);
     }
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null) await _host.DisposeAsync();
-    }
 }
 
 public sealed class SqliteDemoWalkthroughFixture : DemoWalkthroughFixture
 {
-    protected override Task<TestDatabase?> CreateDatabaseAsync() => Task.FromResult<TestDatabase?>(TestDatabase.Sqlite());
+    protected override Task<TestDatabase?> CreateDatabaseAsync() => SqliteDatabase();
 }
 
 public sealed class PostgresDemoWalkthroughFixture : DemoWalkthroughFixture
 {
-    protected override async Task<TestDatabase?> CreateDatabaseAsync() =>
-        TestServers.PostgresSkipReason is null ? await TestDatabase.PostgresAsync("ih_walk") : null;
+    protected override Task<TestDatabase?> CreateDatabaseAsync() => PostgresDatabaseAsync("ih_walk");
 }
 
 public abstract class DemoWalkthroughSuite<TFixture>(TFixture fixture) where TFixture : DemoWalkthroughFixture
