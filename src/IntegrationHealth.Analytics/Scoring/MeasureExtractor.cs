@@ -50,7 +50,23 @@ public static class MeasureExtractor
     }
 
     private sealed record ConnectionSummary(int ProviderId, int ConnectionId, long RecentRequests, long RecentErrors, long BaselineRequests,
-        long BaselineErrors, DateTime? LastSuccess, DateTime? BrokenSince, int MappingFailureDays, long RecentMappingFailures, bool RecentSuccess);
+        long BaselineErrors, DateTime? LastSuccess, DateTime? BrokenSince, int MappingFailureDays, long RecentMappingFailures, bool RecentSuccess,
+        Outage? PastBreakage);
+
+    /// <summary>A problem that lasted <see cref="Days"/> and ended at <see cref="EndedAt"/> (the connection works again).</summary>
+    private sealed record Outage(double Days, DateTime EndedAt);
+
+    /// <summary>How long a problem that has been fixed still weighs: fully when it has just ended, nothing after 21 days
+    /// (customers remember a week without their integration for a while; three weeks later it has faded).</summary>
+    public static readonly TimeSpan Memory = TimeSpan.FromDays(21);
+
+    /// <summary>Share of an ongoing problem's risk that the same problem, just fixed, keeps.</summary>
+    private const double FixedShare = 0.6;
+
+    /// <summary>The risk a fixed problem still carries at <paramref name="asOf"/>: its severity (by how long it lasted)
+    /// times what is left of <see cref="Memory"/> since it ended.</summary>
+    private static double Lingering(double severity, DateTime endedAt, DateTime asOf) =>
+        FixedShare * severity * Math.Clamp(1 - (asOf - endedAt) / Memory, 0, 1);
 
     private static ConnectionSummary Summarise(int provider, int connection, List<ConnectionRollup> rows, DateTime asOf)
     {
@@ -87,7 +103,31 @@ public static class MeasureExtractor
             if (brokenSince is null || start < brokenSince) brokenSince = start;
         }
 
-        return new ConnectionSummary(provider, connection, rr, re, br, be, lastSuccess, brokenSince, mappingDays.Count, mappings, recentSuccess);
+        return new ConnectionSummary(provider, connection, rr, re, br, be, lastSuccess, brokenSince, mappingDays.Count, mappings, recentSuccess,
+            PastBreakage(rows));
+    }
+
+    /// <summary>The longest fixed credential breakage: a credential failure after which nothing succeeded for more than a
+    /// day, until a later day succeeded again (re-auths within hours are left out).</summary>
+    private static Outage? PastBreakage(List<ConnectionRollup> rows)
+    {
+        Outage? worst = null;
+        DateTime? failedAt = null;
+        foreach (var day in rows.GroupBy(r => r.BucketStart.Date).OrderBy(g => g.Key))
+        {
+            var success = day.Max(r => r.LastSuccessAt);
+            var failure = day.Where(r => r.CredentialFailures > 0).Max(r => r.LastFailureAt);
+            if (failedAt is { } f && success is not null)
+            {
+                var days = (day.Key - f).TotalDays;
+                if (days > 1 && (worst is null || days > worst.Days)) worst = new Outage(days, day.Key);
+                failedAt = null;
+            }
+
+            if (failure is { } at && (success is null || success < at)) failedAt ??= at;
+        }
+
+        return worst;
     }
 
     /// <summary>
@@ -174,7 +214,7 @@ public static class MeasureExtractor
     private static Measure Credentials(List<ConnectionSummary> connections, DateTime asOf, Func<int, string> name)
     {
         var broken = connections.Where(c => c.BrokenSince is not null).OrderBy(c => c.BrokenSince).ToList();
-        if (broken.Count == 0) return new Measure(MeasureGroup.CredentialHealth, 0, "");
+        if (broken.Count == 0) return FixedBreakage(connections, asOf, name);
         var days = (asOf - broken[0].BrokenSince!.Value).TotalDays;
         // A few hours is minor (0.1), a week or more severe (1); more broken connections weigh more.
         var severity = Math.Clamp(days / 7, 0.1, 1);
@@ -184,6 +224,19 @@ public static class MeasureExtractor
         var evidence = string.Create(Inv, $"{name(broken[0].ProviderId)} credentials failing for {age} and still broken") +
             (broken.Count > 1 ? string.Create(Inv, $" ({broken.Count} of {connections.Count} connections)") : "");
         return new Measure(MeasureGroup.CredentialHealth, risk, evidence);
+    }
+
+    /// <summary>No connection is broken now, but one was for days and has been fixed: it still weighs, fading over
+    /// <see cref="Memory"/> ("HubSpot credentials were broken for 4 days until 6 days ago").</summary>
+    private static Measure FixedBreakage(List<ConnectionSummary> connections, DateTime asOf, Func<int, string> name)
+    {
+        var worst = connections.Where(c => c.PastBreakage is not null)
+            .Select(c => (c, Risk: Lingering(Math.Clamp(c.PastBreakage!.Days / 7, 0.1, 1), c.PastBreakage.EndedAt, asOf)))
+            .OrderByDescending(x => x.Risk).FirstOrDefault();
+        if (worst.c is null || worst.Risk <= 0) return new Measure(MeasureGroup.CredentialHealth, 0, "");
+        var o = worst.c.PastBreakage!;
+        return new Measure(MeasureGroup.CredentialHealth, worst.Risk,
+            string.Create(Inv, $"{name(worst.c.ProviderId)} credentials were broken for {o.Days:0.#} days until {(asOf - o.EndedAt).TotalDays:0.#} days ago"));
     }
 
     private static Measure Freshness(AccountEvidence a, DateTime asOf, Func<int, string> name)
@@ -266,6 +319,22 @@ public static class MeasureExtractor
             {
                 risk = Math.Clamp((decline - 0.2) / 0.6, 0, 1);
                 parts.Add(string.Create(Inv, $"active user-days fell {decline * 100:0}% (from {before} to {recent} in 14 days)"));
+            }
+        }
+
+        // The last week against the four before it, per week: a decline that began days ago shows here first. Judged
+        // with one standard deviation of the usual weekly count in the account's favour, so a small account's chance
+        // quiet week is not read as a decline.
+        var lastWeek = a.ActiveUsers.Count(u => u.Day >= asOf.AddDays(-7));
+        var usualWeek = a.ActiveUsers.Count(u => u.Day >= asOf.AddDays(-35) && u.Day < asOf.AddDays(-7)) / 4.0;
+        if (usualWeek >= 5)
+        {
+            var weekly = 1 - (lastWeek + Math.Sqrt(usualWeek)) / usualWeek;
+            var weekRisk = Math.Clamp((weekly - 0.1) / 0.5, 0, 1);
+            if (weekRisk > risk)
+            {
+                risk = weekRisk;
+                parts.Insert(0, string.Create(Inv, $"active user-days in the last 7 days {lastWeek} against {usualWeek:0.#} in a usual week"));
             }
         }
 

@@ -9,7 +9,9 @@ namespace IntegrationHealth.Benchmarks.Analytics;
 /// scored as of <c>end − 21 days</c> from what was known then; an account is positive when it churned in the 21 days
 /// after. The model is fitted on the same world's earlier instants (weekly, 14-day horizon), never on the outcome
 /// window. Reports AUC, precision and lift in the top decile, and recall in the top decile per churn driver.
-/// Options: --seeds 42,43,44 --accounts 500 --days 60 --synthetic-accounts 2000.
+/// Options: --seeds 42,43,44 --accounts 500 --days 60 --synthetic-accounts 2000, and --explain N to print the N worst
+/// ranked churned and retained accounts with their measures and what the world says happened to them, and
+/// --measures-csv FILE to append every scored account's measure risks and label (to tune weights on other seeds).
 /// </summary>
 public static class AnalyticsEvaluation
 {
@@ -19,6 +21,8 @@ public static class AnalyticsEvaluation
         var accounts = int.Parse(Option(args, "--accounts", "500"), CultureInfo.InvariantCulture);
         var days = int.Parse(Option(args, "--days", "60"), CultureInfo.InvariantCulture);
         var synthetic = int.Parse(Option(args, "--synthetic-accounts", "2000"), CultureInfo.InvariantCulture);
+        s_explain = int.Parse(Option(args, "--explain", "0"), CultureInfo.InvariantCulture);
+        s_measures = Option(args, "--measures-csv", "") is { Length: > 0 } csv ? csv : null;
         Console.WriteLine($"analytics-eval: demo seeds {string.Join(",", seeds)} × {accounts} accounts × {days} days; synthetic world {synthetic} accounts");
         var demo = new List<Row>();
         foreach (var seed in seeds)
@@ -37,6 +41,9 @@ public static class AnalyticsEvaluation
 
         return Task.FromResult(0);
     }
+
+    private static int s_explain;
+    private static string? s_measures;
 
     private sealed record Row(string Scorer, double? Auc);
 
@@ -60,6 +67,10 @@ public static class AnalyticsEvaluation
 
         var model = ChurnModel.Fit(examples, 10, options.L2, out var reason);
         var rows = new List<Row> { Report(name, "scorecard", scorecard, Churned, byId) };
+        if (s_explain > 0) Explain(scorecard, measures, Churned, byId, asOf);
+        if (s_measures is { } path)
+            File.AppendAllLines(path, measures.Select(m => string.Join(",", new[] { name, m.AccountId.ToString(CultureInfo.InvariantCulture), Churned(m.AccountId) ? "1" : "0" }
+                .Concat(m.Measures.OrderBy(x => x.Group).Select(x => x.Risk.ToString("0.####", CultureInfo.InvariantCulture))))));
         // Each measure on its own: how it ranks the churned, and its mean risk among churned and retained accounts.
         foreach (var group in Enum.GetValues<MeasureGroup>())
         {
@@ -93,6 +104,33 @@ public static class AnalyticsEvaluation
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {world} {scorer}: {scores.Count} accounts, {labelled.Count(l => l.Item2)} churned; AUC {Fmt(auc)}; top decile precision {RankMetrics.PrecisionAtTop(labelled):0.000}, lift {Fmt(RankMetrics.LiftAtTop(labelled))}; top-decile recall by driver: {string.Join(", ", recall)}"));
         return new Row(scorer, auc);
+    }
+
+    /// <summary>The churned accounts ranked lowest and the retained ranked highest, with their measures.</summary>
+    private static void Explain(List<(int Id, double Score)> scores, List<(int AccountId, IReadOnlyList<Measure> Measures)> measures,
+        Func<int, bool> churned, Dictionary<int, EvaluationAccount> byId, DateTime asOf)
+    {
+        var ranked = scores.OrderByDescending(s => s.Score).Select((s, i) => (s.Id, s.Score, Rank: i + 1)).ToList();
+        var of = measures.ToDictionary(m => m.AccountId, m => m.Measures);
+        void Print(string title, IEnumerable<(int Id, double Score, int Rank)> rows)
+        {
+            Console.WriteLine("    " + title);
+            foreach (var r in rows)
+            {
+                var a = byId[r.Id];
+                var factors = string.Join("; ", of[r.Id].Where(m => m.Risk > 0).Select(m => string.Create(CultureInfo.InvariantCulture, $"{MeasureNames.Of(m.Group)} {m.Risk:0.00} {m.Evidence}")));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"      #{r.Rank} score {r.Score:0.0} acct {r.Id} churn {(a.ChurnedAt is { } c ? (c - asOf).TotalDays.ToString("+0.0", CultureInfo.InvariantCulture) + "d" : "-")} driver {a.Driver} | {a.Truth}\n        {factors}"));
+            }
+        }
+
+        if (Environment.GetEnvironmentVariable("IH_EVAL_DUMP") is { } dump)
+            foreach (var id in dump.Split(',').Select(int.Parse))
+            foreach (var g in byId[id].Days.GroupBy(r => (r.ProviderId, r.BucketStart.Date)).OrderBy(g => g.Key))
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"      dump {id} p{g.Key.ProviderId} {(g.Key.Date - asOf).TotalDays:+0;-0} req {g.Sum(r => r.Requests)} err {g.Sum(r => r.Errors)} cred {g.Sum(r => r.CredentialFailures)} refOk {g.Sum(r => r.RefreshSuccesses)} refFail {g.Sum(r => r.RefreshFailures)} sync {g.Sum(r => r.SyncRuns)} rec {g.Sum(r => r.SyncRecords)} empty {g.Sum(r => r.EmptySyncs)} ok {g.Max(r => r.LastSuccessAt):HH:mm} fail {g.Max(r => r.LastFailureAt):HH:mm}"));
+        Print("churned, ranked lowest:", ranked.Where(r => churned(r.Id)).OrderByDescending(r => r.Rank).Take(s_explain));
+        Print("retained, ranked highest:", ranked.Where(r => !churned(r.Id)).Take(s_explain));
     }
 
     private static string Fmt(double? value) => value?.ToString("0.000", CultureInfo.InvariantCulture) ?? "n/a";

@@ -37,7 +37,7 @@ internal sealed class EvaluationWorld
         var byAccount = world.Accounts.ToDictionary(a => a.Index, a => new EvaluationAccount
         {
             Id = a.Index + 1, Arr = a.Arr, CreatedAt = a.CreatedAt, ChurnedAt = a.ChurnedAt, Connections = a.Connections.Count,
-            Driver = a.ChurnDriver,
+            Driver = a.ChurnDriver, Truth = a.Drivers,
         });
         for (var d = 0; d < world.Days; d++)
         {
@@ -85,6 +85,8 @@ internal sealed class EvaluationAccount
     public DateTime? ChurnedAt { get; init; }
     public int Connections { get; init; }
     public string Driver { get; set; } = "";
+    /// <summary>The world's own account of what happened to the account (for --explain only; no scorer reads it).</summary>
+    public string Truth { get; set; } = "";
     public List<ConnectionRollup> Days { get; } = [];
     public List<ActiveUserDay> Users { get; } = [];
     public List<SupportTicket> Tickets { get; } = [];
