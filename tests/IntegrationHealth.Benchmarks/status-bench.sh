@@ -135,6 +135,13 @@ log "the three documents are byte-identical on both servers ($(for p in "${paths
 rps() { # rps URL → requests/s as wrk reports it
   wrk -t"$threads" -c"$connections" -d"${duration}s" "$1" | awk '/^Requests\/sec:/ {print $2}'
 }
+# Warm-up, not measured: the service's JIT tiers up its hot path on first use (and nginx's page cache fills), which
+# would otherwise land inside whichever document is measured first.
+log "warming up both servers (3 s per document each, not measured)"
+for p in "${paths[@]}"; do
+  wrk -t"$threads" -c"$connections" -d3s "$base$p" >/dev/null
+  wrk -t"$threads" -c"$connections" -d3s "http://127.0.0.1:$nginx_port$p" >/dev/null
+done
 printf '\nwrk -t%s -c%s -d%ss on 127.0.0.1, %s\n' "$threads" "$connections" "$duration" "$(date -u +%Y-%m-%dT%H:%MZ)"
 printf '%-14s %14s %14s %8s\n' document "ours req/s" "nginx req/s" ratio
 for i in "${!paths[@]}"; do

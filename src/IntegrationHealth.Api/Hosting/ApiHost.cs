@@ -2,6 +2,7 @@ using IntegrationHealth.Analytics;
 using IntegrationHealth.Engine;
 using IntegrationHealth.Ingestion;
 using IntegrationHealth.StatusPage;
+using IntegrationHealth.StatusPage.Public;
 using IntegrationHealth.Web;
 using IntegrationHealth.Web.Jobs;
 using IntegrationHealth.Web.Store;
@@ -34,6 +35,10 @@ public static class ApiHost
         DeferStoreWarmUps(builder.Services);
 
         var app = builder.Build();
+        // Public status documents already rendered are answered before routing and the shared middleware (the
+        // status page's hot path); everything else goes the whole way. Routing explicitly after it, else it runs first.
+        app.UseCachedStatusDocuments();
+        app.UseRouting();
         app.UseWebDefaults();
         app.MapDefaultEndpoints();
         MapFeatures(app);

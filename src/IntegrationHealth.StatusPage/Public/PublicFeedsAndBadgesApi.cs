@@ -45,7 +45,7 @@ public static class PublicFeedsAndBadgesApi
         // Feed links must be absolute: the page's own URL, else this host's /pages/{slug} (then cached per origin).
         var origin = snapshot.Page.Url is null ? Origin(context) : null;
         var pageUrl = origin is null ? snapshot.PageUrl : origin + snapshot.PageUrl;
-        var key = (atom ? "history.atom" : "history.rss") + (origin is null ? "" : "@" + origin);
+        var key = PublicDocumentKeys.Feed(atom, origin);
         var rendered = await entry.DocumentAsync(key, s => Task.FromResult(atom
             ? new RenderedDocument(StatusPageFeed.Atom(s, pageUrl), StatusPageFeed.AtomContentType)
             : new RenderedDocument(StatusPageFeed.Rss(s, pageUrl), StatusPageFeed.RssContentType)));
@@ -57,7 +57,7 @@ public static class PublicFeedsAndBadgesApi
         var (query, field, problem) = BadgeQuery.Parse(metric, window);
         if (query is null) return Problems.BadRequest(problem!, field: field);
         if (await cache.GetAsync(slug, context.RequestAborted) is not { } entry) return Problems.NotFound($"No status page '{slug}'.");
-        var rendered = await entry.DocumentAsync(query.Key("page"),
+        var rendered = await entry.DocumentAsync(PublicDocumentKeys.PageBadge(query),
             s => Task.FromResult(new RenderedDocument(StatusBadge.ForPage(s, query), StatusBadge.ContentType)));
         return new CachedDocumentResult(rendered);
     }
@@ -69,13 +69,13 @@ public static class PublicFeedsAndBadgesApi
         if (await cache.GetAsync(slug, context.RequestAborted) is not { } entry) return Problems.NotFound($"No status page '{slug}'.");
         var component = (await entry.Snapshot.Value)!.Components.FirstOrDefault(c => c.Id == id);
         if (component is null) return Problems.NotFound($"No component {id} on this page.");
-        var rendered = await entry.DocumentAsync(query.Key($"component-{id}"),
+        var rendered = await entry.DocumentAsync(PublicDocumentKeys.ComponentBadge(query, id),
             s => Task.FromResult(new RenderedDocument(StatusBadge.ForComponent(s, component, query), StatusBadge.ContentType)));
         return new CachedDocumentResult(rendered);
     }
 
     /// <summary>The request's scheme and host (Kestrel has checked the Host header's syntax).</summary>
-    private static string Origin(HttpContext context)
+    internal static string Origin(HttpContext context)
     {
         var host = context.Request.Host.HasValue ? context.Request.Host.Value : "localhost";
         return $"{context.Request.Scheme}://{host}{context.Request.PathBase}";

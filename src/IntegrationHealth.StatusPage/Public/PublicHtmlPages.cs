@@ -27,7 +27,7 @@ public static class PublicHtmlPages
     {
         if (await cache.GetAsync(slug, context.RequestAborted) is not { } entry) return Problems.NotFound($"No status page '{slug}'.");
         var services = context.RequestServices;
-        var rendered = await entry.DocumentAsync("index.html", s => RenderAsync<StatusPageView>(services, new() { ["Snapshot"] = s }));
+        var rendered = await entry.DocumentAsync(PublicDocumentKeys.Page, s => RenderAsync<StatusPageView>(services, new() { ["Snapshot"] = s }));
         return new CachedDocumentResult(rendered);
     }
 
@@ -38,7 +38,7 @@ public static class PublicHtmlPages
         var incident = snapshot!.Incidents.Concat(snapshot.Maintenances).FirstOrDefault(i => i.Id == id);
         if (incident is null) return Problems.NotFound($"No incident {id} on this page.");
         var services = context.RequestServices;
-        var rendered = await entry.DocumentAsync($"incidents/{id}.html",
+        var rendered = await entry.DocumentAsync(PublicDocumentKeys.Incident(id),
             s => RenderAsync<IncidentPageView>(services, new() { ["Snapshot"] = s, ["Incident"] = incident }));
         return new CachedDocumentResult(rendered);
     }

@@ -24,6 +24,7 @@ public sealed class RenderedDocument(byte[] bytes, string contentType)
 public sealed class PublicPageCache(IDbContextFactory<IntegrationHealthDbContext> dbFactory, IOptions<StatusPageOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> BySpan => _entries.GetAlternateLookup<ReadOnlySpan<char>>();
     private readonly StatusPageOptions _options = options.Value;
     private const int MaxAbsentEntries = 10_000;
     private int _absent;
@@ -46,6 +47,16 @@ public sealed class PublicPageCache(IDbContextFactory<IntegrationHealthDbContext
             Interlocked.Exchange(ref _absent, 0);
         }
         return snapshot is null ? null : entry;
+    }
+
+    /// <summary>
+    /// The page's entry if it is fresh and its snapshot already read, else null; never reads the database, renders or
+    /// waits (the early path of <see cref="CachedDocumentShortcut"/>: anything it does not find goes the regular way).
+    /// </summary>
+    internal Entry? Loaded(ReadOnlySpan<char> slug)
+    {
+        if (!BySpan.TryGetValue(slug, out var entry) || time.GetUtcNow().UtcDateTime - entry.CreatedAt >= _options.CacheDuration) return null;
+        return entry.Snapshot is { IsValueCreated: true, Value: { IsCompletedSuccessfully: true, Result: not null } } ? entry : null;
     }
 
     /// <summary>Drops what is cached for the tenant's page, and every remembered absence (a page may just have
@@ -78,6 +89,14 @@ public sealed class PublicPageCache(IDbContextFactory<IntegrationHealthDbContext
         /// components, badge metrics) and, for feeds of a page without a URL, the request's host; past the bound a
         /// document is rendered per request instead, so varying Host headers cannot grow memory.</summary>
         public const int MaxDocuments = 1024;
+
+        /// <summary>The loaded snapshot (only on an entry <see cref="Loaded"/> returned).</summary>
+        internal PageSnapshot LoadedSnapshot => Snapshot.Value.Result!;
+
+        /// <summary>The document <paramref name="key"/> if it has been rendered, else null (never renders).</summary>
+        internal RenderedDocument? Rendered(string key) =>
+            _documents.TryGetValue(key, out var document) && document is { IsValueCreated: true, Value.IsCompletedSuccessfully: true }
+                ? document.Value.Result : null;
 
         /// <summary>The document <paramref name="key"/>, rendered on first use.</summary>
         public Task<RenderedDocument> DocumentAsync(string key, Func<PageSnapshot, Task<RenderedDocument>> render)

@@ -40,20 +40,32 @@ public static class PublicStatusApi
 /// cache lifetime; CORS is open so browser widgets on other sites can read it, as Statuspage's is.</summary>
 internal sealed class CachedDocumentResult(RenderedDocument document) : IResult
 {
-    public Task ExecuteAsync(HttpContext context)
+    public Task ExecuteAsync(HttpContext context) => WriteAsync(context, document);
+
+    /// <summary>Writes <paramref name="document"/> as the answer (the endpoints and <see cref="CachedDocumentShortcut"/>).</summary>
+    internal static Task WriteAsync(HttpContext context, RenderedDocument document)
     {
-        var headers = context.Response.Headers;
+        var response = context.Response;
+        var headers = response.Headers;
         headers.ETag = document.ETag;
-        headers.CacheControl = "public, max-age=5";
+        headers.CacheControl = CacheControl;
         headers.AccessControlAllowOrigin = "*";
         if (Matches(context.Request.Headers.IfNoneMatch, document.ETag))
         {
-            context.Response.StatusCode = StatusCodes.Status304NotModified;
+            response.StatusCode = StatusCodes.Status304NotModified;
             return Task.CompletedTask;
         }
-        context.Response.ContentType = document.ContentType;
-        context.Response.ContentLength = document.Bytes.Length;
-        return context.Request.Method == HttpMethods.Head ? Task.CompletedTask : context.Response.Body.WriteAsync(document.Bytes).AsTask();
+        response.ContentType = document.ContentType;
+        response.ContentLength = document.Bytes.Length;
+        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : WriteBodyAsync(response, document.Bytes);
+    }
+
+    private const string CacheControl = "public, max-age=5";
+
+    private static Task WriteBodyAsync(HttpResponse response, byte[] bytes)
+    {
+        var write = response.BodyWriter.WriteAsync(bytes);
+        return write.IsCompletedSuccessfully ? Task.CompletedTask : write.AsTask();
     }
 
     /// <summary>RFC 9110 §13.1.2: <c>*</c>, or any listed tag equal by the weak comparison (a <c>W/</c> prefix

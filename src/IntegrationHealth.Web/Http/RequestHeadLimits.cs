@@ -29,27 +29,30 @@ public static class RequestHeadLimits
     }
 
     /// <summary>Middleware: 414 for a request target over <see cref="MaxTargetLength"/>, 431 for headers over the limits.</summary>
-    public static Task CheckAsync(HttpContext context, RequestDelegate next)
+    public static Task CheckAsync(HttpContext context, RequestDelegate next) =>
+        Violation(context) is { } violation ? RefuseAsync(context, violation.Status, violation.Detail) : next(context);
+
+    /// <summary>The status and detail a request over the limits is refused with, or null when it is within them (for
+    /// early paths that serve a request before this middleware and must leave refusals to it).</summary>
+    public static (int Status, string Detail)? Violation(HttpContext context)
     {
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (target is { Length: > MaxTargetLength })
-            return RefuseAsync(context, StatusCodes.Status414UriTooLong,
+            return (StatusCodes.Status414UriTooLong,
                 $"The request target is {target.Length} bytes long; at most {MaxTargetLength} are accepted. Send long filters in a body.");
 
         var headers = context.Request.Headers;
         if (headers.Count > MaxHeaderCount)
-            return RefuseAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge,
-                $"The request has {headers.Count} headers; at most {MaxHeaderCount} are accepted.");
+            return (StatusCodes.Status431RequestHeaderFieldsTooLarge, $"The request has {headers.Count} headers; at most {MaxHeaderCount} are accepted.");
         var bytes = 0;
         foreach (var (name, values) in headers)
         {
             bytes += name.Length + 4;
             foreach (var value in values) bytes += value?.Length ?? 0;
         }
-        if (bytes > MaxHeaderBytes)
-            return RefuseAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge,
-                $"The request headers total {bytes} bytes; at most {MaxHeaderBytes} are accepted.");
-        return next(context);
+        return bytes > MaxHeaderBytes
+            ? (StatusCodes.Status431RequestHeaderFieldsTooLarge, $"The request headers total {bytes} bytes; at most {MaxHeaderBytes} are accepted.")
+            : null;
     }
 
     private static async Task RefuseAsync(HttpContext context, int status, string detail)
