@@ -20,6 +20,8 @@ public sealed class BadgeTests(StatusPageFixture fixture) : IClassFixture<Status
         Assert.Equal("image/svg+xml", response.Content.Headers.ContentType!.MediaType);
         Assert.NotNull(response.Headers.ETag);
         Assert.Equal("public, max-age=5", response.Headers.CacheControl!.ToString());
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.StartsWith("default-src 'none'", Assert.Single(response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
         var document = XDocument.Parse(text);
         var root = document.Root!;
         Assert.Equal(Svg + "svg", root.Name);

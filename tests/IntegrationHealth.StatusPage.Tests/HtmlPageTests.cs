@@ -66,6 +66,10 @@ public sealed class HtmlPageTests(StatusPageFixture fixture) : IClassFixture<Sta
         Assert.Equal(bytes, await anonymous.GetByteArrayAsync("/pages/acme-html")); // the same rendering
         Assert.Equal(bytes.Length, first.Content.Headers.ContentLength);
         Assert.Equal("utf-8", first.Content.Headers.ContentType!.CharSet);
+        Assert.Equal("nosniff", Assert.Single(first.Headers.GetValues("X-Content-Type-Options")));
+        var policy = Assert.Single(first.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("default-src 'none'", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("script-src", policy, StringComparison.Ordinal);
         using var conditional = new HttpRequestMessage(HttpMethod.Get, "/pages/acme-html");
         conditional.Headers.IfNoneMatch.Add(first.Headers.ETag!);
         using var notModified = await anonymous.SendAsync(conditional);
