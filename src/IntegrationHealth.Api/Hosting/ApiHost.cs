@@ -42,14 +42,19 @@ public static class ApiHost
 
     /// <summary>
     /// What <c>demo</c> adds to <see cref="BuildWeb"/>: the demo tenant is the operators' tenant
-    /// (<c>Hangfire:DashboardTenant</c>), so the admin key <c>demo</c> prints also opens <c>/hangfire</c>. Added as
+    /// (<c>Hangfire:DashboardTenant</c>), so the admin key <c>demo</c> prints also opens <c>/hangfire</c>, and its
+    /// status page (seeded with the world, slug = tenant key) is the one at the site root (<c>StatusPage:DefaultPage</c>). Added as
     /// the lowest-precedence source, so appsettings, environment and command line still override it; <c>serve</c>
     /// never has it, so there the dashboard stays closed to tenants' admin keys.
     /// </summary>
     public static Action<WebApplicationBuilder> DemoDefaults(string tenantKey) => builder =>
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         {
-            InitialData = new Dictionary<string, string?> { [$"{JobsOptions.Section}:{nameof(JobsOptions.DashboardTenant)}"] = tenantKey },
+            InitialData = new Dictionary<string, string?>
+            {
+                [$"{JobsOptions.Section}:{nameof(JobsOptions.DashboardTenant)}"] = tenantKey,
+                [$"{StatusPageOptions.Section}:{nameof(StatusPageOptions.DefaultPage)}"] = tenantKey,
+            },
         });
 
     /// <summary>A process that only runs Hangfire jobs (no HTTP); pair with web processes on the same PostgreSQL.</summary>
