@@ -40,10 +40,13 @@ public static class ApiHost
         return app;
     }
 
+    private const string Derivation = $"{StatusPageOptions.Section}:{nameof(StatusPageOptions.Derivation)}";
+
     /// <summary>
     /// What <c>demo</c> adds to <see cref="BuildWeb"/>: the demo tenant is the operators' tenant
     /// (<c>Hangfire:DashboardTenant</c>), so the admin key <c>demo</c> prints also opens <c>/hangfire</c>, and its
-    /// status page (seeded with the world, slug = tenant key) is the one at the site root (<c>StatusPage:DefaultPage</c>). Added as
+    /// status page (seeded with the world, slug = tenant key) is the one at the site root (<c>StatusPage:DefaultPage</c>),
+    /// its components judged by rules fit for the demo's small live traffic (<c>StatusPage:Derivation:*</c>). Added as
     /// the lowest-precedence source, so appsettings, environment and command line still override it; <c>serve</c>
     /// never has it, so there the dashboard stays closed to tenants' admin keys.
     /// </summary>
@@ -54,6 +57,14 @@ public static class ApiHost
             {
                 [$"{JobsOptions.Section}:{nameof(JobsOptions.DashboardTenant)}"] = tenantKey,
                 [$"{StatusPageOptions.Section}:{nameof(StatusPageOptions.DefaultPage)}"] = tenantKey,
+                // The demo's live traffic is small (about a dozen engine calls per provider every 5 minutes, in bursts
+                // at each sync round): judge raw events, not the 5-minute rollups, over two sync rounds, and enter
+                // degraded at 20% errors, so the random faults (Demo:FaultRate) do not flap a component but an outage
+                // (Demo:Outage) shows within minutes.
+                [$"{Derivation}:{nameof(ComponentStatusRules.Source)}"] = nameof(TelemetryWindowSource.Events),
+                [$"{Derivation}:{nameof(ComponentStatusRules.WindowMinutes)}"] = "10",
+                [$"{Derivation}:{nameof(ComponentStatusRules.DegradedEnterErrorRate)}"] = "0.2",
+                [$"{Derivation}:{nameof(ComponentStatusRules.DegradedExitErrorRate)}"] = "0.1",
             },
         });
 
