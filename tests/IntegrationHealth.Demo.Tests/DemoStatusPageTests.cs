@@ -2,7 +2,6 @@ using IntegrationHealth.Data;
 using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Demo.World;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHealth.Demo.Tests;
 
@@ -18,8 +17,7 @@ public sealed class DemoStatusPageTests
         EventDensity = 0.05,
     };
 
-    private static IntegrationHealthDbContext Context(SqliteTestDatabase store) =>
-        store.Services.GetRequiredService<IDbContextFactory<IntegrationHealthDbContext>>().CreateDbContext();
+    private static IntegrationHealthDbContext Context(SqliteTestDatabase store) => DemoSeederTests.Context(store);
 
     [Fact]
     public async Task SeedIfEmptyAsync_SeedsPageWithAComponentPerProvider_WorldIncidentsResolved_MaintenanceUpcoming()
