@@ -57,14 +57,18 @@ public static class ApiHost
             {
                 [$"{JobsOptions.Section}:{nameof(JobsOptions.DashboardTenant)}"] = tenantKey,
                 [$"{StatusPageOptions.Section}:{nameof(StatusPageOptions.DefaultPage)}"] = tenantKey,
-                // The demo's live traffic is small (about a dozen engine calls per provider every 5 minutes, in bursts
-                // at each sync round): judge raw events, not the 5-minute rollups, over two sync rounds, and enter
-                // degraded at 20% errors, so the random faults (Demo:FaultRate) do not flap a component but an outage
-                // (Demo:Outage) shows within minutes.
+                // The demo's live traffic is small (about 9 engine calls per provider and sync round, every 5-6
+                // minutes, in a burst; some providers fewer): judge raw events, not the 5-minute rollups, over two
+                // rounds, with evidence from 10 calls (20, the default, kept a recovered Zendesk in major outage: two
+                // healthy rounds are 18 calls), and enter degraded at 30% errors, so the random faults
+                // (Demo:FaultRate) do not flap a component but an outage (Demo:Outage) shows within minutes.
                 [$"{Derivation}:{nameof(ComponentStatusRules.Source)}"] = nameof(TelemetryWindowSource.Events),
                 [$"{Derivation}:{nameof(ComponentStatusRules.WindowMinutes)}"] = "10",
-                [$"{Derivation}:{nameof(ComponentStatusRules.DegradedEnterErrorRate)}"] = "0.2",
+                [$"{Derivation}:{nameof(ComponentStatusRules.MinRequests)}"] = "10",
+                [$"{Derivation}:{nameof(ComponentStatusRules.DegradedEnterErrorRate)}"] = "0.3",
                 [$"{Derivation}:{nameof(ComponentStatusRules.DegradedExitErrorRate)}"] = "0.1",
+                [$"{Derivation}:{nameof(ComponentStatusRules.PartialEnterErrorRate)}"] = "0.45",
+                [$"{Derivation}:{nameof(ComponentStatusRules.PartialExitErrorRate)}"] = "0.2",
             },
         });
 
