@@ -16,7 +16,7 @@ public sealed class DemoSeederTests
         BatchSize = 1_000,
     };
 
-    private static IntegrationHealthDbContext Context(SqliteTestDatabase store) =>
+    internal static IntegrationHealthDbContext Context(SqliteTestDatabase store) =>
         store.Services.GetRequiredService<IDbContextFactory<IntegrationHealthDbContext>>().CreateDbContext();
 
     /// <summary>Collects progress synchronously (<see cref="Progress{T}"/> would post to the thread pool).</summary>

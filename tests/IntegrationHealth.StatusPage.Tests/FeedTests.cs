@@ -14,7 +14,7 @@ public sealed class FeedTests(StatusPageFixture fixture) : IClassFixture<StatusP
     /// <summary>Runs when <c>/usr/bin/python3</c> can import feedparser; skips otherwise (fails on CI).</summary>
     public sealed class FeedparserFactAttribute : FactAttribute
     {
-        private static readonly bool Available = Probe();
+        internal static readonly bool Available = Probe();
 
         public FeedparserFactAttribute()
         {
@@ -43,7 +43,7 @@ public sealed class FeedTests(StatusPageFixture fixture) : IClassFixture<StatusP
                          "summary": e.get("summary")} for e in d.entries]}))
         """;
 
-    private static async Task<JsonElement> ParseAsync(byte[] feed, string contentType)
+    internal static async Task<JsonElement> ParseAsync(byte[] feed, string contentType)
     {
         using var process = Process.Start(new ProcessStartInfo(Python, ["-c", Script, contentType])
         {

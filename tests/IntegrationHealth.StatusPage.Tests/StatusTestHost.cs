@@ -33,12 +33,15 @@ public sealed class StatusTestHost : IAsyncDisposable
     public FakeTimeProvider Time { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<StatusTestHost> StartAsync(IDictionary<string, string?>? settings = null, TestDatabase? database = null)
+    /// <param name="configure">Applied to the builder first (e.g. <c>ApiHost.DemoDefaults</c>).</param>
+    public static async Task<StatusTestHost> StartAsync(IDictionary<string, string?>? settings = null, TestDatabase? database = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         database ??= TestDatabase.Sqlite();
         var time = new FakeTimeProvider(Start);
         var app = ApiHost.BuildWeb([], builder =>
         {
+            configure?.Invoke(builder);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             var values = new Dictionary<string, string?>
             {

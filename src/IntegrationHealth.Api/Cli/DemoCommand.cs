@@ -54,18 +54,23 @@ internal static class DemoCommand
     {
         await using var doubles = new DemoProviderDoubles();
         var faultRate = 0.0;
+        (string, TimeSpan, TimeSpan)? outage = null;
         var defaults = ApiHost.DemoDefaults(world.TenantKey);
         await using var app = ApiHost.BuildWeb(hostArgs, builder =>
         {
             defaults(builder);
             engine &= builder.Configuration.GetValue(DemoEngineSettings.Engine, true);
             faultRate = builder.Configuration.GetValue(DemoEngineSettings.FaultRate, DemoEngineSettings.DefaultFaultRate);
+            var down = builder.Configuration.GetValue(DemoEngineSettings.OutageProvider, DemoEngineSettings.DefaultOutageProvider);
+            if (!string.IsNullOrEmpty(down))
+                outage = (down, builder.Configuration.GetValue(DemoEngineSettings.OutageAfter, DemoEngineSettings.DefaultOutageAfter),
+                    builder.Configuration.GetValue(DemoEngineSettings.OutageDuration, DemoEngineSettings.DefaultOutageDuration));
             if (engine) PointEngineAtDoubles(builder.Services, doubles);
         });
         if (engine)
         {
             if (faultRate is < 0 or > 1) throw new InvalidOperationException($"{DemoEngineSettings.FaultRate} must be between 0 and 1.");
-            await doubles.StartAsync(faultRate, world.Seed);
+            await doubles.StartAsync(faultRate, world.Seed, outage);
         }
         // Migrated here, before seeding, so the log says so in that order (the start-up migration then finds nothing to do).
         await DatabaseMigrationService.MigrateAndLogAsync(app.Services, app.Services.GetRequiredService<ILogger<DatabaseMigrationService>>(),
@@ -99,7 +104,8 @@ internal static class DemoCommand
             {
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                     ?? "http://localhost:5000";
-                stdout.WriteLine(DemoEngineGuide.Render(address, doubles.Origins, doubles.PeopleApi.Origin, connections));
+                stdout.WriteLine(DemoEngineGuide.Render(address, doubles.Origins, doubles.PeopleApi.Origin, connections,
+                    $"/pages/{world.TenantKey}", doubles.Outage));
                 stdout.Flush();
             });
         }

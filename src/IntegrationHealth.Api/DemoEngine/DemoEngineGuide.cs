@@ -3,7 +3,8 @@ namespace IntegrationHealth.Api.DemoEngine;
 /// <summary>What <c>demo</c> prints once it serves: the live connections and calls a newcomer can make at once.</summary>
 internal static class DemoEngineGuide
 {
-    public static string Render(string baseUrl, IReadOnlyDictionary<string, string> origins, Uri peopleApi, IReadOnlyList<DemoConnection> connections)
+    public static string Render(string baseUrl, IReadOnlyDictionary<string, string> origins, Uri peopleApi, IReadOnlyList<DemoConnection> connections,
+        string statusPagePath = "/", (string Provider, DateTimeOffset From, DateTimeOffset Until)? outage = null)
     {
         var api = baseUrl.TrimEnd('/');
         var lines = new List<string>
@@ -30,6 +31,11 @@ internal static class DemoEngineGuide
                 $"  curl -s -H \"Authorization: Bearer $K\" '{api}/v1/accounts/{first.Account}/events?limit=20'",
             ]);
         }
+        var page = api + statusPagePath.TrimEnd('/');
+        lines.Add($"Status page (public, no key): {page}/ (also {page}/api/v2/summary.json, {page}/history.atom)");
+        if (outage is { } o)
+            lines.Add($"  Scheduled outage (Demo:Outage:*): {o.Provider}'s API answers every call with a server error from "
+                + $"{o.From.UtcDateTime:HH:mm} to {o.Until.UtcDateTime:HH:mm} UTC; its component degrades, an incident opens, then resolves.");
         lines.Add($"An API no definition ships, to define as data (README, \"Add a provider as data\"): {peopleApi.GetLeftPart(UriPartial.Authority)}"
             + " (GET /v2/people, bearer token people-token)");
         lines.Add("");

@@ -19,7 +19,8 @@ internal sealed record DemoExample(string Category, string Resource, string Mode
 /// conventions, with its own token endpoint for the OAuth providers. Each OAuth demo connection gets a grant (refresh
 /// token) of its own; <see cref="RevokedConnections"/> are revoked, as when a customer removes the app, so the engine
 /// meets <c>invalid_grant</c> and analytics a connection needing re-authorization. API calls meet a small share of
-/// faults (<see cref="RandomFaults"/>: the provider's own 429 with its rate-limit headers, 500s).
+/// faults (<see cref="RandomFaults"/>: the provider's own 429 with its rate-limit headers, 500s), and one provider's
+/// API may be down for a while (<see cref="OutageWindow"/>, <c>Demo:Outage:*</c>) so the status page degrades and recovers.
 /// </summary>
 internal sealed class DemoProviderDoubles : IAsyncDisposable
 {
@@ -77,15 +78,34 @@ internal sealed class DemoProviderDoubles : IAsyncDisposable
     public IReadOnlyDictionary<string, string> Origins =>
         _started.Count < Providers.Count ? new Dictionary<string, string>() : Providers.ToDictionary(p => p.Key, p => p.Double.Origin.GetLeftPart(UriPartial.Authority));
 
+    /// <summary>The outage window <see cref="StartAsync"/> set, or null.</summary>
+    public (string Provider, DateTimeOffset From, DateTimeOffset Until)? Outage { get; private set; }
+
     /// <summary>Starts every double; <paramref name="faultRate"/> is the share of API calls answered with a fault (two
-    /// thirds of them rate limits, the rest server errors).</summary>
-    public async Task StartAsync(double faultRate, int seed)
+    /// thirds of them rate limits, the rest server errors); <paramref name="outage"/>, when given, the provider whose
+    /// API is down (every call its server error) from <c>After</c> to <c>After + Duration</c> past the start.</summary>
+    /// <exception cref="InvalidOperationException">The outage names no provider double, or its times are out of range.</exception>
+    public async Task StartAsync(double faultRate, int seed, (string Provider, TimeSpan After, TimeSpan Duration)? outage = null, TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
+        if (outage is { } o)
+        {
+            if (Providers.All(p => p.Key != o.Provider))
+                throw new InvalidOperationException($"{DemoEngineSettings.OutageProvider} '{o.Provider}' is none of the demo's provider doubles: {string.Join(", ", Providers.Select(p => p.Key))} (empty: no outage).");
+            if (o.After < TimeSpan.Zero || o.Duration <= TimeSpan.Zero)
+                throw new InvalidOperationException($"{DemoEngineSettings.OutageAfter} must not be negative and {DemoEngineSettings.OutageDuration} must be positive.");
+        }
         foreach (var (provider, index) in Providers.Select((p, i) => (p, i)))
         {
             await provider.Double.StartAsync();
             _started.Add(provider.Double);
             if (faultRate > 0) RandomFaults.Apply(provider.Double, faultRate * 2 / 3, faultRate / 3, seed + index);
+            if (outage is { } down && down.Provider == provider.Key)
+            {
+                var from = time.GetUtcNow() + down.After;
+                OutageWindow.Apply(provider.Double, from, from + down.Duration, time);
+                Outage = (down.Provider, from, from + down.Duration);
+            }
         }
         await PeopleApi.StartAsync();
         _started.Add(PeopleApi);

@@ -45,16 +45,36 @@ public static class ApiHost
         return app;
     }
 
+    private const string Derivation = $"{StatusPageOptions.Section}:{nameof(StatusPageOptions.Derivation)}";
+
     /// <summary>
     /// What <c>demo</c> adds to <see cref="BuildWeb"/>: the demo tenant is the operators' tenant
-    /// (<c>Hangfire:DashboardTenant</c>), so the admin key <c>demo</c> prints also opens <c>/hangfire</c>. Added as
+    /// (<c>Hangfire:DashboardTenant</c>), so the admin key <c>demo</c> prints also opens <c>/hangfire</c>, and its
+    /// status page (seeded with the world, slug = tenant key) is the one at the site root (<c>StatusPage:DefaultPage</c>),
+    /// its components judged by rules fit for the demo's small live traffic (<c>StatusPage:Derivation:*</c>). Added as
     /// the lowest-precedence source, so appsettings, environment and command line still override it; <c>serve</c>
     /// never has it, so there the dashboard stays closed to tenants' admin keys.
     /// </summary>
     public static Action<WebApplicationBuilder> DemoDefaults(string tenantKey) => builder =>
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         {
-            InitialData = new Dictionary<string, string?> { [$"{JobsOptions.Section}:{nameof(JobsOptions.DashboardTenant)}"] = tenantKey },
+            InitialData = new Dictionary<string, string?>
+            {
+                [$"{JobsOptions.Section}:{nameof(JobsOptions.DashboardTenant)}"] = tenantKey,
+                [$"{StatusPageOptions.Section}:{nameof(StatusPageOptions.DefaultPage)}"] = tenantKey,
+                // The demo's live traffic is small (about 9 engine calls per provider and sync round, every 5-6
+                // minutes, in a burst; some providers fewer): judge raw events, not the 5-minute rollups, over two
+                // rounds, with evidence from 10 calls (20, the default, kept a recovered Zendesk in major outage: two
+                // healthy rounds are 18 calls), and enter degraded at 30% errors, so the random faults
+                // (Demo:FaultRate) do not flap a component but an outage (Demo:Outage) shows within minutes.
+                [$"{Derivation}:{nameof(ComponentStatusRules.Source)}"] = nameof(TelemetryWindowSource.Events),
+                [$"{Derivation}:{nameof(ComponentStatusRules.WindowMinutes)}"] = "10",
+                [$"{Derivation}:{nameof(ComponentStatusRules.MinRequests)}"] = "10",
+                [$"{Derivation}:{nameof(ComponentStatusRules.DegradedEnterErrorRate)}"] = "0.3",
+                [$"{Derivation}:{nameof(ComponentStatusRules.DegradedExitErrorRate)}"] = "0.1",
+                [$"{Derivation}:{nameof(ComponentStatusRules.PartialEnterErrorRate)}"] = "0.45",
+                [$"{Derivation}:{nameof(ComponentStatusRules.PartialExitErrorRate)}"] = "0.2",
+            },
         });
 
     /// <summary>A process that only runs Hangfire jobs (no HTTP); pair with web processes on the same PostgreSQL.</summary>

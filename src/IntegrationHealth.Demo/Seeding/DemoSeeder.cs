@@ -17,8 +17,9 @@ namespace IntegrationHealth.Demo;
 /// with them, by cascade, everything seeded under them) are removed again, so the next start seeds afresh.</remarks>
 public static class DemoSeeder
 {
-    /// <summary>Seeds the world (tenant, accounts, connections, telemetry, tickets, NPS, churn, ground truth) unless the
-    /// tenant already has accounts. Resolves <c>IDbContextFactory&lt;IntegrationHealthDbContext&gt;</c> and
+    /// <summary>Seeds the world (tenant, accounts, connections, telemetry, tickets, NPS, churn, ground truth, and the
+    /// tenant's status page, <see cref="DemoStatusPage"/>) unless the tenant already has accounts; a store seeded before
+    /// the demo had a status page gets its page then. Resolves <c>IDbContextFactory&lt;IntegrationHealthDbContext&gt;</c> and
     /// <c>ITelemetryWriter</c> from <paramref name="services"/>. Returns true when it seeded.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public static async Task<bool> SeedIfEmptyAsync(IServiceProvider services, DemoWorldOptions options,
@@ -38,6 +39,7 @@ public static class DemoSeeder
                 .AnyAsync(t => db.Accounts.Any(a => a.TenantId == t.Id), cancellationToken).ConfigureAwait(false);
             if (seeded)
             {
+                await DemoStatusPage.EnsureAsync(services, options, cancellationToken).ConfigureAwait(false);
                 return false;
             }
         }
@@ -56,6 +58,7 @@ public static class DemoSeeder
         {
             var ids = await WriteEntitiesAsync(factory, world, tenantId, progress, cancellationToken).ConfigureAwait(false);
             await WriteTelemetryAsync(writer, world, ids, progress, cancellationToken).ConfigureAwait(false);
+            await DemoStatusPage.EnsureAsync(factory, world, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -82,14 +82,15 @@ public sealed class SmtpSink : IAsyncDisposable
 }
 
 /// <summary>A fact that needs the SMTP sink (python3-aiosmtpd), with <c>node</c> the official webhook verifier
-/// (tests/webhooks), with <c>postgres</c> the PostgreSQL test server: skipped outside CI when one is missing, failing on CI.</summary>
+/// (tests/webhooks), with <c>postgres</c> the PostgreSQL test server, with <c>feedparser</c> Debian's python3-feedparser: skipped outside CI when one is missing, failing on CI.</summary>
 public sealed class SmtpFactAttribute : FactAttribute
 {
-    public SmtpFactAttribute(bool node = false, bool postgres = false)
+    public SmtpFactAttribute(bool node = false, bool postgres = false, bool feedparser = false)
     {
         if (TestServers.IsCi) return;
         if (postgres && TestServers.PostgresSkipReason is { } pgReason) Skip = pgReason;
         else if (SmtpSink.Problem() is { } reason) Skip = reason;
         else if (node && NodeScripts.Problem("webhooks") is { } nodeReason) Skip = nodeReason;
+        else if (feedparser && !FeedTests.FeedparserFactAttribute.Available) Skip = "/usr/bin/python3 cannot import feedparser: apt-get install python3-feedparser (tests/run.sh does).";
     }
 }

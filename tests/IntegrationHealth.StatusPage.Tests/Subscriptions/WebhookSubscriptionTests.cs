@@ -103,12 +103,15 @@ public sealed class WebhookSubscriptionTests
     }
 
     /// <summary>The end-to-end path: telemetry degrades, the component follows on its own, an automatic
-    /// incident opens, mail and webhook subscribers hear of it; the provider recovers and they hear of the resolution.</summary>
-    [SmtpFact(node: true)]
-    public Task Telemetry_DegradesAndRecovers_MailAndWebhookSubscribersNotified() => DegradeAndRecoverAsync(null);
+    /// incident opens; the page, its JSON API and its Atom feed (read by feedparser) show it, mail and webhook
+    /// subscribers hear of it, and the in-app notices of an account connected to the provider carry it (of one that is
+    /// not, not); the provider recovers, the page is operational again, the notice gone, the subscribers hear of the
+    /// resolution.</summary>
+    [SmtpFact(node: true, feedparser: true)]
+    public Task Telemetry_DegradesAndRecovers_PageFeedsNoticesMailAndWebhooksFollow() => DegradeAndRecoverAsync(null);
 
-    [SmtpFact(node: true, postgres: true)]
-    public async Task Telemetry_OnPostgres_DegradesAndRecovers_MailAndWebhookSubscribersNotified() =>
+    [SmtpFact(node: true, postgres: true, feedparser: true)]
+    public async Task Telemetry_OnPostgres_DegradesAndRecovers_PageFeedsNoticesMailAndWebhooksFollow() =>
         await DegradeAndRecoverAsync(await TestDatabase.PostgresAsync());
 
     private static async Task DegradeAndRecoverAsync(TestDatabase? database)
@@ -117,10 +120,15 @@ public sealed class WebhookSubscriptionTests
         await world.ConfirmedEmailAsync("ops@example.com", world.SalesforceId);
         await world.ConfirmedEmailAsync("hubspot-only@example.com", world.HubSpotId);
         var secret = (await world.SubscribeWebhookAsync("/hooks/e2e", world.SalesforceId)).GetProperty("secret").GetString()!;
+        using var reader = await world.ConnectAccountsAsync();
 
         for (var i = 0; i < 3; i++) await world.MinuteAsync(100, 1);
         Assert.Empty(world.Smtp.TakeNew());
         Assert.Empty(world.Receiver.Requests);
+        var healthy = await world.PublicViewAsync();
+        Assert.Equal(("operational", SubscriptionWorld.Label(ComponentStatus.Operational)), healthy.StatusOf(world.SalesforceId));
+        Assert.Empty(healthy.UnresolvedIncidents());
+        Assert.Empty(await SubscriptionWorld.NoticesAsync(reader, SubscriptionWorld.ConnectedAccount));
 
         for (var i = 0; i < 6; i++) await world.MinuteAsync(100, 90);
         var incident = await world.Host.QueryAsync(db => db.StatusIncidents.AsNoTracking().SingleAsync(i => i.Automatic));
@@ -130,6 +138,23 @@ public sealed class WebhookSubscriptionTests
         Assert.All(mails, m => Assert.Equal("ops@example.com", m.To.Mailboxes.Single().Address));
         Assert.Contains(mails, m => m.Subject == $"[Acme] New incident: {incident.Name}" && m.Headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click");
         Assert.Contains(world.Receiver.Requests, r => r.Body.Contains("\"incident.created\"", StringComparison.Ordinal));
+
+        // While degraded: the JSON API, the HTML page and the feed show it; the connected account's notices carry it.
+        var component = await world.Host.QueryAsync(db => db.StatusComponents.AsNoTracking().SingleAsync(c => c.Id == world.SalesforceId));
+        Assert.NotEqual(ComponentStatus.Operational, component.Status);
+        var degraded = await world.PublicViewAsync();
+        var (wire, shown) = degraded.StatusOf(world.SalesforceId);
+        Assert.NotEqual("operational", wire);
+        Assert.Equal(SubscriptionWorld.Label(component.Status), shown);
+        Assert.Equal([incident.Name], degraded.UnresolvedIncidents());
+        Assert.NotEqual("none", degraded.Summary.GetProperty("status").GetProperty("indicator").GetString());
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(incident.Name), degraded.Html);
+        Assert.Contains(incident.Name, degraded.FeedEntries());
+        var notice = Assert.Single(await SubscriptionWorld.NoticesAsync(reader, SubscriptionWorld.ConnectedAccount));
+        Assert.Equal((incident.Id.ToString(), "incident", incident.Name), (notice.GetProperty("id").GetString(), notice.GetProperty("kind").GetString(), notice.GetProperty("title").GetString()));
+        Assert.Equal(["salesforce"], notice.GetProperty("providers").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(wire, notice.GetProperty("components")[0].GetProperty("status").GetString());
+        Assert.Empty(await SubscriptionWorld.NoticesAsync(reader, SubscriptionWorld.UnaffectedAccount));
 
         var recovered = 0;
         while (await world.Host.QueryAsync(db => db.StatusIncidents.AsNoTracking().Where(i => i.Id == incident.Id).Select(i => i.ResolvedAt).SingleAsync()) is null)
@@ -145,5 +170,15 @@ public sealed class WebhookSubscriptionTests
         SubscriptionWorld.VerifyWithOfficialLibrary(world.Receiver.Requests, secret, checkTimestamp: false);
         // At least once, never twice: one message per update, each delivered once (the receiver answered 200).
         Assert.Equal(world.Receiver.Requests.Count, world.Receiver.Requests.Select(r => r.Headers["webhook-id"]).Distinct().Count());
+
+        // After recovery: operational again everywhere, the incident still in the feed's history, the notice gone
+        // (notices list unresolved incidents only).
+        var recoveredView = await world.PublicViewAsync();
+        Assert.Equal(("operational", SubscriptionWorld.Label(ComponentStatus.Operational)), recoveredView.StatusOf(world.SalesforceId));
+        Assert.Empty(recoveredView.UnresolvedIncidents());
+        Assert.Equal("none", recoveredView.Summary.GetProperty("status").GetProperty("indicator").GetString());
+        Assert.Contains(incident.Name, recoveredView.FeedEntries());
+        Assert.Empty(await SubscriptionWorld.NoticesAsync(reader, SubscriptionWorld.ConnectedAccount));
+        Assert.Empty(await SubscriptionWorld.NoticesAsync(reader, SubscriptionWorld.UnaffectedAccount));
     }
 }
