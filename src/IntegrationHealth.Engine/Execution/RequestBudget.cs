@@ -72,15 +72,13 @@ public sealed class RequestBudget(IOptions<EngineOptions> options, TimeProvider 
                 }
                 if (pause > TimeSpan.Zero) paused += wait;
             }
+            // Counted as waiting from when the timer is set until it fires (decremented synchronously as it completes),
+            // so whoever moves a test's clock sees exactly the calls a tick would release.
+            var delay = Task.Delay(wait, time, cancellationToken);
             Interlocked.Increment(ref _waiting);
-            try
-            {
-                await Task.Delay(wait, time, cancellationToken);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _waiting);
-            }
+            _ = delay.ContinueWith(static (_, budget) => Interlocked.Decrement(ref ((RequestBudget)budget!)._waiting), this,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await delay;
             waited += wait;
         }
     }
