@@ -139,4 +139,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 4802, Level = LogLevel.Warning, Message = "Idempotency key of connection {ConnectionId} released after the request failed in our process")]
     public static partial void IdempotencyReleased(ILogger logger, int connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: a background call waited {WaitedMs} ms for the request budget (header pause: {Paused})")]
+    public static partial void BudgetWaited(ILogger logger, int? connectionId, long waitedMs, bool paused);
 }

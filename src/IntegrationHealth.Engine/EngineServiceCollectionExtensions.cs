@@ -86,6 +86,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<BatchingTelemetryWriter>());
         services.TryAddSingleton<ResponseClassifier>();
         services.TryAddSingleton<OperationExecutor>();
+        services.TryAddSingleton<RequestBudget>();
         services.TryAddTransient<UpstreamCallHandler>();
         AddHttpClients(services);
         services.AddEngineEdge(); // the proxy, the unified API, idempotency keys

@@ -21,6 +21,9 @@ public sealed class PagedRecordsDouble(int people = 95, int perPage = 10) : Prov
     public HashSet<int> Archived { get; } = [];
     /// <summary>Every request for this page number and after answers 500, until cleared.</summary>
     public int? FailFromPage { get; set; }
+    /// <summary>Every request for this page number and after gets no answer until the client goes away or this is
+    /// cleared (a process killed while it waits mid-page).</summary>
+    public int? BlockFromPage { get; set; }
     /// <summary>The updated time of every person (ISO 8601); set one later to make it "modified since".</summary>
     public Dictionary<int, DateTime> UpdatedAt { get; } = [];
 
@@ -32,13 +35,25 @@ public sealed class PagedRecordsDouble(int people = 95, int perPage = 10) : Prov
         app.MapGet("/v2/fields", (HttpContext c) => c.Request.Headers.Authorization != $"Bearer {Token}"
             ? Results.Json(new { error = "unauthorized" }, statusCode: 401)
             : Results.Json(new { fields = new[] { new { key = "cf_1", label = "Plan" }, new { key = "cf_2", label = "Region" } } }));
-        app.MapGet("/v2/people", (HttpContext context) =>
+        app.MapGet("/v2/people", async (HttpContext context) =>
         {
             if (context.Request.Headers.Authorization != $"Bearer {Token}") return Results.Json(new { error = "unauthorized" }, statusCode: 401);
             var page = int.TryParse(context.Request.Query["page"], out var p) ? p : 1;
             var size = int.TryParse(context.Request.Query["per_page"], out var s) ? Math.Min(s, perPage) : perPage;
             _pageRequests.AddOrUpdate(page, 1, (_, n) => n + 1);
             if (FailFromPage is { } fail && page >= fail) return Results.Json(new { error = "internal" }, statusCode: 500);
+            while (BlockFromPage is { } block && page >= block && !context.RequestAborted.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(50, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The client is gone.
+                }
+            }
+            if (context.RequestAborted.IsCancellationRequested) return Results.Empty;
             IEnumerable<int> selected = People;
             if (DateTime.TryParse(context.Request.Query["updated_since"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var since))
                 selected = selected.Where(i => Updated(i) > since);

@@ -15,6 +15,15 @@ public sealed record Fault(int Status, string Body, IReadOnlyDictionary<string, 
 }
 
 /// <summary>
+/// A request limit a double enforces, as providers do: at most <paramref name="Requests"/> in each fixed window of
+/// <paramref name="Window"/> (aligned to the Unix epoch, read on <paramref name="Clock"/>, so a test's fake clock drives
+/// it), answering 429 past it. Every answer carries <c>X-RateLimit-Limit</c>, <c>X-RateLimit-Remaining</c> and
+/// <c>X-RateLimit-Reset</c>: the window's end in whole seconds, as a delay (<c>delta_seconds</c>) or, with
+/// <paramref name="EpochReset"/>, as Unix seconds (<c>epoch_seconds</c>).
+/// </summary>
+public sealed record RequestLimit(int Requests, TimeSpan Window, TimeProvider Clock, bool EpochReset = false);
+
+/// <summary>
 /// A provider double: a real Kestrel server on 127.0.0.1 (a free port) speaking one provider's conventions, with fault
 /// injection (queued faults answer the next requests; modes such as a repeating cursor or a silently capped page size
 /// are set by each double) and a log of the requests it received.
@@ -22,7 +31,17 @@ public sealed record Fault(int Status, string Body, IReadOnlyDictionary<string, 
 public abstract class ProviderDouble : IAsyncDisposable
 {
     private readonly ConcurrentQueue<Fault> _faults = new();
+    private readonly Lock _windowLock = new();
+    private long _window = long.MinValue;
+    private int _inWindow;
+    private int _limited;
     private WebApplication? _app;
+
+    /// <summary>The request limit enforced (null: none).</summary>
+    public RequestLimit? Limit { get; set; }
+
+    /// <summary>Requests answered 429 by <see cref="Limit"/>.</summary>
+    public int LimitedRequests => Volatile.Read(ref _limited);
 
     /// <summary>The double's origin, e.g. <c>http://127.0.0.1:41234</c> (an engine origin override points here).</summary>
     public Uri Origin { get; private set; } = null!;
@@ -64,6 +83,14 @@ public abstract class ProviderDouble : IAsyncDisposable
         {
             Requests.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString,
                 context.Request.Headers.Authorization.ToString(), context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+            if (Limit is { } limit && !Admit(limit, context.Response))
+            {
+                Interlocked.Increment(ref _limited);
+                context.Response.StatusCode = 429;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("""{"error":"rate_limited"}""");
+                return;
+            }
             var fault = _faults.TryDequeue(out var queued) ? queued : FaultPicker?.Invoke(context.Request);
             if (fault is not null)
             {
@@ -80,6 +107,27 @@ public abstract class ProviderDouble : IAsyncDisposable
         _app = app;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         Origin = new Uri(address);
+    }
+
+    /// <summary>Counts the request in its window and writes the limit headers; false past the limit.</summary>
+    private bool Admit(RequestLimit limit, HttpResponse response)
+    {
+        var now = limit.Clock.GetUtcNow();
+        var window = now.ToUnixTimeMilliseconds() / (long)limit.Window.TotalMilliseconds;
+        int count;
+        lock (_windowLock)
+        {
+            if (window != _window) (_window, _inWindow) = (window, 0);
+            count = ++_inWindow;
+        }
+        var end = DateTimeOffset.FromUnixTimeMilliseconds((window + 1) * (long)limit.Window.TotalMilliseconds);
+        var reset = limit.EpochReset ? end.ToUnixTimeSeconds() : (long)Math.Ceiling((end - now).TotalSeconds);
+        response.Headers["X-RateLimit-Limit"] = limit.Requests.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["X-RateLimit-Remaining"] = Math.Max(0, limit.Requests - count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["X-RateLimit-Reset"] = reset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (count <= limit.Requests) return true;
+        response.Headers.RetryAfter = Math.Ceiling((end - now).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return false;
     }
 
     /// <summary>Maps the provider's endpoints.</summary>

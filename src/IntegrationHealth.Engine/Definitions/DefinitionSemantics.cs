@@ -34,6 +34,7 @@ internal sealed class DefinitionSemantics(UnifiedModelCatalog models)
 
         CheckAuth(Member(Root, "auth"), definition.Auth, connectionValues, definition);
         CheckRules(Member(Root, "responses"), definition.Responses);
+        CheckBudget(definition.RateLimit);
         if (definition.ErrorMapping is { } errorMapping) Compile(Member(Root, "error_mapping"), errorMapping);
 
         foreach (var (resourceName, resource) in definition.Resources)
@@ -66,6 +67,15 @@ internal sealed class DefinitionSemantics(UnifiedModelCatalog models)
             Compile(Member(response, "refresh_token"), auth.TokenResponse.RefreshToken);
             Compile(Member(response, "expires_in"), auth.TokenResponse.ExpiresIn);
         }
+    }
+
+    /// <summary>Header pacing reads the mapped remaining and reset headers: without them it could never act.</summary>
+    private void CheckBudget(RateLimitDefinition? rateLimit)
+    {
+        if (rateLimit?.Budget is not { MinRemaining: not null }) return;
+        var path = Member(Member(Member(Root, "rate_limit"), "budget"), "min_remaining");
+        if (rateLimit.Remaining is null) Add(path, "'min_remaining' needs rate_limit.remaining: the header it is compared with.");
+        if (rateLimit.Reset is null) Add(path, "'min_remaining' needs rate_limit.reset: the header saying how long to pause.");
     }
 
     private void CheckOperation(string path, OperationDefinition operation, ResourceDefinition resource)

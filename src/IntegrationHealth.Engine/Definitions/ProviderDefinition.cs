@@ -192,6 +192,21 @@ public sealed record RateLimitDefinition
     public NamedHeader? Limit { get; init; }
     public NamedHeader? Remaining { get; init; }
     public TimeHeader? Reset { get; init; }
+    /// <summary>The proactive request budget of each connection; absent: background calls go as fast as answers allow.</summary>
+    public RequestBudgetDefinition? Budget { get; init; }
+}
+
+/// <summary>
+/// How background calls of one connection are paced before the provider answers 429 (see <c>RequestBudget</c>):
+/// at most <see cref="Requests"/> calls in any <see cref="PerSeconds"/> (per process), and a pause until the reset
+/// once the mapped <c>remaining</c> falls to <see cref="MinRemaining"/> (across processes). Request-path calls are
+/// counted but never delayed.
+/// </summary>
+public sealed record RequestBudgetDefinition
+{
+    public int? Requests { get; init; }
+    public int? PerSeconds { get; init; }
+    public int? MinRemaining { get; init; }
 }
 
 /// <summary>A header, by name.</summary>

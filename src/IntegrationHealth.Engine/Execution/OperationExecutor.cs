@@ -41,6 +41,8 @@ public sealed record RecordPage(int Number, IReadOnlyList<UnifiedRecord> Records
 {
     public string? Next { get; init; }
     public TimeSpan MappingTime { get; init; }
+    /// <summary>Time the page's request waited for the connection's request budget (background listings only).</summary>
+    public TimeSpan BudgetWait { get; init; }
     /// <summary>The checkpoint of the request this page was read with (null: the first page of a listing not resumed), to
     /// read it again with <see cref="ListRequest.ResumeFrom"/> (the unified API's cursor continues inside a page).</summary>
     public string? Position { get; init; }
@@ -120,6 +122,7 @@ public sealed partial class OperationExecutor(
                     Next = next is null ? null : PageCheckpoint.Write(next),
                     Position = position,
                     MappingTime = mappingTime,
+                    BudgetWait = response.BudgetWait,
                 };
             }
             yield return result;
@@ -246,7 +249,7 @@ public sealed partial class OperationExecutor(
                 : await tokens.GetAsync(provider, connection, resource, refreshed, cancellationToken);
             var message = UpstreamRequestBuilder.Build(provider, connection, resource, operation, request.Parameters, page, baseUri, mapped);
             CredentialInjector.Apply(message, provider, resource, credentials);
-            var call = new UpstreamCall(provider, connection, resource, operation.Path, rules);
+            var call = new UpstreamCall(provider, connection, resource, operation.Path, rules, request.Context);
             call.Attach(message);
             HttpResponseMessage response;
             try
@@ -345,6 +348,7 @@ public sealed partial class OperationExecutor(
         public RateLimitSnapshot RateLimit { get; } = call.LastRateLimit;
         public JsonDocument? Body { get; } = call.TakeBody();
         public Uri RequestUri { get; } = request.RequestUri!;
+        public TimeSpan BudgetWait { get; } = call.BudgetWait;
 
         public void Dispose()
         {

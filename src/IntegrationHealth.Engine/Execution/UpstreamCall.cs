@@ -10,7 +10,7 @@ namespace IntegrationHealth.Engine.Execution;
 /// handler fills it on every attempt; the background retry policy and the executor read it.
 /// </summary>
 internal sealed class UpstreamCall(LoadedProvider provider, EngineConnection connection, string resource, string endpointTemplate,
-    IReadOnlyList<ClassificationRule> rules) : IDisposable
+    IReadOnlyList<ClassificationRule> rules, CallContext context) : IDisposable
 {
     private static readonly HttpRequestOptionsKey<UpstreamCall> Key = new("IntegrationHealth.Engine.UpstreamCall");
 
@@ -20,6 +20,10 @@ internal sealed class UpstreamCall(LoadedProvider provider, EngineConnection con
     /// <summary>The operation's path template, which telemetry names instead of the raw path.</summary>
     public string EndpointTemplate { get; } = endpointTemplate;
     public IReadOnlyList<ClassificationRule> Rules { get; } = rules;
+    /// <summary>Background calls wait for the connection's request budget; request-path calls only count in it.</summary>
+    public CallContext Context { get; } = context;
+    /// <summary>Time this call's attempts waited for the request budget.</summary>
+    public TimeSpan BudgetWait { get; set; }
 
     public int Attempts { get; private set; }
     public int? LastStatus { get; private set; }

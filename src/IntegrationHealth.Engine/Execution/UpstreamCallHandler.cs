@@ -11,10 +11,12 @@ namespace IntegrationHealth.Engine.Execution;
 /// The innermost handler of the engine's HTTP clients: every attempt (retries included, as the resilience handler
 /// sits outside it) is timed, its body read (bounded) and parsed once, classified by the definition's rules, and
 /// reported as one telemetry event with the endpoint template, status, latency, error class and rate-limit state.
-/// Requests not sent by the executor pass through untouched.
+/// Each attempt first takes its place in the connection's request budget (a background one may wait for it; the wait
+/// is not part of its latency) and its rate-limit headers feed the budget's pacing. Requests not sent by the executor
+/// pass through untouched.
 /// </summary>
-internal sealed class UpstreamCallHandler(ResponseClassifier classifier, IEngineTelemetry telemetry, IOptions<EngineOptions> options,
-    TimeProvider time) : DelegatingHandler
+internal sealed class UpstreamCallHandler(ResponseClassifier classifier, RequestBudget budget, IEngineTelemetry telemetry,
+    IOptions<EngineOptions> options, TimeProvider time) : DelegatingHandler
 {
     private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 256 };
     private readonly EngineEvents _events = new(time);
@@ -22,6 +24,8 @@ internal sealed class UpstreamCallHandler(ResponseClassifier classifier, IEngine
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (UpstreamCall.Of(request) is not { } call) return await base.SendAsync(request, cancellationToken);
+        var rateLimits = call.Provider.Definition.RateLimit;
+        call.BudgetWait += await budget.AcquireAsync(call.Connection, rateLimits, call.Context, cancellationToken);
 
         var started = Stopwatch.GetTimestamp();
         HttpResponseMessage response;
@@ -44,7 +48,8 @@ internal sealed class UpstreamCallHandler(ResponseClassifier classifier, IEngine
         var classification = tooLarge
             ? new ResponseClassification(ResponseAction.Fail, ErrorClass.Other, null, "body unreadable: larger than Engine:MaxResponseBytes, or cut off")
             : classifier.Classify(call.Provider, call.Rules, new ClassifiedResponse(status, response.Headers, response.Content.Headers, body?.RootElement, malformed));
-        var rateLimit = RateLimitReader.Read(call.Provider.Definition.RateLimit, response.Headers, time.GetUtcNow());
+        var rateLimit = RateLimitReader.Read(rateLimits, response.Headers, time.GetUtcNow());
+        budget.Observe(call.Connection, rateLimits, rateLimit);
         call.Attempted(status, classification, rateLimit, body);
         telemetry.Record(_events.Request(call.Connection, call.Resource, request.Method, status, Elapsed(started), classification.ErrorClass, rateLimit), call.EndpointTemplate);
         return response;

@@ -42,9 +42,9 @@ public sealed class EngineOverrideStore(
     ILogger<EngineOverrideStore> logger)
 {
     /// <summary>The members an override may set: everything about resources (mappings, query translations, bodies, the
-    /// target path, pagination, pre-steps). Not the base URL or auth: where a connection's credential goes is not an
-    /// override's to change.</summary>
-    public static readonly IReadOnlySet<string> OverridableMembers = new HashSet<string>(StringComparer.Ordinal) { "resources" };
+    /// target path, pagination, pre-steps), and the rate-limit section (an account's own request budget, or header names
+    /// fixed). Not the base URL or auth: where a connection's credential goes is not an override's to change.</summary>
+    public static readonly IReadOnlySet<string> OverridableMembers = new HashSet<string>(StringComparer.Ordinal) { "resources", "rate_limit" };
 
     public static string ScopeOf(int? accountId) => accountId is { } id ? $"account/{id}" : "environment";
 

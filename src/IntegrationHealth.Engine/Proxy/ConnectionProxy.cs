@@ -38,6 +38,7 @@ public sealed class ConnectionProxy : IDisposable
     private readonly IHttpForwarder _forwarder;
     private readonly IAccessTokenSource _tokens;
     private readonly IEngineTelemetry _telemetry;
+    private readonly RequestBudget _budget;
     private readonly IOptions<EngineOptions> _engineOptions;
     private readonly ProxyOptions _options;
     private readonly TimeProvider _time;
@@ -45,12 +46,13 @@ public sealed class ConnectionProxy : IDisposable
     private readonly EngineEvents _events;
     private readonly HttpMessageInvoker _client;
 
-    public ConnectionProxy(IHttpForwarder forwarder, IAccessTokenSource tokens, IEngineTelemetry telemetry, IOptions<EngineOptions> engineOptions,
-        IOptions<ProxyOptions> options, TimeProvider time, ILogger<ConnectionProxy> logger)
+    public ConnectionProxy(IHttpForwarder forwarder, IAccessTokenSource tokens, IEngineTelemetry telemetry, RequestBudget budget,
+        IOptions<EngineOptions> engineOptions, IOptions<ProxyOptions> options, TimeProvider time, ILogger<ConnectionProxy> logger)
     {
         _forwarder = forwarder;
         _tokens = tokens;
         _telemetry = telemetry;
+        _budget = budget;
         _engineOptions = engineOptions;
         _options = options.Value;
         _time = time;
@@ -104,6 +106,8 @@ public sealed class ConnectionProxy : IDisposable
         var target = Target(baseUri, relative, context.Request.QueryString);
         var template = ProxyEndpointTemplate.Of(provider, decoded);
         var transformer = new Transformer(provider, engine, credentials, target, baseUri, _time);
+        // The request path never waits for the budget, but counts in it (and its headers pace background calls).
+        await _budget.AcquireAsync(engine, provider.Definition.RateLimit, CallContext.Interactive, context.RequestAborted);
         var started = Stopwatch.GetTimestamp();
         var error = await _forwarder.SendAsync(context, target.GetLeftPart(UriPartial.Authority), _client,
             new ForwarderRequestConfig { ActivityTimeout = _options.ActivityTimeout, AllowResponseBuffering = false }, transformer);
@@ -138,6 +142,7 @@ public sealed class ConnectionProxy : IDisposable
                 await ProblemAsync(context, code, detail);
             }
         }
+        _budget.Observe(engine, provider.Definition.RateLimit, transformer.RateLimit);
         _telemetry.Record(_events.Request(engine, Resource, new HttpMethod(context.Request.Method), status, latency, errorClass, transformer.RateLimit), template);
         return new ProxyOutcome(context.Response.StatusCode, transformer.UpstreamStatus is not null);
     }

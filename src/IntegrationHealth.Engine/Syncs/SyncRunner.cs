@@ -112,6 +112,7 @@ public sealed class SyncRunner(
             && Truthiness.Of(deletedWhen.Evaluate(RecordCacheWriter.Raw(record), options: DeletedLimits));
 
         var mapping = TimeSpan.Zero;
+        var budgetWait = TimeSpan.Zero;
         string? error = null;
         var errorClass = ErrorClass.None;
         try
@@ -121,6 +122,7 @@ public sealed class SyncRunner(
             await foreach (var page in executor.ListAsync(resolved.Provider, resolved.Engine, run.Resource, request, cancellationToken))
             {
                 mapping += page.MappingTime;
+                budgetWait += page.BudgetWait;
                 var pageTime = time.GetUtcNow().UtcDateTime;
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 var changes = await RecordCacheWriter.WriteAsync(db, run.TenantId, run.ConnectionId, model, state.Generation, page.Records, Deleted,
@@ -171,14 +173,14 @@ public sealed class SyncRunner(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await EndAsync(db, run, state, sync, started, mapping, "The run was cancelled.", ErrorClass.Other, resolved.Engine, CancellationToken.None);
+            await EndAsync(db, run, state, sync, started, mapping, budgetWait, "The run was cancelled.", ErrorClass.Other, resolved.Engine, CancellationToken.None);
             throw;
         }
-        return await EndAsync(db, run, state, sync, started, mapping, error, errorClass, resolved.Engine, cancellationToken);
+        return await EndAsync(db, run, state, sync, started, mapping, budgetWait, error, errorClass, resolved.Engine, cancellationToken);
     }
 
     private async Task<SyncRun> EndAsync(IntegrationHealthDbContext db, SyncRun run, SyncState state, SyncDefinition sync, long started,
-        TimeSpan mapping, string? error, ErrorClass errorClass, EngineConnection connection, CancellationToken cancellationToken)
+        TimeSpan mapping, TimeSpan budgetWait, string? error, ErrorClass errorClass, EngineConnection connection, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         db.ChangeTracker.Clear();
@@ -197,6 +199,7 @@ public sealed class SyncRunner(
 
         var summary = $"{(run.Full ? "full" : "incremental")}{(run.Resumed ? ", resumed" : "")}: {run.Pages} pages, {run.Added} added, {run.Updated} updated, " +
             $"{run.Deleted} deleted, {run.MappingFailures} mapping failures, mapping {mapping.TotalMilliseconds:0} ms" +
+            (budgetWait > TimeSpan.Zero ? $", waited {budgetWait.TotalMilliseconds:0} ms for the request budget" : "") +
             (error is null ? $", lag {lag} s" : $"; {error}");
         telemetry.Record(_events.SyncRun(connection, run.Resource, run.Records, (int)Math.Min(int.MaxValue, elapsed.TotalMilliseconds),
             error is null ? ErrorClass.None : errorClass == ErrorClass.None ? ErrorClass.Other : errorClass, summary));

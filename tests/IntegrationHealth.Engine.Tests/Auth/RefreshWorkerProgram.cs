@@ -9,7 +9,8 @@ namespace IntegrationHealth.Engine.Tests.Auth;
 /// the database meet the same expired token. The worker builds a <see cref="StoreEngineHost"/> over the given store,
 /// resolves the connection, prints <c>ready</c>, waits for <c>go</c> on standard input, then lists the connection's
 /// items from <c>callers</c> concurrent tasks and prints one JSON line: the record count each caller read, or its error.
-/// Without arguments it does nothing (the test runner has its own host).
+/// Without arguments it does nothing (the test runner has its own host). The killed-sync test's worker has its own verb
+/// (<see cref="Syncs.SyncWorkerProgram"/>).
 /// </summary>
 public static class RefreshWorkerProgram
 {
@@ -17,6 +18,7 @@ public static class RefreshWorkerProgram
 
     public static async Task<int> Main(string[] args)
     {
+        if (args is [Syncs.SyncWorkerProgram.Verb, ..]) return await Syncs.SyncWorkerProgram.RunAsync(args);
         if (args is not [Verb, var provider, var connectionString, var oauthOrigin, var tenant, var callers]) return args.Length == 0 ? 0 : 2;
         await using var host = StoreEngineHost.Create(new DatabaseOptions { Provider = provider, ConnectionString = connectionString }, new Uri(oauthOrigin));
         var connection = await host.ResolveAsync(int.Parse(tenant, System.Globalization.CultureInfo.InvariantCulture));
