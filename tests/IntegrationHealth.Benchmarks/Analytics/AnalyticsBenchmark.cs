@@ -103,14 +103,20 @@ public static class AnalyticsBenchmark
 
         // 1 day of history, rolled up; then one new hour, timed.
         await WriteAsync(start, TimeSpan.FromDays(1), 1);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  … 1 of {days} days of telemetry written ({accounts} accounts, {perDay} events per account-day)"));
         await job.RunOnceAsync();
         await job.RunOnceAsync();
         clock.SetUtcNow(start.AddDays(1).AddHours(1));
         await WriteAsync(start.AddDays(1), TimeSpan.FromHours(1), 1 / 24.0);
         var early = await TimeAsync(() => job.RunOnceAsync());
         // The rest of the history, rolled up (untimed), then one new hour, timed.
-        for (var d = 1; d < days - 1; d++) await WriteAsync(start.AddDays(d), TimeSpan.FromDays(1), 1);
+        for (var d = 1; d < days - 1; d++)
+        {
+            await WriteAsync(start.AddDays(d), TimeSpan.FromDays(1), 1);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  … {d + 1} of {days} days of telemetry written"));
+        }
         clock.SetUtcNow(end.AddHours(-1));
+        Console.Error.WriteLine("  … rolling up the history (not timed)");
         await job.RunOnceAsync();
         await job.RunOnceAsync();
         clock.SetUtcNow(end);
