@@ -15,8 +15,7 @@ public sealed class OutageWindow(ProviderDouble target, DateTimeOffset from, Dat
     /// <summary>A <see cref="ProviderDouble.FaultPicker"/>: the server error inside the window, the previous picker outside.</summary>
     public Fault? Pick(HttpRequest request)
     {
-        var token = request.Path.Value is { } path && path.Contains("token", StringComparison.OrdinalIgnoreCase);
-        if (!token && Covers(time.GetUtcNow())) return target.ServerErrorFault();
+        if (!ProviderDouble.IsTokenRequest(request) && Covers(time.GetUtcNow())) return target.ServerErrorFault();
         return otherwise?.Invoke(request);
     }
 

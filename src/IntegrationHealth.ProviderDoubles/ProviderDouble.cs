@@ -130,6 +130,12 @@ public abstract class ProviderDouble : IAsyncDisposable
         return false;
     }
 
+    /// <summary>Whether <paramref name="request"/> is for a token endpoint (its path names "token"), which the fault
+    /// pickers (<see cref="RandomFaults"/>, <see cref="OutageWindow"/>) spare: their faults are of the API, not of the
+    /// credentials.</summary>
+    public static bool IsTokenRequest(HttpRequest request) =>
+        request.Path.Value is { } path && path.Contains("token", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Maps the provider's endpoints.</summary>
     protected abstract void Map(WebApplication app);
 

@@ -14,7 +14,7 @@ public sealed class RandomFaults(ProviderDouble target, double rateLimitedShare,
     /// <summary>A <see cref="ProviderDouble.FaultPicker"/> drawing from this distribution.</summary>
     public Fault? Pick(HttpRequest request)
     {
-        if (request.Path.Value is { } path && path.Contains("token", StringComparison.OrdinalIgnoreCase)) return null;
+        if (ProviderDouble.IsTokenRequest(request)) return null;
         double draw;
         lock (_lock) draw = _random.NextDouble();
         if (draw < rateLimitedShare) return target.RateLimitedFault();

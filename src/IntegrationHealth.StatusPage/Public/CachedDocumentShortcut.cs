@@ -86,7 +86,7 @@ public static class CachedDocumentShortcut
         if (rest.StartsWith(Incidents, StringComparison.Ordinal))
             return Id(rest[Incidents.Length..]) is { } incident ? PublicDocumentKeys.Incident(incident) : null;
         if (rest is "/history.atom" or "/history.rss")
-            return PublicDocumentKeys.Feed(rest is "/history.atom", snapshot.Page.Url is null ? PublicFeedsAndBadgesApi.Origin(context) : null);
+            return PublicDocumentKeys.Feed(rest is "/history.atom", PublicFeedsAndBadgesApi.FeedOrigin(context, snapshot));
         return null;
     }
 

@@ -42,8 +42,7 @@ public static class PublicFeedsAndBadgesApi
     {
         if (await cache.GetAsync(slug, context.RequestAborted) is not { } entry) return Problems.NotFound($"No status page '{slug}'.");
         var snapshot = (await entry.Snapshot.Value)!;
-        // Feed links must be absolute: the page's own URL, else this host's /pages/{slug} (then cached per origin).
-        var origin = snapshot.Page.Url is null ? Origin(context) : null;
+        var origin = FeedOrigin(context, snapshot);
         var pageUrl = origin is null ? snapshot.PageUrl : origin + snapshot.PageUrl;
         var key = PublicDocumentKeys.Feed(atom, origin);
         var rendered = await entry.DocumentAsync(key, s => Task.FromResult(atom
@@ -74,8 +73,12 @@ public static class PublicFeedsAndBadgesApi
         return new CachedDocumentResult(rendered);
     }
 
+    /// <summary>The origin a page's feed links are made absolute with: none when the page has a URL of its own (its
+    /// links name that), else this request's scheme and host (the feed is then cached per origin).</summary>
+    internal static string? FeedOrigin(HttpContext context, PageSnapshot snapshot) => snapshot.Page.Url is null ? Origin(context) : null;
+
     /// <summary>The request's scheme and host (Kestrel has checked the Host header's syntax).</summary>
-    internal static string Origin(HttpContext context)
+    private static string Origin(HttpContext context)
     {
         var host = context.Request.Host.HasValue ? context.Request.Host.Value : "localhost";
         return $"{context.Request.Scheme}://{host}{context.Request.PathBase}";
