@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using IntegrationHealth.Data;
 using IntegrationHealth.Data.Entities;
 using IntegrationHealth.Demo.World;
+using IntegrationHealth.StatusPage.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,7 +19,7 @@ namespace IntegrationHealth.Demo;
 /// <remarks>Written once: nothing is written when the tenant already has a page (whatever staff made of it since), or
 /// when another tenant holds the slug. The history's updates count as notified: subscribers who join later hear of
 /// what happens next, not of the seeded past.</remarks>
-public static partial class DemoStatusPage
+public static class DemoStatusPage
 {
     /// <summary>Groups by catalogue category, in page order.</summary>
     private static readonly (string Name, string[] Categories)[] Groups =
@@ -32,9 +32,6 @@ public static partial class DemoStatusPage
 
     /// <summary>The provider whose upcoming maintenance the page shows.</summary>
     public const string MaintenanceProvider = "salesforce";
-
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
-    private static partial Regex SlugPattern();
 
     /// <summary>Seeds the page of <paramref name="options"/>' tenant unless it has one; true when it wrote one. The
     /// history is that of the world the options generate (the seeded one when the options are those it was seeded with).</summary>
@@ -61,7 +58,7 @@ public static partial class DemoStatusPage
     /// <summary>The tenant when it exists, has no page yet and its key can be a slug no other page holds.</summary>
     private static async Task<Tenant?> TenantWithoutPageAsync(IntegrationHealthDbContext db, string tenantKey, CancellationToken ct)
     {
-        if (!SlugPattern().IsMatch(tenantKey)) return null;
+        if (!PageSlug.IsValid(tenantKey)) return null;
         var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Key == tenantKey, ct).ConfigureAwait(false);
         if (tenant is null) return null;
         if (await db.StatusPages.AnyAsync(p => p.TenantId == tenant.Id || p.Slug == tenantKey, ct).ConfigureAwait(false)) return null;
@@ -78,7 +75,7 @@ public static partial class DemoStatusPage
         if (!DemoCatalog.Providers.All(p => providerIds.ContainsKey(p.Key))) return false; // entities not seeded
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var page = new StatusPage
+        var page = new Data.Entities.StatusPage
         {
             TenantId = tenantId, Slug = world.Options.TenantKey,
             Name = tenant.Name,
@@ -125,7 +122,7 @@ public static partial class DemoStatusPage
         _ => (IncidentImpact.Minor, ComponentStatus.DegradedPerformance, "The provider is rate limiting our calls; syncs are slower than usual."),
     };
 
-    private static async Task AddResolvedAsync(IntegrationHealthDbContext db, StatusPage page, StatusComponent component,
+    private static async Task AddResolvedAsync(IntegrationHealthDbContext db, Data.Entities.StatusPage page, StatusComponent component,
         DemoIncident incident, CancellationToken ct)
     {
         var (impact, status, identified) = Telling(incident);
@@ -147,7 +144,7 @@ public static partial class DemoStatusPage
         db.StatusComponentChanges.AddRange(Change(component, status, incident.Start), Change(component, ComponentStatus.Operational, incident.End));
     }
 
-    private static async Task AddMaintenanceAsync(IntegrationHealthDbContext db, StatusPage page, StatusComponent component,
+    private static async Task AddMaintenanceAsync(IntegrationHealthDbContext db, Data.Entities.StatusPage page, StatusComponent component,
         DateTime now, CancellationToken ct)
     {
         var from = now.Date.AddDays(3).AddHours(2);
@@ -173,23 +170,10 @@ public static partial class DemoStatusPage
     private static StatusComponentChange Change(StatusComponent component, ComponentStatus status, DateTime at) =>
         new() { TenantId = component.TenantId, ComponentId = component.Id, Status = status, At = at };
 
-    /// <summary>An update's <c>affected_components</c> (Statuspage's shape, as the status page writes it).</summary>
+    /// <summary>An update's <c>affected_components</c>, in the shape the status page's own timeline writes.</summary>
     private static string Affected(StatusComponent component, ComponentStatus from, ComponentStatus to) =>
         JsonSerializer.Serialize(new[]
         {
-            new Dictionary<string, string>
-            {
-                ["code"] = component.Id.ToString(CultureInfo.InvariantCulture), ["name"] = component.Name,
-                ["old_status"] = Wire(from), ["new_status"] = Wire(to),
-            },
+            new AffectedComponent(component.Id.ToString(CultureInfo.InvariantCulture), component.Name, StatusWire.Of(from), StatusWire.Of(to)),
         });
-
-    private static string Wire(ComponentStatus status) => status switch
-    {
-        ComponentStatus.Operational => "operational",
-        ComponentStatus.DegradedPerformance => "degraded_performance",
-        ComponentStatus.PartialOutage => "partial_outage",
-        ComponentStatus.MajorOutage => "major_outage",
-        _ => "under_maintenance",
-    };
 }

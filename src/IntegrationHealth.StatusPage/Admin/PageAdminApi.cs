@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using IntegrationHealth.Data;
 using IntegrationHealth.Data.Entities;
 using IntegrationHealth.StatusPage.Model;
@@ -15,9 +14,6 @@ public static partial class PageAdminApi
     private static readonly string[] PageFields = ["slug", "name", "url", "timeZone"];
     private static readonly string[] GroupFields = ["name", "description", "position"];
     private static readonly string[] ComponentFields = ["name", "description", "groupId", "position", "onlyShowIfDegraded", "provider", "resource", "overrideStatus"];
-
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
-    private static partial Regex SlugPattern();
 
     public static IEndpointRouteBuilder MapPageAdminApi(this IEndpointRouteBuilder app)
     {
@@ -57,7 +53,7 @@ public static partial class PageAdminApi
         if (body is null) return problem!;
         using var _ = body;
         var slug = body.String("slug", 64, required: true);
-        if (slug is not null && !SlugPattern().IsMatch(slug))
+        if (slug is not null && !PageSlug.IsValid(slug))
             body.Errors.Add(-1, "slug", "'slug' must be 1–64 lowercase letters, digits and hyphens, not starting or ending with a hyphen.");
         var name = body.String("name", 300, required: true);
         var url = body.String("url", 2000);
