@@ -34,6 +34,14 @@ need_apt npm npm
 need_apt fc-list fontconfig fonts-dejavu-core
 # Debian's Chromium for the status page's browser tests (Playwright drives it; no browser download).
 need_apt chromium chromium
+# wrk and nginx for the proxy benchmark's smoke test (tests/IntegrationHealth.Benchmarks.Tests); the package's own
+# nginx service is stopped and disabled: the benchmark starts nginx with its own configuration.
+need_apt wrk wrk
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    need_apt nginx nginx-light
+    service nginx stop >/dev/null 2>&1 || true
+    systemctl disable --now nginx >/dev/null 2>&1 || true
+fi
 # Debian's feedparser reads the status page's Atom and RSS feeds in the feed tests.
 need_apt python3 python3
 need_python_module feedparser python3-feedparser

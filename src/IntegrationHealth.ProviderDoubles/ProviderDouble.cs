@@ -46,8 +46,14 @@ public abstract class ProviderDouble : IAsyncDisposable
     /// <summary>The double's origin, e.g. <c>http://127.0.0.1:41234</c> (an engine origin override points here).</summary>
     public Uri Origin { get; private set; } = null!;
 
-    /// <summary>Every request received: method, path and query (in arrival order).</summary>
+    /// <summary>The requests received, in arrival order: method, path and query, and headers. Only the most recent
+    /// <see cref="RequestLogLimit"/> are kept.</summary>
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
+
+    /// <summary>How many received requests <see cref="Requests"/> keeps (oldest dropped first; 0 keeps none). 10,000 by
+    /// default: enough for any test's assertions, bounded for the demo's doubles, which serve live traffic for as long as
+    /// the demo runs, and for benchmarks, which send millions.</summary>
+    public int RequestLogLimit { get; set; } = 10_000;
 
     /// <summary>Silently serve at most this many records per page, whatever the request asks (0: the provider's own cap).</summary>
     public int PageSizeCap { get; set; }
@@ -81,8 +87,14 @@ public abstract class ProviderDouble : IAsyncDisposable
         var app = builder.Build();
         app.Use(async (context, next) =>
         {
-            Requests.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString,
-                context.Request.Headers.Authorization.ToString(), context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+            if (RequestLogLimit > 0)
+            {
+                Requests.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString,
+                    context.Request.Headers.Authorization.ToString(), context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+                while (Requests.Count > RequestLogLimit && Requests.TryDequeue(out _))
+                {
+                }
+            }
             if (Limit is { } limit && !Admit(limit, context.Response))
             {
                 Interlocked.Increment(ref _limited);

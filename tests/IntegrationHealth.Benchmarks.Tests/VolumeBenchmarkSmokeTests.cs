@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace IntegrationHealth.Benchmarks.Tests;
@@ -63,40 +62,5 @@ public sealed partial class VolumeBenchmarkSmokeTests
     [GeneratedRegex(@"^\| 0\.00 \| [\d,]+ \| [\d,]+ ms \| [\d,]+ ms \| [\d,.]+ \| (?<rss>[\d,]+) \((?<peak>[\d,]+)\) \| [\d,]+ \|$", RegexOptions.Multiline)]
     private static partial Regex HttpRow();
 
-    private static async Task<(int Exit, string Output)> RunAsync(IReadOnlyList<string> args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(LocateBenchmarksDll());
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"ingest-volume did not finish within {Timeout}:\n{await stdout}");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    /// <summary>The benchmarks' own build output, <c>tests/IntegrationHealth.Benchmarks/bin/&lt;Configuration&gt;/&lt;tfm&gt;</c>
-    /// (built before this project by its project reference).</summary>
-    private static string LocateBenchmarksDll()
-    {
-        var tfmDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = tfmDir.Parent!.Name;
-        var tests = tfmDir.Parent.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(tests, "IntegrationHealth.Benchmarks", "bin", configuration, tfmDir.Name, "IntegrationHealth.Benchmarks.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} not found; build tests/IntegrationHealth.Benchmarks first.");
-    }
+    private static Task<(int Exit, string Output)> RunAsync(IReadOnlyList<string> args) => BenchmarkProcess.RunAsync(args, Timeout);
 }

@@ -16,6 +16,7 @@ return suite switch
     "analytics-eval" => await AnalyticsEvaluation.RunAsync(rest),
     "analytics" => await AnalyticsBenchmark.RunAsync(rest),
     "proxy" => await ProxyBenchmark.RunAsync(rest),
+    "proxy-serve" => await ProxyChild.ServeAsync(rest), // internal: the proxy suite's own child process
     "all" => await JsonataBenchmark.RunAsync(rest) | await IngestionBenchmark.RunAsync(rest),
     _ => Usage(),
 };

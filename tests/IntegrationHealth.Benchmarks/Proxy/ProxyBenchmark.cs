@@ -11,6 +11,7 @@ using IntegrationHealth.Engine.Execution;
 using IntegrationHealth.Engine.Models;
 using IntegrationHealth.Engine.Proxy;
 using IntegrationHealth.Engine.Telemetry;
+using IntegrationHealth.ProviderDoubles;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,15 +24,16 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationHealth.Benchmarks.Proxy;
 
 /// <summary>
-/// The engine's proxy against calling the upstream directly and against Debian's nginx <c>proxy_pass</c> to the same
-/// upstream (keep-alive pool), measured by wrk: p50/p99 added latency at 1 connection, requests/s at 64 connections,
-/// ratios against direct. Then a unified listing (the executor's <c>ListAsync</c>) of N records over P pages from a
+/// The engine's proxy against calling the upstream directly, against a bare YARP forwarder and against Debian's nginx
+/// <c>proxy_pass</c> to the same upstream (keep-alive pool), measured by wrk: p50/p99 added latency at 1 connection,
+/// requests/s at 64 connections, ratios against direct. Two upstreams: the HubSpot double (the issue's measurement) and a
+/// fixed 1 KB answer (the proxy's own cost with nothing else to hide it). Then a unified listing (the executor's <c>ListAsync</c>) of N records over P pages from a
 /// cursor-paginated upstream: records/s and the share of the time spent in the JSONata response mapping.
 /// </summary>
 /// <remarks>
-/// The proxy runs in this process on Kestrel with the engine's <see cref="ConnectionProxy"/> over a fixed connection
-/// (bearer credential injected, telemetry recorded and discarded); API-key authentication and the connection lookup
-/// of <c>/v1/proxy</c> are not part of it. Upstream, proxy, nginx and wrk share the machine: run it on a quiet one.
+/// The proxy runs in a child process (<see cref="ProxyChild"/>) on Kestrel with the engine's <see cref="ConnectionProxy"/>
+/// over a fixed connection (bearer credential injected, telemetry recorded and discarded); API-key authentication and
+/// the connection lookup of <c>/v1/proxy</c> are not part of it. Upstream, proxy, nginx and wrk share the machine: run it on a quiet one.
 /// </remarks>
 internal static class ProxyBenchmark
 {
@@ -41,10 +43,7 @@ internal static class ProxyBenchmark
         if (settings is null) return 2;
 
         await using var upstream = await Upstream.StartAsync(settings.Records, settings.Pages);
-        await using var proxy = await ProxyServer.StartAsync(upstream.Port);
         var failed = false;
-
-        Console.WriteLine($"# proxy: {settings.Duration.TotalSeconds:0} s per wrk run, upstream {upstream.Url("/base/ping")} (1 KB JSON)");
         var wrk = Tools.Find("wrk");
         var nginxPath = Tools.Find("nginx");
         if (wrk is null)
@@ -54,39 +53,18 @@ internal static class ProxyBenchmark
         }
         else
         {
-            await using var nginx = nginxPath is null ? null : await Nginx.StartAsync(nginxPath, upstream.Port);
-            if (nginx is null) Console.WriteLine("!! nginx is not installed (proxy-bench.sh installs it); the nginx column is skipped");
-            var targets = new List<(string Name, string Url)>
-            {
-                ("direct", upstream.Url("/base/ping")),
-                ("engine proxy", proxy.Url("/p/ping")),
-            };
-            if (nginx is not null) targets.Add(("nginx proxy_pass", nginx.Url("/base/ping")));
-
-            foreach (var (_, url) in targets) await Wrk.RunAsync(wrk, url, 2, 16, TimeSpan.FromSeconds(Math.Min(2, settings.Duration.TotalSeconds))); // warm-up
-            var one = new Dictionary<string, WrkResult>();
-            var many = new Dictionary<string, WrkResult>();
-            foreach (var (name, url) in targets)
-            {
-                one[name] = await Wrk.RunAsync(wrk, url, 1, 1, settings.Duration);
-                many[name] = await Wrk.RunAsync(wrk, url, 2, 64, settings.Duration);
-            }
-            var direct = one["direct"];
-            Console.WriteLine();
-            Console.WriteLine("| target | p50 ms (1 conn) | p99 ms | added p50 ms | added p99 ms | rps (64 conn) | rps / direct |");
-            Console.WriteLine("|---|---|---|---|---|---|---|");
-            foreach (var (name, _) in targets)
-            {
-                var o = one[name];
-                var m = many[name];
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {name} | {o.P50Ms:0.000} | {o.P99Ms:0.000} | {o.P50Ms - direct.P50Ms:0.000} | {o.P99Ms - direct.P99Ms:0.000} | {m.RequestsPerSecond:0} | {m.RequestsPerSecond / many["direct"].RequestsPerSecond:P0} |"));
-                failed |= o.Errors > 0 || m.Errors > 0;
-            }
-            var added = one["engine proxy"].P50Ms - direct.P50Ms;
-            var share = many["engine proxy"].RequestsPerSecond / many["direct"].RequestsPerSecond;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"targets: added p50 <= 0.5 ms: {added:0.000} ms {(added <= 0.5 ? "met" : "NOT met")}; rps >= 70% of direct: {share:P0} {(share >= 0.7 ? "met" : "NOT met")}"));
+            if (nginxPath is null) Console.WriteLine("!! nginx is not installed (proxy-bench.sh installs it); the nginx column is skipped");
+            // The issue's measurement: the HubSpot double (a page of 10 contacts, bearer checked, rate-limit headers), called
+            // directly, through the engine's proxy and through nginx.
+            await using var hubspot = new HubSpotDouble(contacts: 1000) { RequestLogLimit = 0 };
+            await hubspot.StartAsync();
+            var origin = hubspot.Origin.GetLeftPart(UriPartial.Authority);
+            failed |= !await CompareAsync("the HubSpot double, GET /crm/v3/objects/contacts?limit=10 (a page of 10 contacts)", wrk, nginxPath,
+                settings, origin, "/crm/v3/objects/contacts?limit=10", $"Bearer {hubspot.ValidToken}", targets: true);
+            // The harshest case: an upstream that does nothing but write 1 KB of fixed bytes, so the proxy's own cost is all
+            // there is to see.
+            failed |= !await CompareAsync("a fixed 1 KB JSON answer, GET /base/ping (the cheapest possible upstream)", wrk, nginxPath,
+                settings, upstream.Url(""), "/base/ping", "Bearer bench-token", targets: false);
         }
 
         Console.WriteLine();
@@ -98,6 +76,66 @@ internal static class ProxyBenchmark
         failed |= listing.Count != settings.Records;
         if (listing.Count != settings.Records) Console.WriteLine($"!! listed {listing.Count} records, expected {settings.Records}");
         return failed ? 1 : 0;
+    }
+
+    /// <summary>
+    /// One upstream called four ways with wrk: directly, through the engine's <see cref="ConnectionProxy"/>, through a bare
+    /// YARP forwarder (<see cref="BareForwarder"/>: the library's own floor here) and through nginx <c>proxy_pass</c>.
+    /// Prints the table; false when wrk saw errors.
+    /// </summary>
+    private static async Task<bool> CompareAsync(string title, string wrk, string? nginxPath, ProxySettings settings, string origin,
+        string pathAndQuery, string authorization, bool targets)
+    {
+        var upstreamPort = new Uri(origin).Port;
+        await using var proxy = await ProxyChild.StartAsync("engine", origin, authorization["Bearer ".Length..]);
+        await using var bare = await ProxyChild.StartAsync("bare", origin, "");
+        await using var nginx = nginxPath is null ? null : await Nginx.StartAsync(nginxPath, upstreamPort, pathAndQuery, authorization);
+        var list = new List<(string Name, string Url)>
+        {
+            ("direct", origin + pathAndQuery),
+            ("engine proxy", proxy.Url("/p" + pathAndQuery)),
+            ("bare YARP forwarder", bare.Url(pathAndQuery)),
+        };
+        if (nginx is not null) list.Add(("nginx proxy_pass", nginx.Url(pathAndQuery)));
+        // The caller's own credential goes to every target: the upstream checks it when called directly or through the
+        // forwarder and nginx; the engine's proxy strips it and injects the connection's.
+        string[] headers = [$"Authorization: {authorization}"];
+
+        Console.WriteLine();
+        Console.WriteLine($"# proxy: {title}, {settings.Duration.TotalSeconds:0} s per wrk run");
+        foreach (var (_, url) in list) await Wrk.RunAsync(wrk, url, 2, 16, TimeSpan.FromSeconds(Math.Min(2, settings.Duration.TotalSeconds)), headers); // warm-up
+        var one = new Dictionary<string, WrkResult>();
+        var many = new Dictionary<string, WrkResult>();
+        foreach (var (name, url) in list)
+        {
+            one[name] = await Wrk.RunAsync(wrk, url, 1, 1, settings.Duration, headers);
+            many[name] = await Wrk.RunAsync(wrk, url, 2, 64, settings.Duration, headers);
+        }
+        var direct = one["direct"];
+        Console.WriteLine();
+        Console.WriteLine("| target | p50 ms (1 conn) | p99 ms | added p50 ms | added p99 ms | rps (64 conn) | rps / direct |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        var ok = true;
+        foreach (var (name, _) in list)
+        {
+            var o = one[name];
+            var m = many[name];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {o.P50Ms:0.000} | {o.P99Ms:0.000} | {o.P50Ms - direct.P50Ms:0.000} | {o.P99Ms - direct.P99Ms:0.000} | {m.RequestsPerSecond:0} | {m.RequestsPerSecond / many["direct"].RequestsPerSecond:P0} |"));
+            if (o.Errors > 0 || m.Errors > 0)
+            {
+                Console.WriteLine($"!! {name}: {o.Errors + m.Errors} wrk errors or non-2xx answers");
+                ok = false;
+            }
+        }
+        var added = one["engine proxy"].P50Ms - direct.P50Ms;
+        var share = many["engine proxy"].RequestsPerSecond / many["direct"].RequestsPerSecond;
+        Console.WriteLine(targets
+            ? string.Create(CultureInfo.InvariantCulture, $"targets: added p50 <= 0.5 ms: {added:0.000} ms {(added <= 0.5 ? "met" : "NOT met")}; rps >= 70% of direct: {share:P0} {(share >= 0.7 ? "met" : "NOT met")}")
+            : string.Create(CultureInfo.InvariantCulture, $"added p50 {added:0.000} ms; rps {share:P0} of direct"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"engine proxy rps / bare YARP forwarder rps: {many["engine proxy"].RequestsPerSecond / many["bare YARP forwarder"].RequestsPerSecond:P0} (what the engine's own per-call work leaves of the library's throughput)"));
+        return ok;
     }
 }
 
@@ -131,26 +169,10 @@ internal sealed record ProxySettings(TimeSpan Duration, int Records, int Pages, 
 }
 
 /// <summary>The upstream: <c>/base/ping</c> (about 1 KB of JSON) and <c>/base/contacts?after=&amp;limit=</c> (cursor pages).</summary>
-internal sealed class Upstream : IAsyncDisposable
+internal static class Upstream
 {
-    private readonly WebApplication _app;
-
-    private Upstream(WebApplication app, int port)
+    public static Task<LocalServer> StartAsync(int records, int pages) => LocalServer.StartAsync(configure: null, app =>
     {
-        _app = app;
-        Port = port;
-    }
-
-    public int Port { get; }
-
-    public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
-
-    public static async Task<Upstream> StartAsync(int records, int pages)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
         var ping = System.Text.Encoding.UTF8.GetBytes(new JsonObject
         {
             ["results"] = new JsonArray([.. Enumerable.Range(0, 12).Select(i => (JsonNode)new JsonObject { ["id"] = i, ["name"] = $"Record number {i}", ["email"] = $"r{i}@example.com" })]),
@@ -173,10 +195,8 @@ internal sealed class Upstream : IAsyncDisposable
             c.Response.ContentType = "application/json";
             await c.Response.Body.WriteAsync(bodies[Math.Min(page, bodies.Length - 1)]);
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new Upstream(app, new Uri(address).Port);
-    }
+        return Task.CompletedTask;
+    });
 
     private static JsonObject Contact(int i) => new()
     {
@@ -190,19 +210,14 @@ internal sealed class Upstream : IAsyncDisposable
         ["updatedAt"] = "2024-06-01T00:00:00Z",
     };
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
 }
 
 /// <summary>A definition of the upstream: bearer auth, the contacts list paged by cursor, mapped to crm.contact.</summary>
 internal static class BenchDefinition
 {
-    public static string Json(int port, int pageSize) => $$"""
+    public static string Json(string baseUrl, int pageSize) => $$"""
         {
-          "key": "bench", "name": "Bench", "base_url": "http://127.0.0.1:{{port}}/base",
+          "key": "bench", "name": "Bench", "base_url": "{{baseUrl}}",
           "auth": { "kind": "bearer" },
           "resources": { "contacts": { "model": "crm.contact", "operations": { "list": {
             "method": "GET", "path": "/contacts", "records": "results",
@@ -242,21 +257,64 @@ internal static class BenchEngine
         services.AddEngine();
     }
 
-    public static async Task<ResolvedConnection> ConnectAsync(IServiceProvider services, int port, int pageSize)
+    public static async Task<ResolvedConnection> ConnectAsync(IServiceProvider services, string baseUrl, int pageSize, string token = "bench-token")
     {
-        var provider = new ProviderDefinitionLoader(new UnifiedModelCatalog()).Load(BenchDefinition.Json(port, pageSize));
-        await services.GetRequiredService<ICredentialStore>().SaveAsync("bench", ConnectionCredentials.Of(("token", "bench-token")));
+        var provider = new ProviderDefinitionLoader(new UnifiedModelCatalog()).Load(BenchDefinition.Json(baseUrl, pageSize));
+        await services.GetRequiredService<ICredentialStore>().SaveAsync("bench", ConnectionCredentials.Of(("token", token)));
         var engine = new EngineConnection { TenantId = 1, AccountId = 1, ProviderId = 1, ConnectionId = 1, CredentialKey = "bench" };
         return new ResolvedConnection(new Connection { Id = 1, TenantId = 1, AccountId = 1, ProviderId = 1, ExternalId = "bench" }, provider.Key, provider, engine);
     }
 }
 
-/// <summary>The engine's proxy on Kestrel: <c>/p/{**path}</c> forwards to the upstream's <c>/base</c>.</summary>
-internal sealed class ProxyServer : IAsyncDisposable
+/// <summary>The engine's proxy on Kestrel: <c>/p/{**path}</c> forwards to the upstream's origin with a bearer token injected.</summary>
+internal static class ProxyServer
+{
+    public static Task<LocalServer> StartAsync(string origin, string token) => LocalServer.StartAsync(
+        builder => BenchEngine.Add(builder.Services, builder.Configuration),
+        async app =>
+        {
+            var connection = await BenchEngine.ConnectAsync(app.Services, origin, 100, token);
+            var proxy = app.Services.GetRequiredService<ConnectionProxy>();
+            app.Map("/p/{**path}", async (HttpContext c) => { await proxy.ForwardAsync(c, connection, EngineProxyApi.RawPathAfter(c, 1)); });
+        });
+}
+
+/// <summary>
+/// The floor for any proxy built on YARP here: Kestrel and <see cref="Yarp.ReverseProxy.Forwarder.IHttpForwarder"/>
+/// with the default transformer and the same <see cref="System.Net.Http.SocketsHttpHandler"/> settings as the engine's proxy
+/// (no redirects, no decompression, no cookies), but no connection, credential, destination check, rate-limit headers or
+/// telemetry. The engine proxy's requests/s over this one is what the engine's own per-call work costs.
+/// </summary>
+internal static class BareForwarder
+{
+    public static Task<LocalServer> StartAsync(string origin) => LocalServer.StartAsync(
+        builder => builder.Services.AddHttpForwarder(),
+        app =>
+        {
+            var client = new System.Net.Http.HttpMessageInvoker(new System.Net.Http.SocketsHttpHandler
+            {
+                UseProxy = false,
+                AllowAutoRedirect = false,
+                AutomaticDecompression = System.Net.DecompressionMethods.None,
+                UseCookies = false,
+                ActivityHeadersPropagator = null,
+            }, disposeHandler: true);
+            app.Lifetime.ApplicationStopped.Register(client.Dispose);
+            var forwarder = app.Services.GetRequiredService<Yarp.ReverseProxy.Forwarder.IHttpForwarder>();
+            app.Map("/{**path}", async (HttpContext c) =>
+            {
+                await forwarder.SendAsync(c, origin, client, Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig.Empty, Yarp.ReverseProxy.Forwarder.HttpTransformer.Default);
+            });
+            return Task.CompletedTask;
+        });
+}
+
+/// <summary>A Kestrel server of this benchmark on 127.0.0.1 (a free port), slim, without logging.</summary>
+internal sealed class LocalServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ProxyServer(WebApplication app, int port)
+    private LocalServer(WebApplication app, int port)
     {
         _app = app;
         Port = port;
@@ -266,25 +324,94 @@ internal sealed class ProxyServer : IAsyncDisposable
 
     public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
 
-    public static async Task<ProxyServer> StartAsync(int upstreamPort)
+    /// <summary>Builds the app (services by <paramref name="configure"/>, endpoints by <paramref name="map"/>) and starts it.</summary>
+    public static async Task<LocalServer> StartAsync(Action<WebApplicationBuilder>? configure, Func<WebApplication, Task> map)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        BenchEngine.Add(builder.Services, builder.Configuration);
+        configure?.Invoke(builder);
         var app = builder.Build();
-        var connection = await BenchEngine.ConnectAsync(app.Services, upstreamPort, 100);
-        var proxy = app.Services.GetRequiredService<ConnectionProxy>();
-        app.Map("/p/{**path}", async (HttpContext c) => { await proxy.ForwardAsync(c, connection, EngineProxyApi.RawPathAfter(c, 1)); });
+        await map(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new ProxyServer(app, new Uri(address).Port);
+        return new LocalServer(app, new Uri(address).Port);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// A proxy in a process of its own, as nginx is and as the API is in production (the upstream double stands for a remote
+/// provider, so it must not share the proxy's thread pool and GC): this program started again with the internal
+/// <c>proxy-serve</c> verb, which hosts <see cref="ProxyServer"/> or <see cref="BareForwarder"/>, prints its port and
+/// serves until its standard input closes.
+/// </summary>
+internal sealed class ProxyChild : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ProxyChild(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
+
+    public static async Task<ProxyChild> StartAsync(string kind, string origin, string token)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        // Run as "dotnet IntegrationHealth.Benchmarks.dll" or as the apphost, whichever started us.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(ProxyChild).Assembly.Location);
+        foreach (var a in new[] { "proxy-serve", kind, origin, token }) start.ArgumentList.Add(a);
+        var process = Process.Start(start)!;
+        var line = await process.StandardOutput.ReadLineAsync();
+        if (line is null || !line.StartsWith("port ", StringComparison.Ordinal))
+            throw new InvalidOperationException($"the {kind} proxy process did not start: {line}");
+        return new ProxyChild(process, int.Parse(line[5..], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The child's side: <c>proxy-serve engine|bare ORIGIN TOKEN</c>.</summary>
+    public static async Task<int> ServeAsync(string[] args)
+    {
+        if (args.Length < 2) return 2;
+        await using var server = args[0] == "engine"
+            ? await ProxyServer.StartAsync(args[1], args.Length > 2 ? args[2] : "")
+            : await BareForwarder.StartAsync(args[1]);
+        Console.WriteLine($"port {server.Port}");
+        Console.Out.Flush();
+        // Until the parent closes our standard input (or dies).
+        while (await Console.In.ReadLineAsync() is not null)
+        {
+        }
+        return 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        _process.Dispose();
     }
 }
 
@@ -299,7 +426,7 @@ internal static class UnifiedListing
         services.AddSingleton<IConfiguration>(configuration.Build());
         services.AddLogging();
         await using var provider = services.BuildServiceProvider();
-        var connection = await BenchEngine.ConnectAsync(provider, upstreamPort, settings.Records / settings.Pages);
+        var connection = await BenchEngine.ConnectAsync(provider, $"http://127.0.0.1:{upstreamPort}/base", settings.Records / settings.Pages);
         var executor = provider.GetRequiredService<OperationExecutor>();
 
         var count = 0;

@@ -20,10 +20,13 @@ internal sealed record WrkResult(double P50Ms, double P99Ms, double RequestsPerS
 /// <summary>Runs wrk with <c>--latency</c> and reads its percentiles and requests/s.</summary>
 internal static partial class Wrk
 {
-    public static async Task<WrkResult> RunAsync(string wrk, string url, int threads, int connections, TimeSpan duration)
+    public static async Task<WrkResult> RunAsync(string wrk, string url, int threads, int connections, TimeSpan duration, IReadOnlyList<string> headers)
     {
-        var start = new ProcessStartInfo(wrk, ["-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
-            "-d", $"{Math.Max(1, (int)duration.TotalSeconds)}s", "--latency", url]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        List<string> arguments = ["-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
+            "-d", $"{Math.Max(1, (int)duration.TotalSeconds)}s", "--latency"];
+        foreach (var header in headers) arguments.AddRange(["-H", header]);
+        arguments.Add(url);
+        var start = new ProcessStartInfo(wrk, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
@@ -60,7 +63,8 @@ internal sealed class Nginx : IAsyncDisposable
 
     public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
 
-    public static async Task<Nginx> StartAsync(string nginx, int upstreamPort)
+    /// <summary>Starts nginx in front of the upstream and waits until it answers <paramref name="probePath"/>.</summary>
+    public static async Task<Nginx> StartAsync(string nginx, int upstreamPort, string probePath, string authorization)
     {
         var prefix = Directory.CreateTempSubdirectory("ih-nginx-");
         var port = FreePort();
@@ -84,17 +88,19 @@ internal sealed class Nginx : IAsyncDisposable
             """);
         var process = Process.Start(new ProcessStartInfo(nginx, ["-p", prefix.FullName, "-c", conf]) { RedirectStandardError = true })!;
         using var probe = new HttpClient();
+        probe.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
         for (var i = 0; i < 50; i++)
         {
             try
             {
-                using var response = await probe.GetAsync($"http://127.0.0.1:{port}/base/ping");
+                using var response = await probe.GetAsync($"http://127.0.0.1:{port}{probePath}");
                 if (response.IsSuccessStatusCode) break;
             }
             catch (HttpRequestException)
             {
-                await Task.Delay(100);
+                // Not listening yet.
             }
+            await Task.Delay(100);
         }
         return new Nginx(process, prefix, port);
     }
