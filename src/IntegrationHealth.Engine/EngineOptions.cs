@@ -5,6 +5,12 @@ public sealed class EngineOptions
 {
     public const string Section = "Engine";
 
+    /// <summary>How long a process reuses its lookup of a connection by external id (its row and provider key) for the
+    /// unified API and the proxy, which look one up on every call; zero looks it up every time. A connection not found
+    /// is never remembered (one just imported or connected works at once); a change to a connection's values or instance
+    /// URL is seen within this.</summary>
+    public TimeSpan ConnectionLookupCache { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Pages one listing may read when its definition sets no <c>max_pages</c>; more ends it with an error.</summary>
     public int MaxPages { get; set; } = 1_000;
 

@@ -53,6 +53,8 @@ public static class EngineServiceCollectionExtensions
                 "Engine:TelemetryBatchSize must be positive and Engine:TelemetryQueueCapacity at least as large.")
             .Validate(o => o.TelemetryFlushInterval > TimeSpan.Zero && o.TelemetryFlushInterval <= TimeSpan.FromMinutes(1),
                 "Engine:TelemetryFlushInterval must be between 0 and 1 minute.")
+            .Validate(o => o.ConnectionLookupCache >= TimeSpan.Zero && o.ConnectionLookupCache <= TimeSpan.FromMinutes(1),
+                "Engine:ConnectionLookupCache must be between 0 and 1 minute.")
             .Validate(o => o.DefinitionRefreshInterval >= TimeSpan.Zero && o.DefinitionRefreshInterval <= TimeSpan.FromMinutes(5),
                 "Engine:DefinitionRefreshInterval must be between 0 and 5 minutes.")
             .Validate(o => o.MaxOverrideBytes is > 0 and <= 16 * 1024 * 1024, "Engine:MaxOverrideBytes must be between 1 and 16 MiB.")

@@ -20,6 +20,16 @@ public interface ICredentialVault : ICredentialStore
 {
     ValueTask<VaultEntry?> ReadAsync(string credentialKey, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="ReadAsync"/>, or this process's copy of it when read less than <paramref name="maxAge"/> ago and not
+    /// written by this process since: for the per-call fast path (the proxy and the executor read the credentials on
+    /// every call), never for decisions under the refresh lock, which re-read with <see cref="ReadAsync"/>. A write by
+    /// another process is seen within <paramref name="maxAge"/>; until then a caller may use the previous access token,
+    /// which is at worst answered "expired" and refreshed under the lock (where the fresh token is found).
+    /// </summary>
+    ValueTask<VaultEntry?> ReadRecentAsync(string credentialKey, TimeSpan maxAge, CancellationToken cancellationToken = default) =>
+        ReadAsync(credentialKey, cancellationToken);
+
     /// <summary>Records a failed exchange: the cool-down, and when <paramref name="needsReauth"/> the connection's
     /// status <c>needs_reauth</c> (until it is connected again).</summary>
     ValueTask RecordFailureAsync(string credentialKey, int failedRefreshes, DateTimeOffset coolDownUntil, bool needsReauth,

@@ -20,6 +20,11 @@ public sealed class EngineCredentialOptions
 
     public TimeSpan MaxCoolDown { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How long a process may reuse its own read of a connection's credentials on the per-call path (see
+    /// <see cref="ICredentialVault.ReadRecentAsync"/>; writes by this process are seen at once, by others within this);
+    /// zero reads the vault on every call. Refresh decisions always re-read under the lock.</summary>
+    public TimeSpan RecentReadCache { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Longest a caller waits for another holder's refresh of the same connection before failing.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

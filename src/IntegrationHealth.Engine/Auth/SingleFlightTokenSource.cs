@@ -21,7 +21,8 @@ public enum RefreshReason
 /// The credential manager's <see cref="IAccessTokenSource"/>: exactly one token exchange per connection at a time,
 /// however many callers and processes need it.
 /// <list type="number">
-/// <item>Fast path: credentials whose token is not due are returned without a lock.</item>
+/// <item>Fast path: credentials whose token is not due are returned without a lock, from this process's recent read
+/// of the vault when there is one (<see cref="EngineCredentialOptions.RecentReadCache"/>, 5 s).</item>
 /// <item>Otherwise the vault's refresh lock is taken (PostgreSQL advisory lock / SQLite lease, see
 /// <see cref="StoreCredentialVault"/>) and the credentials re-read: when another holder refreshed meanwhile, theirs
 /// are returned and no request is made.</item>
@@ -52,7 +53,7 @@ public sealed class SingleFlightTokenSource(ICredentialVault vault, TokenRefresh
     {
         var auth = provider.Definition.Auth;
         var key = connection.CredentialKey;
-        var entry = await vault.ReadAsync(key, cancellationToken)
+        var entry = await vault.ReadRecentAsync(key, options.Value.RecentReadCache, cancellationToken)
             ?? throw new ConnectionConfigurationException(provider.Key, resource, "The connection has no credentials.");
         if (!AuthKinds.UsesTokenEndpoint(auth.Kind)) return entry.Credentials;
         if (force is null && !entry.Credentials.IsDue(time.GetUtcNow(), auth.Refresh.AheadFraction)) return entry.Credentials;

@@ -21,6 +21,12 @@ public sealed class StoreCredentialVault(IDbContextFactory<IntegrationHealthDbCo
     IServiceProvider services, TimeProvider time) : ICredentialVault
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _local = new(StringComparer.Ordinal);
+    /// <summary>Recent reads by key (<see cref="ReadRecentAsync"/>), and tombstones (<c>Valid</c> false) of this vault's
+    /// writes: a read that began before a write's tombstone can never be remembered after it.</summary>
+    private readonly ConcurrentDictionary<string, (VaultEntry? Entry, long Stamp, bool Valid)> _recent = new(StringComparer.Ordinal);
+
+    /// <summary>Past this many remembered reads, <see cref="ReadRecentAsync"/> first drops the expired ones.</summary>
+    private const int RecentReadsBeforePurge = 10_000;
     private readonly string _owner = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     /// <summary>The tenant and connection ids of a vault key.</summary>
@@ -37,6 +43,36 @@ public sealed class StoreCredentialVault(IDbContextFactory<IntegrationHealthDbCo
 
     public async ValueTask<ConnectionCredentials?> GetAsync(string credentialKey, CancellationToken cancellationToken = default) =>
         (await ReadAsync(credentialKey, cancellationToken))?.Credentials;
+
+    /// <summary>A read remembered for <paramref name="maxAge"/> (a two-table read and a decryption saved per call),
+    /// forgotten when this vault writes the key: the write leaves a tombstone before and after it, and a read is
+    /// remembered only if it began after whatever the key holds.</summary>
+    public async ValueTask<VaultEntry?> ReadRecentAsync(string credentialKey, TimeSpan maxAge, CancellationToken cancellationToken = default)
+    {
+        if (maxAge <= TimeSpan.Zero) return await ReadAsync(credentialKey, cancellationToken);
+        if (_recent.TryGetValue(credentialKey, out var recent) && recent.Valid && time.GetElapsedTime(recent.Stamp) < maxAge) return recent.Entry;
+        var began = time.GetTimestamp();
+        var entry = await ReadAsync(credentialKey, cancellationToken);
+        if (_recent.Count >= RecentReadsBeforePurge)
+            foreach (var (key, value) in _recent)
+                if (time.GetElapsedTime(value.Stamp) >= maxAge) _recent.TryRemove(key, out _);
+        var read = (entry, began, true);
+        while (true)
+        {
+            if (!_recent.TryGetValue(credentialKey, out var current))
+            {
+                if (_recent.TryAdd(credentialKey, read)) break;
+            }
+            else if (current.Stamp >= began || _recent.TryUpdate(credentialKey, read, current))
+            {
+                break; // a write (or a later read) came after this read began: not remembered over it
+            }
+        }
+        return entry;
+    }
+
+    /// <summary>Leaves a tombstone for <paramref name="credentialKey"/> (see <see cref="ReadRecentAsync"/>).</summary>
+    private void Forget(string credentialKey) => _recent[credentialKey] = (null, time.GetTimestamp(), false);
 
     public async ValueTask<VaultEntry?> ReadAsync(string credentialKey, CancellationToken cancellationToken = default)
     {
@@ -59,6 +95,19 @@ public sealed class StoreCredentialVault(IDbContextFactory<IntegrationHealthDbCo
     }
 
     public async ValueTask SaveAsync(string credentialKey, ConnectionCredentials credentials, CancellationToken cancellationToken = default)
+    {
+        Forget(credentialKey);
+        try
+        {
+            await SaveCoreAsync(credentialKey, credentials, cancellationToken);
+        }
+        finally
+        {
+            Forget(credentialKey);
+        }
+    }
+
+    private async ValueTask SaveCoreAsync(string credentialKey, ConnectionCredentials credentials, CancellationToken cancellationToken)
     {
         var (tenant, connection) = ParseKey(credentialKey);
         var payload = protector.Protect(credentialKey, credentials.Fields);
@@ -100,6 +149,20 @@ public sealed class StoreCredentialVault(IDbContextFactory<IntegrationHealthDbCo
 
     public async ValueTask RecordFailureAsync(string credentialKey, int failedRefreshes, DateTimeOffset coolDownUntil, bool needsReauth,
         CancellationToken cancellationToken = default)
+    {
+        Forget(credentialKey);
+        try
+        {
+            await RecordFailureCoreAsync(credentialKey, failedRefreshes, coolDownUntil, needsReauth, cancellationToken);
+        }
+        finally
+        {
+            Forget(credentialKey);
+        }
+    }
+
+    private async ValueTask RecordFailureCoreAsync(string credentialKey, int failedRefreshes, DateTimeOffset coolDownUntil, bool needsReauth,
+        CancellationToken cancellationToken)
     {
         var (tenant, connection) = ParseKey(credentialKey);
         var now = time.GetUtcNow().UtcDateTime;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Text.Json;
 using IntegrationHealth.Data;
 using IntegrationHealth.Data.Entities;
@@ -34,21 +35,23 @@ public interface IEngineConnections
 /// one the connection's account sees (<see cref="TenantProviderRegistry"/>: platform or the tenant's own, with the
 /// environment and account overrides merged in), so every call through a connection runs its effective definition.
 /// </summary>
-public sealed class StoreEngineConnections(IDbContextFactory<IntegrationHealthDbContext> dbFactory, TenantProviderRegistry registry)
+public sealed class StoreEngineConnections(IDbContextFactory<IntegrationHealthDbContext> dbFactory, TenantProviderRegistry registry,
+    IOptions<EngineOptions> options, TimeProvider time)
     : IEngineConnections
 {
+    /// <summary>Recent lookups by (tenant, external id), kept <see cref="EngineOptions.ConnectionLookupCache"/>.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int TenantId, string ExternalId), (Connection Row, string Key, long Stamp)> _recent = new();
+
+    /// <summary>Past this many remembered lookups, the expired ones are dropped first.</summary>
+    private const int RecentLookupsBeforePurge = 10_000;
+
     public static string CredentialKeyOf(int tenantId, int connectionId) => $"connection/{tenantId}/{connectionId}";
 
     public async Task<(ConnectionResolution Resolution, ResolvedConnection? Connection)> FindAsync(
         int tenantId, string connectionExternalId, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var found = await (from c in db.Connections.AsNoTracking()
-                           join p in db.Providers.AsNoTracking() on c.ProviderId equals p.Id
-                           where c.TenantId == tenantId && c.ExternalId == connectionExternalId
-                           select new { Connection = c, p.Key }).FirstOrDefaultAsync(cancellationToken);
-        if (found is null) return (ConnectionResolution.NotFound, null);
-        var row = found.Connection;
+        if (await LookUpAsync(tenantId, connectionExternalId, cancellationToken) is not { } found) return (ConnectionResolution.NotFound, null);
+        var row = found.Row;
         if (await registry.FindAsync(tenantId, found.Key, row.AccountId, cancellationToken) is not { } effective)
             return (ConnectionResolution.NoDefinition, null);
         var provider = effective.Provider;
@@ -62,6 +65,29 @@ public sealed class StoreEngineConnections(IDbContextFactory<IntegrationHealthDb
             Values = ValuesOf(row),
         };
         return (ConnectionResolution.Found, new ResolvedConnection(row, found.Key, provider, engine));
+    }
+
+    /// <summary>The connection's row and provider key, from this process's recent lookup when there is one.</summary>
+    private async Task<(Connection Row, string Key)?> LookUpAsync(int tenantId, string externalId, CancellationToken cancellationToken)
+    {
+        var maxAge = options.Value.ConnectionLookupCache;
+        if (maxAge > TimeSpan.Zero && _recent.TryGetValue((tenantId, externalId), out var recent) && time.GetElapsedTime(recent.Stamp) < maxAge)
+            return (recent.Row, recent.Key);
+        var began = time.GetTimestamp();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var found = await (from c in db.Connections.AsNoTracking()
+                           join p in db.Providers.AsNoTracking() on c.ProviderId equals p.Id
+                           where c.TenantId == tenantId && c.ExternalId == externalId
+                           select new { Connection = c, p.Key }).FirstOrDefaultAsync(cancellationToken);
+        if (found is null) return null;
+        if (maxAge > TimeSpan.Zero)
+        {
+            if (_recent.Count >= RecentLookupsBeforePurge)
+                foreach (var (key, value) in _recent)
+                    if (time.GetElapsedTime(value.Stamp) >= maxAge) _recent.TryRemove(key, out _);
+            _recent[(tenantId, externalId)] = (found.Connection, found.Key, began);
+        }
+        return (found.Connection, found.Key);
     }
 
     /// <summary>The connection's values: its <see cref="Connection.Values"/> object, plus <c>instance_url</c> and

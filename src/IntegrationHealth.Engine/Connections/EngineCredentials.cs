@@ -25,6 +25,8 @@ public static class EngineCredentials
                 "Engine:Credentials:TokenRetryBaseDelay must be positive and MaxTokenRetryDelay at least as long.")
             .Validate(o => o.CoolDown >= TimeSpan.Zero && o.MaxCoolDown >= o.CoolDown,
                 "Engine:Credentials:CoolDown must not be negative and MaxCoolDown at least as long.")
+            .Validate(o => o.RecentReadCache >= TimeSpan.Zero && o.RecentReadCache <= TimeSpan.FromMinutes(1),
+                "Engine:Credentials:RecentReadCache must be between 0 and 1 minute.")
             .Validate(o => o.LockTimeout > TimeSpan.Zero && o.LeaseDuration > TimeSpan.Zero,
                 "Engine:Credentials:LockTimeout and LeaseDuration must be positive.")
             .Validate(o => o.RefreshLookahead >= TimeSpan.Zero && o.IdleRefreshInterval >= TimeSpan.FromDays(1) && o.RefreshBatchSize > 0,

@@ -12,6 +12,7 @@ using IntegrationHealth.Engine.Models;
 using IntegrationHealth.Engine.Proxy;
 using IntegrationHealth.Engine.Telemetry;
 using IntegrationHealth.ProviderDoubles;
+using IntegrationHealth.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -89,34 +90,35 @@ internal static class ProxyBenchmark
         var upstreamPort = new Uri(origin).Port;
         await using var proxy = await ProxyChild.StartAsync("engine", origin, authorization["Bearer ".Length..]);
         await using var bare = await ProxyChild.StartAsync("bare", origin, "");
+        await using var api = await ApiProxy.StartAsync(origin, authorization["Bearer ".Length..]);
         await using var nginx = nginxPath is null ? null : await Nginx.StartAsync(nginxPath, upstreamPort, pathAndQuery, authorization);
-        var list = new List<(string Name, string Url)>
+        var list = new List<(string Name, string Url, string Authorization)>
         {
-            ("direct", origin + pathAndQuery),
-            ("engine proxy", proxy.Url("/p" + pathAndQuery)),
-            ("bare YARP forwarder", bare.Url(pathAndQuery)),
+            ("direct", origin + pathAndQuery, authorization),
+            ("engine proxy", proxy.Url("/p" + pathAndQuery), authorization),
+            ("API /v1/proxy", api.Url(pathAndQuery), $"Bearer {api.Key}"),
+            ("bare YARP forwarder", bare.Url(pathAndQuery), authorization),
         };
-        if (nginx is not null) list.Add(("nginx proxy_pass", nginx.Url(pathAndQuery)));
-        // The caller's own credential goes to every target: the upstream checks it when called directly or through the
-        // forwarder and nginx; the engine's proxy strips it and injects the connection's.
-        string[] headers = [$"Authorization: {authorization}"];
+        if (nginx is not null) list.Add(("nginx proxy_pass", nginx.Url(pathAndQuery), authorization));
 
         Console.WriteLine();
         Console.WriteLine($"# proxy: {title}, {settings.Duration.TotalSeconds:0} s per wrk run");
-        foreach (var (_, url) in list) await Wrk.RunAsync(wrk, url, 2, 16, TimeSpan.FromSeconds(Math.Min(2, settings.Duration.TotalSeconds)), headers); // warm-up
+        // The caller's own credential goes to every target: the upstream checks it when called directly or through the
+        // forwarder and nginx; the engine's proxy strips it and injects the connection's; the API authenticates its key.
+        foreach (var (_, url, auth) in list) await Wrk.RunAsync(wrk, url, 2, 16, TimeSpan.FromSeconds(Math.Min(2, settings.Duration.TotalSeconds)), [$"Authorization: {auth}"]); // warm-up
         var one = new Dictionary<string, WrkResult>();
         var many = new Dictionary<string, WrkResult>();
-        foreach (var (name, url) in list)
+        foreach (var (name, url, auth) in list)
         {
-            one[name] = await Wrk.RunAsync(wrk, url, 1, 1, settings.Duration, headers);
-            many[name] = await Wrk.RunAsync(wrk, url, 2, 64, settings.Duration, headers);
+            one[name] = await Wrk.RunAsync(wrk, url, 1, 1, settings.Duration, [$"Authorization: {auth}"]);
+            many[name] = await Wrk.RunAsync(wrk, url, 2, 64, settings.Duration, [$"Authorization: {auth}"]);
         }
         var direct = one["direct"];
         Console.WriteLine();
         Console.WriteLine("| target | p50 ms (1 conn) | p99 ms | added p50 ms | added p99 ms | rps (64 conn) | rps / direct |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
         var ok = true;
-        foreach (var (name, _) in list)
+        foreach (var (name, _, _) in list)
         {
             var o = one[name];
             var m = many[name];
@@ -412,6 +414,71 @@ internal sealed class ProxyChild : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
         }
         _process.Dispose();
+    }
+}
+
+/// <summary>
+/// The product's own <c>/v1/proxy/{connection}/{**path}</c>: the API (<c>serve</c>, SQLite store) as a child process, the
+/// upstream defined as data through the admin API and a connection imported with its bearer token, exactly as the README
+/// shows; every call authenticates the API key, looks the connection up, forwards and records a telemetry event in the
+/// store.
+/// </summary>
+internal sealed class ApiProxy : IAsyncDisposable
+{
+    private readonly ApiProcess _api;
+    private readonly SqliteTestDatabase _database;
+
+    private ApiProxy(ApiProcess api, SqliteTestDatabase database, string key)
+    {
+        _api = api;
+        _database = database;
+        Key = key;
+    }
+
+    /// <summary>The API key (read and admin scopes) the calls send.</summary>
+    public string Key { get; }
+
+    /// <summary>The proxy URL of <paramref name="pathAndQuery"/> on the benchmark's connection.</summary>
+    public string Url(string pathAndQuery) => new Uri(_api.BaseAddress, "v1/proxy/bench-connection" + pathAndQuery).AbsoluteUri;
+
+    public static async Task<ApiProxy> StartAsync(string origin, string token)
+    {
+        var database = TestDatabase.Sqlite("ih-proxy-bench");
+        var options = new ApiProcessOptions
+        {
+            Database = database.Options,
+            Environment = new Dictionary<string, string?>
+            {
+                ["Roles"] = "Web",
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["Engine__Proxy__AllowedNetworks__0"] = "127.0.0.1/32",
+                ["Engine__AllowedNetworks__0"] = "127.0.0.1/32",
+            },
+        };
+        var key = await ApiProcess.CreateKeyAsync(options, "bench", "admin", "proxy bench", TimeSpan.FromMinutes(2));
+        var api = await ApiProcess.StartReadyAsync(options, TimeSpan.FromSeconds(120), "serve");
+        using var http = new HttpClient { BaseAddress = api.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        async Task SendAsync(HttpMethod method, string path, string json)
+        {
+            using var response = await http.SendAsync(new HttpRequestMessage(method, path)
+            {
+                Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+            });
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        await SendAsync(HttpMethod.Post, "v1/accounts", """[{"externalId":"bench-account","name":"Bench account"}]""");
+        await SendAsync(HttpMethod.Put, "v1/engine/providers/bench", BenchDefinition.Json(origin, 100));
+        await SendAsync(HttpMethod.Post, "v1/connections/import",
+            System.Text.Json.JsonSerializer.Serialize(new[] { new { externalId = "bench-connection", account = "bench-account", provider = "bench", credentials = new { token } } }));
+        return new ApiProxy(api, database, key);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        await _database.DisposeAsync();
     }
 }
 
