@@ -120,7 +120,7 @@ public static class AnalyticsEvaluation
                 var a = byId[r.Id];
                 var factors = string.Join("; ", of[r.Id].Where(m => m.Risk > 0).Select(m => string.Create(CultureInfo.InvariantCulture, $"{MeasureNames.Of(m.Group)} {m.Risk:0.00} {m.Evidence}")));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"      #{r.Rank} score {r.Score:0.0} acct {r.Id} churn {(a.ChurnedAt is { } c ? (c - asOf).TotalDays.ToString("+0.0", CultureInfo.InvariantCulture) + "d" : "-")} driver {a.Driver} | {a.Truth}\n        {factors}"));
+                    $"      #{r.Rank} score {r.Score:0.0} acct {r.Id} churn {(a.ChurnedAt is { } c ? (c - asOf).TotalDays.ToString("+0.0", CultureInfo.InvariantCulture) + "d" : "-")} driver {a.Driver} | {a.Truth}{When(a, asOf)}\n        {factors}"));
             }
         }
 
@@ -131,6 +131,14 @@ public static class AnalyticsEvaluation
                     $"      dump {id} p{g.Key.ProviderId} {(g.Key.Date - asOf).TotalDays:+0;-0} req {g.Sum(r => r.Requests)} err {g.Sum(r => r.Errors)} cred {g.Sum(r => r.CredentialFailures)} refOk {g.Sum(r => r.RefreshSuccesses)} refFail {g.Sum(r => r.RefreshFailures)} sync {g.Sum(r => r.SyncRuns)} rec {g.Sum(r => r.SyncRecords)} empty {g.Sum(r => r.EmptySyncs)} ok {g.Max(r => r.LastSuccessAt):HH:mm} fail {g.Max(r => r.LastFailureAt):HH:mm}"));
         Print("churned, ranked lowest:", ranked.Where(r => churned(r.Id)).OrderByDescending(r => r.Rank).Take(s_explain));
         Print("retained, ranked highest:", ranked.Where(r => !churned(r.Id)).Take(s_explain));
+    }
+
+    /// <summary>The world's problems with their days relative to the as-of instant ("sync stalled (zendesk) −12.3d…+2.0d").</summary>
+    private static string When(EvaluationAccount a, DateTime asOf)
+    {
+        string Day(DateTime t) => (t - asOf).TotalDays.ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "d";
+        return a.Happenings.Count == 0 ? "" : "\n        when: " + string.Join("; ", a.Happenings.OrderBy(h => h.Start)
+            .Select(h => $"{h.What} {Day(h.Start)}…{(h.End is { } e ? Day(e) : "open")}"));
     }
 
     private static string Fmt(double? value) => value?.ToString("0.000", CultureInfo.InvariantCulture) ?? "n/a";
