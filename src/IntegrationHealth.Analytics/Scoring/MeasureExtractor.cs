@@ -12,7 +12,8 @@ namespace IntegrationHealth.Analytics.Scoring;
 /// provider's baseline</b> at the account's other customers, judged by its Wilson lower bound, not a count: a large
 /// account with many errors at the normal rate is healthy, and an outage every customer of the provider sees lifts
 /// the baseline with the account, so it singles nobody out. Rate-limit answers are left out (bursts that recover are
-/// noise);</item>
+/// noise). A resource that failed for days and was fixed still weighs by how long it failed, fading over three weeks
+/// (<see cref="ErrorStretch"/>, judged day by day against the provider's other customers on the same days);</item>
 /// <item>credential breakage counts by <b>duration</b>: failures after the connection's last success, scaled from a
 /// few hours (minor) to a week (severe); a re-authorised connection has no credential risk, so a problem resolved
 /// weeks ago has faded;</item>
@@ -152,9 +153,11 @@ public static class MeasureExtractor
         }
 
         var worst = units.Select(u => (u, Excess: WilsonLower(u.Errors, u.Requests) - u.Base)).OrderByDescending(x => x.Excess).FirstOrDefault();
+        var past = PastErrors(a, broken, baselines, asOf, name);
         // 20 percentage points above the provider's normal is as bad as it gets; under 2 points is noise.
-        if (worst.u.Requests == 0 || worst.Excess < 0.02) return new Measure(MeasureGroup.IntegrationReliability, 0, "");
+        if (worst.u.Requests == 0 || worst.Excess < 0.02) return past ?? new Measure(MeasureGroup.IntegrationReliability, 0, "");
         var risk = Math.Clamp(worst.Excess / 0.20, 0, 1);
+        if (past is not null && past.Risk > risk) return past;
         var u = worst.u;
         var own = connections.First(c => c.ConnectionId == u.Connection);
         var before = own.BaselineRequests >= MinRequestsForRate ? (double)own.BaselineErrors / own.BaselineRequests : (double?)null;
@@ -163,6 +166,27 @@ public static class MeasureExtractor
             + (before is { } o && u.Resource.Length == 0 ? string.Create(Inv, $" and {o * 100:0.0}% for this account before") : "");
         return new Measure(MeasureGroup.IntegrationReliability, risk, evidence);
     }
+
+    /// <summary>
+    /// A resource that failed for days and has stopped failing still weighs, like fixed credentials: the most
+    /// significant <see cref="ErrorStretch"/> of each connection × resource whose last failing day is before today,
+    /// with a severity of its excess (as for the recent window) times its duration (a day is minor, a week severe),
+    /// fading over <see cref="Memory"/> from its last failing day. Null when there is none.
+    /// </summary>
+    private static Measure? PastErrors(AccountEvidence a, HashSet<int> broken, ProviderBaselines baselines, DateTime asOf, Func<int, string> name)
+    {
+        var today = RollupFold.Floor(asOf, TimeSpan.FromDays(1));
+        var worst = ErrorStretch.Find(a.Rollups.Where(r => !broken.Contains(r.ConnectionId)), baselines, asOf)
+            .Where(s => s.Until <= today)
+            .Select(s => (s, Risk: Lingering(Math.Clamp((WilsonLower(s.Errors, s.Requests) - s.BaselineRate) / 0.20, 0, 1) * Math.Clamp(s.Days / 7, 0.1, 1), s.Until, asOf)))
+            .OrderByDescending(x => x.Risk).FirstOrDefault();
+        if (worst.s is null || worst.Risk <= 0) return null;
+        var s = worst.s;
+        return new Measure(MeasureGroup.IntegrationReliability, worst.Risk, string.Create(Inv,
+            $"{name(s.ProviderId)} {s.Resource} failed {(double)s.Errors / s.Requests * 100:0.0}% of requests for {s.Days:0} days ({s.Errors} of {s.Requests}, against {s.BaselineRate * 100:0.0}% for its other customers) until {Ago(asOf - s.Until)}"));
+    }
+
+    private static string Ago(TimeSpan span) => span.TotalDays < 1 ? "yesterday" : string.Create(Inv, $"{span.TotalDays:0.#} days ago");
 
     /// <summary>The 95% Wilson score lower bound of a rate of <paramref name="k"/> in <paramref name="n"/>.</summary>
     internal static double WilsonLower(long k, long n)

@@ -223,4 +223,30 @@ public sealed class GeneralisationTests
         Assert.Equal(Options.WeightOf(MeasureGroup.SyncFreshness) * (aged.Risk - young.Risk), oldScore.Score - freshScore.Score, 0.15);
         Assert.DoesNotContain("several customers", oldScore.Explanation);
     }
+    [Fact]
+    public void Reliability_AResourceThatFailedForDaysAndWasFixed_StillWeighs_FadingOverThreeWeeks()
+    {
+        // A small account calls deals three times a day; on five days it failed two of three (against ~1% elsewhere).
+        static IEnumerable<ConnectionRollup> Deals(int account, int lastFailingDay) => Enumerable.Range(1, 35)
+            .Select(d => Day(account, d, requests: 3, errors: d <= lastFailingDay + 4 && d >= lastFailingDay ? 2 : 0, resource: "deals"));
+        var recent = Account(1, Normal(1).Concat(Deals(1, lastFailingDay: 10)));  // failing days 14…10 back, fixed 9 days ago
+        var old = Account(2, Normal(2).Concat(Deals(2, lastFailingDay: 26)));     // failing days 30…26 back, fixed 25 days ago
+        var world = Peers().Concat([recent, old]).ToList();
+
+        var measure = Measures(recent, world).Of(MeasureGroup.IntegrationReliability);
+        // Severity 1 (the rate) × 5/7 (five days) × 0.6 (fixed) × (1 − 9/21) (faded for nine days) = 0.245.
+        Assert.InRange(measure.Risk, 0.23, 0.26);
+        Assert.Equal("Provider1 deals failed 66.7% of requests for 5 days (10 of 15, against 1.0% for its other customers) until 9 days ago", measure.Evidence);
+        Assert.Equal(0, Measures(old, world).Of(MeasureGroup.IntegrationReliability).Risk);
+    }
+
+    [Fact]
+    public void Reliability_APastDayOnWhichTheProviderFailedForEveryone_SinglesNobodyOut()
+    {
+        // Twelve days back the provider failed 80% for everyone (a platform outage then); otherwise normal.
+        var world = Enumerable.Range(1, 8).Select(i => Account(i,
+            Normal(i).Where(r => r.BucketStart != AsOf.AddDays(-12)).Append(Day(i, 12, requests: 200, errors: 160)))).ToList();
+
+        Assert.All(world, a => Assert.Equal(0, Measures(a, world).Of(MeasureGroup.IntegrationReliability).Risk));
+    }
 }
