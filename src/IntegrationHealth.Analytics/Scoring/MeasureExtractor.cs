@@ -20,7 +20,8 @@ namespace IntegrationHealth.Analytics.Scoring;
 /// <item>staleness is read from sync outcomes, not request errors: syncs that stopped, or that succeed with zero
 /// records, where the connection's baseline (days 8–35) had records;</item>
 /// <item>engagement compares the account with its own past (active user-days of the last 14 days against the 14
-/// before), and notices the most active user going quiet;</item>
+/// before), and notices the most active user going quiet, judged against that user's own habit (a champion seen
+/// every day is missed after a few days; an occasional user's week away is ordinary);</item>
 /// <item>depth: no working connection is itself a risk, each healthy one lowers it;</item>
 /// <item>open connection issues lift the measure of their kind, by how long they have been open, and are named.</item>
 /// </list>
@@ -364,10 +365,20 @@ public static class MeasureExtractor
 
         var top = a.ActiveUsers.Where(u => u.Day < asOf.AddDays(-7) && u.Day >= asOf.AddDays(-35))
             .GroupBy(u => u.UserId).Select(g => (User: g.Key, Days: g.Count())).OrderByDescending(x => x.Days).FirstOrDefault();
-        if (top.User is not null && top.Days >= 5 && !a.ActiveUsers.Any(u => u.UserId == top.User && u.Day >= asOf.AddDays(-7)))
+        if (top.User is not null && top.Days >= 5)
         {
-            risk = Math.Clamp(risk + 0.4, 0, 1);
-            parts.Add(string.Create(Inv, $"the most active user ({top.Days} days active before) has not been seen for 7 days"));
+            // Judged against the user's own habit: absent for g days when active on a share f of the usual days happens
+            // by chance with probability (1 − f)^g; 10% is nothing, 0.1% is as bad as it gets.
+            var lastSeen = a.ActiveUsers.Where(u => u.UserId == top.User).Max(u => u.Day).AddDays(1);
+            var away = Math.Floor((asOf - lastSeen).TotalDays);
+            var share = top.Days / (Baseline - Recent).TotalDays;
+            var chance = Math.Pow(1 - Math.Min(share, 0.99), away);
+            var add = 0.4 * Math.Clamp((-Math.Log10(chance) - 1) / 2, 0, 1);
+            if (add > 0)
+            {
+                risk = Math.Clamp(risk + add, 0, 1);
+                parts.Add(string.Create(Inv, $"the most active user ({top.Days} of {(Baseline - Recent).TotalDays:0} days active before) has not been seen for {away:0} days"));
+            }
         }
 
         return new Measure(MeasureGroup.Engagement, risk, string.Join("; ", parts));

@@ -249,4 +249,28 @@ public sealed class GeneralisationTests
 
         Assert.All(world, a => Assert.Equal(0, Measures(a, world).Of(MeasureGroup.IntegrationReliability).Risk));
     }
+
+    [Fact]
+    public void Engagement_TheMostActiveUsersAbsence_IsJudgedAgainstTheirOwnHabit()
+    {
+        AccountEvidence WithUsers(int id, Func<int, string, bool> active)
+        {
+            var a = Account(id, Normal(id));
+            foreach (var user in new[] { "power", "u1", "u2" })
+                for (var d = 1; d <= 35; d++)
+                    if (active(d, user)) a.ActiveUsers.Add(new ActiveUserDay { TenantId = 1, AccountId = id, Day = AsOf.AddDays(-d), UserId = user });
+            return a;
+        }
+
+        // A champion seen every day until four days ago: four days away is already far outside their habit.
+        var daily = WithUsers(1, (d, u) => u == "power" ? d >= 5 : d % 2 == 0);
+        // The "most active" user of an account where nobody is very active (6 of 28 days): nine days away is ordinary.
+        var occasional = WithUsers(2, (d, u) => u == "power" ? d % 5 == 0 : u == "u1" && d % 7 == 0);
+        var world = new List<AccountEvidence> { daily, occasional };
+
+        var quiet = Measures(daily, world).Of(MeasureGroup.Engagement);
+        Assert.True(quiet.Risk >= 0.4, $"risk {quiet.Risk}");
+        Assert.Contains("the most active user (28 of 28 days active before) has not been seen for 4 days", quiet.Evidence);
+        Assert.DoesNotContain("most active user", Measures(occasional, world).Of(MeasureGroup.Engagement).Evidence);
+    }
 }
