@@ -38,6 +38,7 @@ public sealed class ProviderBaselines
     private readonly Dictionary<(int, string), (long Requests, long Errors)> _resources;
     private readonly Dictionary<(int, string, DateTime), (long Requests, long Errors)> _resourceDays;
     private readonly Dictionary<(int, DateTime), (long Requests, long Errors)> _providerDays;
+    private readonly Dictionary<int, (long ConnectionDays, long FailingDays)> _mappingDays = [];
 
     public ProviderBaselines(Dictionary<int, (long Requests, long Errors)> providers, Dictionary<(int, string), (long Requests, long Errors)>? resources = null,
         Dictionary<(int, string, DateTime), (long Requests, long Errors)>? resourceDays = null, Dictionary<(int, DateTime), (long Requests, long Errors)>? providerDays = null)
@@ -46,6 +47,15 @@ public sealed class ProviderBaselines
         _resources = resources ?? [];
         _resourceDays = resourceDays ?? [];
         _providerDays = providerDays ?? [];
+    }
+
+    /// <summary>The share of the provider's recent connection-days (a connection with any rollup that day) on which
+    /// records failed to map, at the other accounts (without the given own counts); 0 when nothing else is known.</summary>
+    public double MappingFailureDayShare(int providerId, long ownConnectionDays = 0, long ownFailingDays = 0)
+    {
+        var pool = _mappingDays.GetValueOrDefault(providerId);
+        var days = pool.ConnectionDays - ownConnectionDays;
+        return days <= 0 ? 0 : Math.Max(0, pool.FailingDays - ownFailingDays) / (double)days;
     }
 
     /// <summary>The provider × resource pooled rate on one day (UTC date) without the account's own requests, falling
@@ -99,6 +109,14 @@ public sealed class ProviderBaselines
             resources[(r.ProviderId, r.Resource)] = (t.Requests + r.Requests - r.RateLimited, t.Errors + r.Errors - r.RateLimited);
         }
 
-        return new ProviderBaselines(providers, resources, resourceDays, providerDays);
+        var baselines = new ProviderBaselines(providers, resources, resourceDays, providerDays);
+        foreach (var g in accounts.SelectMany(a => a.Rollups).Where(r => r.BucketStart >= asOf - recent)
+                     .GroupBy(r => (r.ProviderId, r.ConnectionId, r.BucketStart.Date)))
+        {
+            var m = baselines._mappingDays.GetValueOrDefault(g.Key.ProviderId);
+            baselines._mappingDays[g.Key.ProviderId] = (m.ConnectionDays + 1, m.FailingDays + (g.Any(r => r.MappingFailures > 0) ? 1 : 0));
+        }
+
+        return baselines;
     }
 }

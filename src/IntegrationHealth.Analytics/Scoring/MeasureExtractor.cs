@@ -43,7 +43,7 @@ public static class MeasureExtractor
             WithIssues(Reliability(a, connections, baselines, asOf, providerName), a.OpenIssues, asOf),
             WithIssues(Credentials(connections, asOf, providerName), a.OpenIssues, asOf),
             WithIssues(Freshness(a, asOf, providerName), a.OpenIssues, asOf),
-            WithIssues(DataQuality(connections, providerName), a.OpenIssues, asOf),
+            WithIssues(DataQuality(a, connections, baselines, asOf, providerName), a.OpenIssues, asOf),
             Support(a, asOf),
             Sentiment(a),
             Engagement(a, asOf),
@@ -292,13 +292,43 @@ public static class MeasureExtractor
         return new Measure(MeasureGroup.SyncFreshness, w.Risk, evidence);
     }
 
-    private static Measure DataQuality(List<ConnectionSummary> connections, Func<int, string> name)
+    /// <summary>
+    /// Days of the last 7 with mapping failures, counted only when more such days than the provider's other customers
+    /// see are unlikely by chance (binomial tail under 1% at the provider's share of failing connection-days): a stray
+    /// record that fails now and then everywhere is the provider's normal, a schema change that fails every day is not.
+    /// </summary>
+    private static Measure DataQuality(AccountEvidence a, List<ConnectionSummary> connections, ProviderBaselines baselines, DateTime asOf, Func<int, string> name)
     {
-        var worst = connections.OrderByDescending(c => c.MappingFailureDays).FirstOrDefault();
-        if (worst is null || worst.MappingFailureDays == 0) return new Measure(MeasureGroup.DataQuality, 0, "");
-        var risk = Math.Clamp(worst.MappingFailureDays / 7.0, 0, 1);
-        return new Measure(MeasureGroup.DataQuality, risk,
-            string.Create(Inv, $"{name(worst.ProviderId)}: {worst.RecentMappingFailures} records failed to map on {worst.MappingFailureDays} of the last 7 days"));
+        var own = a.Rollups.Where(r => r.BucketStart >= asOf - Recent).GroupBy(r => (r.ProviderId, r.ConnectionId, r.BucketStart.Date))
+            .GroupBy(g => g.Key.ProviderId).ToDictionary(p => p.Key, p => (Days: (long)p.Count(), Failing: (long)p.Count(g => g.Any(r => r.MappingFailures > 0))));
+        var worst = connections.Where(c => c.MappingFailureDays > 0)
+            .Select(c =>
+            {
+                var mine = own.GetValueOrDefault(c.ProviderId);
+                return (c, Share: baselines.MappingFailureDayShare(c.ProviderId, mine.Days, mine.Failing));
+            })
+            .Where(x => BinomialTail(x.c.MappingFailureDays, 7, x.Share) < 0.01)
+            .OrderByDescending(x => x.c.MappingFailureDays).FirstOrDefault();
+        if (worst.c is null) return new Measure(MeasureGroup.DataQuality, 0, "");
+        var risk = Math.Clamp(worst.c.MappingFailureDays / 7.0, 0, 1);
+        return new Measure(MeasureGroup.DataQuality, risk, string.Create(Inv,
+            $"{name(worst.c.ProviderId)}: {worst.c.RecentMappingFailures} records failed to map on {worst.c.MappingFailureDays} of the last 7 days (its other customers on {worst.Share * 100:0.#}% of days)"));
+    }
+
+    /// <summary>P(X ≥ k) for X binomial with <paramref name="n"/> trials at <paramref name="p"/>.</summary>
+    internal static double BinomialTail(int k, int n, double p)
+    {
+        if (k <= 0) return 1;
+        if (p <= 0) return 0;
+        var tail = 0.0;
+        for (var i = k; i <= n; i++)
+        {
+            var c = 1.0;
+            for (var j = 0; j < i; j++) c = c * (n - j) / (j + 1);
+            tail += c * Math.Pow(p, i) * Math.Pow(1 - p, n - i);
+        }
+
+        return tail;
     }
 
     private static Measure Support(AccountEvidence a, DateTime asOf)

@@ -273,4 +273,24 @@ public sealed class GeneralisationTests
         Assert.Contains("the most active user (28 of 28 days active before) has not been seen for 4 days", quiet.Evidence);
         Assert.DoesNotContain("most active user", Measures(occasional, world).Of(MeasureGroup.Engagement).Evidence);
     }
+    [Fact]
+    public void DataQuality_AStrayMappingFailureEveryoneSees_IsNoise_FailuresEveryDayAreNot()
+    {
+        // Every peer has one day of the last seven with a record that failed to map (the provider's normal: 1 day in 7).
+        AccountEvidence WithFailures(int id, Func<int, bool> failing) => Account(id, Normal(id).Select(r =>
+        {
+            var daysBack = (int)(AsOf - r.BucketStart).TotalDays;
+            if (failing(daysBack)) r.MappingFailures = 3;
+            return r;
+        }));
+        var peers = Enumerable.Range(100, 7).Select(i => WithFailures(i, d => d == i - 99)).ToList();
+        var stray = WithFailures(1, d => d == 3);
+        var drifted = WithFailures(2, d => d <= 5);
+        var world = peers.Concat([stray, drifted]).ToList();
+
+        Assert.Equal(0, Measures(stray, world).Of(MeasureGroup.DataQuality).Risk);
+        var drift = Measures(drifted, world).Of(MeasureGroup.DataQuality);
+        Assert.Equal(5 / 7.0, drift.Risk, 3);
+        Assert.Equal("Provider1: 15 records failed to map on 5 of the last 7 days (its other customers on 14.3% of days)", drift.Evidence);
+    }
 }
