@@ -37,7 +37,7 @@ internal sealed class EvaluationWorld
         var byAccount = world.Accounts.ToDictionary(a => a.Index, a => new EvaluationAccount
         {
             Id = a.Index + 1, Arr = a.Arr, CreatedAt = a.CreatedAt, ChurnedAt = a.ChurnedAt, Connections = a.Connections.Count,
-            Driver = a.ChurnDriver, Truth = a.Drivers,
+            Driver = a.ChurnDriver, Truth = a.Drivers, Ceiling = DemoCeiling.For(a),
             Happenings = [.. a.Connections.SelectMany(c => c.Episodes.Select(e => new EvaluationHappening(
                     e.Cause + " (" + c.Provider.Key + (e.Resource is null ? "" : " " + e.Resource) + ")", e.Start, e.End)))
                 .Concat(a.DisengagedAt is { } q ? [new EvaluationHappening("champion went quiet", q, null)] : [])
@@ -91,6 +91,9 @@ internal sealed class EvaluationAccount
     public string Driver { get; set; } = "";
     /// <summary>The world's own account of what happened to the account (for --explain only; no scorer reads it).</summary>
     public string Truth { get; set; } = "";
+    /// <summary>The demo's <see cref="DemoCeiling"/> of the account (for --ceiling only; no scorer reads it); null in
+    /// worlds without one.</summary>
+    public Func<DateTime, double>? Ceiling { get; init; }
     /// <summary>When each of the world's problems began and ended (for --explain only; no scorer reads it).</summary>
     public List<EvaluationHappening> Happenings { get; init; } = [];
     public List<ConnectionRollup> Days { get; } = [];
