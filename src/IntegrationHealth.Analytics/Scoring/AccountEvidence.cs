@@ -26,7 +26,9 @@ public sealed class AccountEvidence
 /// <summary>What is normal for a provider across the tenant's accounts in the recent window: the pooled request error
 /// rate (without rate-limit answers), per provider and per provider × resource, so a provider (or one of its
 /// resources) every customer sees failing singles nobody out. An account is compared with the <b>other</b> accounts:
-/// its own requests are taken out of the pool, so in a small tenant one failing account does not lift its own bar.</summary>
+/// its own requests are taken out of the pool, so in a small tenant one failing account does not lift its own bar.
+/// Also per day (<see cref="DayErrorRate"/>), so a past day on which the provider failed for everyone is normal for
+/// that day.</summary>
 public sealed class ProviderBaselines
 {
     /// <summary>Requests a provider × resource pool needs before its own rate is used instead of the provider's.</summary>
@@ -34,11 +36,37 @@ public sealed class ProviderBaselines
 
     private readonly Dictionary<int, (long Requests, long Errors)> _providers;
     private readonly Dictionary<(int, string), (long Requests, long Errors)> _resources;
+    private readonly Dictionary<(int, string, DateTime), (long Requests, long Errors)> _resourceDays;
+    private readonly Dictionary<(int, DateTime), (long Requests, long Errors)> _providerDays;
+    private readonly Dictionary<int, (long ConnectionDays, long FailingDays)> _mappingDays = [];
 
-    public ProviderBaselines(Dictionary<int, (long Requests, long Errors)> providers, Dictionary<(int, string), (long Requests, long Errors)>? resources = null)
+    public ProviderBaselines(Dictionary<int, (long Requests, long Errors)> providers, Dictionary<(int, string), (long Requests, long Errors)>? resources = null,
+        Dictionary<(int, string, DateTime), (long Requests, long Errors)>? resourceDays = null, Dictionary<(int, DateTime), (long Requests, long Errors)>? providerDays = null)
     {
         _providers = providers;
         _resources = resources ?? [];
+        _resourceDays = resourceDays ?? [];
+        _providerDays = providerDays ?? [];
+    }
+
+    /// <summary>The share of the provider's recent connection-days (a connection with any rollup that day) on which
+    /// records failed to map, at the other accounts (without the given own counts); 0 when nothing else is known.</summary>
+    public double MappingFailureDayShare(int providerId, long ownConnectionDays = 0, long ownFailingDays = 0)
+    {
+        var pool = _mappingDays.GetValueOrDefault(providerId);
+        var days = pool.ConnectionDays - ownConnectionDays;
+        return days <= 0 ? 0 : Math.Max(0, pool.FailingDays - ownFailingDays) / (double)days;
+    }
+
+    /// <summary>The provider × resource pooled rate on one day (UTC date) without the account's own requests, falling
+    /// back to the provider's on that day, then to its recent rate, when the day's pool is small: so a day on which the
+    /// provider failed for everyone (a platform outage) is normal for that day.</summary>
+    public double DayErrorRate(int providerId, string resource, DateTime day, long ownRequests, long ownErrors)
+    {
+        var pool = _resourceDays.GetValueOrDefault((providerId, resource, day));
+        if (pool.Requests - ownRequests >= MinResourcePool) return Rate(pool, ownRequests, ownErrors, MinResourcePool);
+        var provider = _providerDays.GetValueOrDefault((providerId, day));
+        return provider.Requests - ownRequests >= MinResourcePool ? Rate(provider, ownRequests, ownErrors, MinResourcePool) : ErrorRate(providerId);
     }
 
     /// <summary>The provider's pooled recent error rate without the given requests and errors (the account's own), 0
@@ -59,14 +87,21 @@ public sealed class ProviderBaselines
         return requests < minimum ? 0 : Math.Max(0, pool.Errors - ownErrors) / (double)requests;
     }
 
-    /// <summary>Pools the recent windows of all accounts' rollups by provider and by provider × resource.</summary>
+    /// <summary>Pools the recent windows of all accounts' rollups by provider and by provider × resource, and every day
+    /// of them by provider (× resource) and day.</summary>
     public static ProviderBaselines From(IEnumerable<AccountEvidence> accounts, DateTime asOf, TimeSpan recent)
     {
         var providers = new Dictionary<int, (long Requests, long Errors)>();
         var resources = new Dictionary<(int, string), (long Requests, long Errors)>();
+        var resourceDays = new Dictionary<(int, string, DateTime), (long Requests, long Errors)>();
+        var providerDays = new Dictionary<(int, DateTime), (long Requests, long Errors)>();
         foreach (var account in accounts)
         foreach (var r in account.Rollups)
         {
+            var d = resourceDays.GetValueOrDefault((r.ProviderId, r.Resource, r.BucketStart.Date));
+            resourceDays[(r.ProviderId, r.Resource, r.BucketStart.Date)] = (d.Requests + r.Requests - r.RateLimited, d.Errors + r.Errors - r.RateLimited);
+            var p = providerDays.GetValueOrDefault((r.ProviderId, r.BucketStart.Date));
+            providerDays[(r.ProviderId, r.BucketStart.Date)] = (p.Requests + r.Requests - r.RateLimited, p.Errors + r.Errors - r.RateLimited);
             if (r.BucketStart < asOf - recent) continue;
             var s = providers.GetValueOrDefault(r.ProviderId);
             providers[r.ProviderId] = (s.Requests + r.Requests - r.RateLimited, s.Errors + r.Errors - r.RateLimited);
@@ -74,6 +109,14 @@ public sealed class ProviderBaselines
             resources[(r.ProviderId, r.Resource)] = (t.Requests + r.Requests - r.RateLimited, t.Errors + r.Errors - r.RateLimited);
         }
 
-        return new ProviderBaselines(providers, resources);
+        var baselines = new ProviderBaselines(providers, resources, resourceDays, providerDays);
+        foreach (var g in accounts.SelectMany(a => a.Rollups).Where(r => r.BucketStart >= asOf - recent)
+                     .GroupBy(r => (r.ProviderId, r.ConnectionId, r.BucketStart.Date)))
+        {
+            var m = baselines._mappingDays.GetValueOrDefault(g.Key.ProviderId);
+            baselines._mappingDays[g.Key.ProviderId] = (m.ConnectionDays + 1, m.FailingDays + (g.Any(r => r.MappingFailures > 0) ? 1 : 0));
+        }
+
+        return baselines;
     }
 }

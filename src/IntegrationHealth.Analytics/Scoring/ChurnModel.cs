@@ -14,6 +14,10 @@ public sealed record ChurnExample(double[] Features, bool Churned, DateTime AsOf
 /// history. Its explanation is per-factor contributions in log-odds, <c>wᵢ × (xᵢ − x̄ᵢ)</c> against the average
 /// training account, so the contributions and the intercept add up to the account's log-odds. Its backtest AUC is
 /// measured on the latest training instant after fitting on the earlier ones (a time split, as it will be used).
+/// With a prior (the scorer passes the scorecard's weights), the prior's score is one more feature: L2 then costs
+/// little to follow the prior as a whole and much to depart from it measure by measure, so a short history (a tenant
+/// with two or three weekly instants behind it) yields about the scorecard, rescaled and calibrated, and a long one
+/// what the history shows. The prior feature is folded back into the eight weights, which stay the explanation.
 /// </summary>
 public sealed class ChurnModel
 {
@@ -40,7 +44,7 @@ public sealed class ChurnModel
 
     /// <summary>Fits on <paramref name="examples"/>; null (with the reason) when either class has fewer than
     /// <paramref name="minimum"/> examples.</summary>
-    public static ChurnModel? Fit(IReadOnlyList<ChurnExample> examples, int minimum, double l2, out string? reason)
+    public static ChurnModel? Fit(IReadOnlyList<ChurnExample> examples, int minimum, double l2, out string? reason, IReadOnlyList<double>? prior = null)
     {
         var churned = examples.Count(e => e.Churned);
         var retained = examples.Count - churned;
@@ -57,17 +61,27 @@ public sealed class ChurnModel
         var test = examples.Where(e => e.AsOf == last).ToList();
         if (train.Count(e => e.Churned) >= 2 && train.Count(e => !e.Churned) >= 2 && test.Any(e => e.Churned) && test.Any(e => !e.Churned))
         {
-            var early = Train(train, l2);
+            var early = Train(train, l2, prior);
             auc = RankMetrics.Auc(test.Select(e => (early.Probability(e.Features), e.Churned)).ToList());
         }
 
-        var model = Train(examples, l2);
+        var model = Train(examples, l2, prior);
         return new ChurnModel(model._weights, model._bias, model._means, auc, examples.Count, churned);
     }
 
-    private static ChurnModel Train(IReadOnlyList<ChurnExample> examples, double l2)
+    private static ChurnModel Train(IReadOnlyList<ChurnExample> examples, double l2, IReadOnlyList<double>? prior)
     {
         var width = examples[0].Features.Length;
+        if (prior is not null)
+        {
+            // One more feature, the prior's score Σ priorᵢ × xᵢ: a single strong predictor costs L2 little, so the fit
+            // starts from the prior scaled and departs from it per measure only where the history says so. Folded back
+            // into per-measure weights afterwards (the model stays linear in the measures).
+            var inner = Train(examples.Select(e => e with { Features = [.. e.Features, Dot(prior, e.Features)] }).ToList(), l2, null);
+            var folded = Enumerable.Range(0, width).Select(i => (float)(inner._weights[i] + inner._weights[width] * prior[i])).ToArray();
+            return new ChurnModel(folded, inner._bias, inner._means[..width], null, examples.Count, examples.Count(e => e.Churned));
+        }
+
         var ml = new MLContext(seed: 1);
         var schema = SchemaDefinition.Create(typeof(Row));
         schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
@@ -82,6 +96,13 @@ public sealed class ChurnModel
         var weights = linear.Weights.ToArray();
         var means = Enumerable.Range(0, width).Select(i => examples.Average(e => e.Features[i])).ToArray();
         return new ChurnModel(weights, linear.Bias, means, null, examples.Count, examples.Count(e => e.Churned));
+    }
+
+    private static double Dot(IReadOnlyList<double> a, double[] b)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < b.Length; i++) sum += a[i] * b[i];
+        return sum;
     }
 
     /// <summary>The churn probability within the horizon.</summary>

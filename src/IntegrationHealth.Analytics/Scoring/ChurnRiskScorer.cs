@@ -32,7 +32,7 @@ public sealed class ChurnRiskScorer(EvidenceLoader loader, IDbContextFactory<Int
         if (o.Scorer != "scorecard")
         {
             var examples = await TrainingExamplesAsync(tenantId, asOf, cancellationToken);
-            model = ChurnModel.Fit(examples, o.MinimumExamples, o.L2, out reason);
+            model = ChurnModel.Fit(examples, o.MinimumExamples, o.L2, out reason, o.ModelPrior());
             if (model is null)
                 AnalyticsLog.ModelFallback(logger, tenantId, o.MinimumExamples, examples.Count(e => e.Churned), examples.Count(e => !e.Churned));
         }

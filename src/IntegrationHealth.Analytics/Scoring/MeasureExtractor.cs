@@ -12,14 +12,16 @@ namespace IntegrationHealth.Analytics.Scoring;
 /// provider's baseline</b> at the account's other customers, judged by its Wilson lower bound, not a count: a large
 /// account with many errors at the normal rate is healthy, and an outage every customer of the provider sees lifts
 /// the baseline with the account, so it singles nobody out. Rate-limit answers are left out (bursts that recover are
-/// noise);</item>
+/// noise). A resource that failed for days and was fixed still weighs by how long it failed, fading over three weeks
+/// (<see cref="ErrorStretch"/>, judged day by day against the provider's other customers on the same days);</item>
 /// <item>credential breakage counts by <b>duration</b>: failures after the connection's last success, scaled from a
 /// few hours (minor) to a week (severe); a re-authorised connection has no credential risk, so a problem resolved
 /// weeks ago has faded;</item>
 /// <item>staleness is read from sync outcomes, not request errors: syncs that stopped, or that succeed with zero
 /// records, where the connection's baseline (days 8–35) had records;</item>
 /// <item>engagement compares the account with its own past (active user-days of the last 14 days against the 14
-/// before), and notices the most active user going quiet;</item>
+/// before), and notices the most active user going quiet, judged against that user's own habit (a champion seen
+/// every day is missed after a few days; an occasional user's week away is ordinary);</item>
 /// <item>depth: no working connection is itself a risk, each healthy one lowers it;</item>
 /// <item>open connection issues lift the measure of their kind, by how long they have been open, and are named.</item>
 /// </list>
@@ -41,7 +43,7 @@ public static class MeasureExtractor
             WithIssues(Reliability(a, connections, baselines, asOf, providerName), a.OpenIssues, asOf),
             WithIssues(Credentials(connections, asOf, providerName), a.OpenIssues, asOf),
             WithIssues(Freshness(a, asOf, providerName), a.OpenIssues, asOf),
-            WithIssues(DataQuality(connections, providerName), a.OpenIssues, asOf),
+            WithIssues(DataQuality(a, connections, baselines, asOf, providerName), a.OpenIssues, asOf),
             Support(a, asOf),
             Sentiment(a),
             Engagement(a, asOf),
@@ -152,9 +154,11 @@ public static class MeasureExtractor
         }
 
         var worst = units.Select(u => (u, Excess: WilsonLower(u.Errors, u.Requests) - u.Base)).OrderByDescending(x => x.Excess).FirstOrDefault();
+        var past = PastErrors(a, broken, baselines, asOf, name);
         // 20 percentage points above the provider's normal is as bad as it gets; under 2 points is noise.
-        if (worst.u.Requests == 0 || worst.Excess < 0.02) return new Measure(MeasureGroup.IntegrationReliability, 0, "");
+        if (worst.u.Requests == 0 || worst.Excess < 0.02) return past ?? new Measure(MeasureGroup.IntegrationReliability, 0, "");
         var risk = Math.Clamp(worst.Excess / 0.20, 0, 1);
+        if (past is not null && past.Risk > risk) return past;
         var u = worst.u;
         var own = connections.First(c => c.ConnectionId == u.Connection);
         var before = own.BaselineRequests >= MinRequestsForRate ? (double)own.BaselineErrors / own.BaselineRequests : (double?)null;
@@ -163,6 +167,27 @@ public static class MeasureExtractor
             + (before is { } o && u.Resource.Length == 0 ? string.Create(Inv, $" and {o * 100:0.0}% for this account before") : "");
         return new Measure(MeasureGroup.IntegrationReliability, risk, evidence);
     }
+
+    /// <summary>
+    /// A resource that failed for days and has stopped failing still weighs, like fixed credentials: the most
+    /// significant <see cref="ErrorStretch"/> of each connection × resource whose last failing day is before today,
+    /// with a severity of its excess (as for the recent window) times its duration (a day is minor, a week severe),
+    /// fading over <see cref="Memory"/> from its last failing day. Null when there is none.
+    /// </summary>
+    private static Measure? PastErrors(AccountEvidence a, HashSet<int> broken, ProviderBaselines baselines, DateTime asOf, Func<int, string> name)
+    {
+        var today = RollupFold.Floor(asOf, TimeSpan.FromDays(1));
+        var worst = ErrorStretch.Find(a.Rollups.Where(r => !broken.Contains(r.ConnectionId)), baselines, asOf)
+            .Where(s => s.Until <= today)
+            .Select(s => (s, Risk: Lingering(Math.Clamp((WilsonLower(s.Errors, s.Requests) - s.BaselineRate) / 0.20, 0, 1) * Math.Clamp(s.Days / 7, 0.1, 1), s.Until, asOf)))
+            .OrderByDescending(x => x.Risk).FirstOrDefault();
+        if (worst.s is null || worst.Risk <= 0) return null;
+        var s = worst.s;
+        return new Measure(MeasureGroup.IntegrationReliability, worst.Risk, string.Create(Inv,
+            $"{name(s.ProviderId)} {s.Resource} failed {(double)s.Errors / s.Requests * 100:0.0}% of requests for {s.Days:0} days ({s.Errors} of {s.Requests}, against {s.BaselineRate * 100:0.0}% for its other customers) until {Ago(asOf - s.Until)}"));
+    }
+
+    private static string Ago(TimeSpan span) => span.TotalDays < 1 ? "yesterday" : string.Create(Inv, $"{span.TotalDays:0.#} days ago");
 
     /// <summary>The 95% Wilson score lower bound of a rate of <paramref name="k"/> in <paramref name="n"/>.</summary>
     internal static double WilsonLower(long k, long n)
@@ -267,13 +292,43 @@ public static class MeasureExtractor
         return new Measure(MeasureGroup.SyncFreshness, w.Risk, evidence);
     }
 
-    private static Measure DataQuality(List<ConnectionSummary> connections, Func<int, string> name)
+    /// <summary>
+    /// Days of the last 7 with mapping failures, counted only when more such days than the provider's other customers
+    /// see are unlikely by chance (binomial tail under 1% at the provider's share of failing connection-days): a stray
+    /// record that fails now and then everywhere is the provider's normal, a schema change that fails every day is not.
+    /// </summary>
+    private static Measure DataQuality(AccountEvidence a, List<ConnectionSummary> connections, ProviderBaselines baselines, DateTime asOf, Func<int, string> name)
     {
-        var worst = connections.OrderByDescending(c => c.MappingFailureDays).FirstOrDefault();
-        if (worst is null || worst.MappingFailureDays == 0) return new Measure(MeasureGroup.DataQuality, 0, "");
-        var risk = Math.Clamp(worst.MappingFailureDays / 7.0, 0, 1);
-        return new Measure(MeasureGroup.DataQuality, risk,
-            string.Create(Inv, $"{name(worst.ProviderId)}: {worst.RecentMappingFailures} records failed to map on {worst.MappingFailureDays} of the last 7 days"));
+        var own = a.Rollups.Where(r => r.BucketStart >= asOf - Recent).GroupBy(r => (r.ProviderId, r.ConnectionId, r.BucketStart.Date))
+            .GroupBy(g => g.Key.ProviderId).ToDictionary(p => p.Key, p => (Days: (long)p.Count(), Failing: (long)p.Count(g => g.Any(r => r.MappingFailures > 0))));
+        var worst = connections.Where(c => c.MappingFailureDays > 0)
+            .Select(c =>
+            {
+                var mine = own.GetValueOrDefault(c.ProviderId);
+                return (c, Share: baselines.MappingFailureDayShare(c.ProviderId, mine.Days, mine.Failing));
+            })
+            .Where(x => BinomialTail(x.c.MappingFailureDays, 7, x.Share) < 0.01)
+            .OrderByDescending(x => x.c.MappingFailureDays).FirstOrDefault();
+        if (worst.c is null) return new Measure(MeasureGroup.DataQuality, 0, "");
+        var risk = Math.Clamp(worst.c.MappingFailureDays / 7.0, 0, 1);
+        return new Measure(MeasureGroup.DataQuality, risk, string.Create(Inv,
+            $"{name(worst.c.ProviderId)}: {worst.c.RecentMappingFailures} records failed to map on {worst.c.MappingFailureDays} of the last 7 days (its other customers on {worst.Share * 100:0.#}% of days)"));
+    }
+
+    /// <summary>P(X ≥ k) for X binomial with <paramref name="n"/> trials at <paramref name="p"/>.</summary>
+    internal static double BinomialTail(int k, int n, double p)
+    {
+        if (k <= 0) return 1;
+        if (p <= 0) return 0;
+        var tail = 0.0;
+        for (var i = k; i <= n; i++)
+        {
+            var c = 1.0;
+            for (var j = 0; j < i; j++) c = c * (n - j) / (j + 1);
+            tail += c * Math.Pow(p, i) * Math.Pow(1 - p, n - i);
+        }
+
+        return tail;
     }
 
     private static Measure Support(AccountEvidence a, DateTime asOf)
@@ -340,10 +395,20 @@ public static class MeasureExtractor
 
         var top = a.ActiveUsers.Where(u => u.Day < asOf.AddDays(-7) && u.Day >= asOf.AddDays(-35))
             .GroupBy(u => u.UserId).Select(g => (User: g.Key, Days: g.Count())).OrderByDescending(x => x.Days).FirstOrDefault();
-        if (top.User is not null && top.Days >= 5 && !a.ActiveUsers.Any(u => u.UserId == top.User && u.Day >= asOf.AddDays(-7)))
+        if (top.User is not null && top.Days >= 5)
         {
-            risk = Math.Clamp(risk + 0.4, 0, 1);
-            parts.Add(string.Create(Inv, $"the most active user ({top.Days} days active before) has not been seen for 7 days"));
+            // Judged against the user's own habit: absent for g days when active on a share f of the usual days happens
+            // by chance with probability (1 − f)^g; 10% is nothing, 0.1% is as bad as it gets.
+            var lastSeen = a.ActiveUsers.Where(u => u.UserId == top.User).Max(u => u.Day).AddDays(1);
+            var away = Math.Floor((asOf - lastSeen).TotalDays);
+            var share = top.Days / (Baseline - Recent).TotalDays;
+            var chance = Math.Pow(1 - Math.Min(share, 0.99), away);
+            var add = 0.4 * Math.Clamp((-Math.Log10(chance) - 1) / 2, 0, 1);
+            if (add > 0)
+            {
+                risk = Math.Clamp(risk + add, 0, 1);
+                parts.Add(string.Create(Inv, $"the most active user ({top.Days} of {(Baseline - Recent).TotalDays:0} days active before) has not been seen for {away:0} days"));
+            }
         }
 
         return new Measure(MeasureGroup.Engagement, risk, string.Join("; ", parts));

@@ -38,6 +38,26 @@ public static class DemoWorldBuilder
     /// <summary>Median days from a problem maturing to the account leaving (log-normal, clamped to 8–45 days).</summary>
     public const double MedianChurnDelayDays = 18;
 
+    /// <summary>σ of the churn delay's logarithm.</summary>
+    public const double ChurnDelaySigma = 0.5;
+
+    /// <summary>Shortest and longest churn delay in days.</summary>
+    public const double MinChurnDelayDays = 8, MaxChurnDelayDays = 45;
+
+    /// <summary>The <see cref="Hazards"/> key of an episode kind.</summary>
+    public static string DriverOf(DemoEpisodeKind kind) => kind switch
+    {
+        DemoEpisodeKind.AuthBroken => "credentials broken for days",
+        DemoEpisodeKind.SyncStalled => "sync stalled",
+        DemoEpisodeKind.SyncEmpty => "sync silently empty",
+        DemoEpisodeKind.ErrorSpike => "sustained errors on a resource",
+        DemoEpisodeKind.MappingDrift => "mapping failures unfixed",
+        _ => "disabled by customer",
+    };
+
+    /// <summary>The <see cref="Hazards"/> keys of the account-level drifts.</summary>
+    public const string DisengagedDriver = "usage decline (champion quiet)", UnhappyDriver = "nps detractor";
+
     /// <summary>Generates the world (pure and deterministic).</summary>
     public static DemoWorld Build(DemoWorldOptions options)
     {
@@ -323,24 +343,15 @@ public static class DemoWorldBuilder
         }
         foreach (var e in account.Connections.SelectMany(c => c.Episodes))
         {
-            var driver = e.Kind switch
-            {
-                DemoEpisodeKind.AuthBroken => "credentials broken for days",
-                DemoEpisodeKind.SyncStalled => "sync stalled",
-                DemoEpisodeKind.SyncEmpty => "sync silently empty",
-                DemoEpisodeKind.ErrorSpike => "sustained errors on a resource",
-                DemoEpisodeKind.MappingDrift => "mapping failures unfixed",
-                _ => "disabled by customer",
-            };
-            Consider(driver, e.Start, e.End);
+            Consider(DriverOf(e.Kind), e.Start, e.End);
         }
         if (account.DisengagedAt is { } quiet)
         {
-            Consider("usage decline (champion quiet)", quiet, null);
+            Consider(DisengagedDriver, quiet, null);
         }
         if (account.UnhappyAt is { } unhappy)
         {
-            Consider("nps detractor", unhappy, null);
+            Consider(UnhappyDriver, unhappy, null);
         }
         // Mean-one log-normal noise: accounts differ for reasons outside the model.
         const double sigma = 0.35;
@@ -366,7 +377,7 @@ public static class DemoWorldBuilder
             {
                 continue;
             }
-            var at = c.At.AddDays(Math.Clamp(rng.LogNormal(MedianChurnDelayDays, 0.5), 8, 45));
+            var at = c.At.AddDays(Math.Clamp(rng.LogNormal(MedianChurnDelayDays, ChurnDelaySigma), MinChurnDelayDays, MaxChurnDelayDays));
             if (churnAt is null || at < churnAt)
             {
                 (churnAt, driverName) = (at, c.Driver);

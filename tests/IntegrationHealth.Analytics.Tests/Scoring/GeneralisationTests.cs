@@ -223,4 +223,74 @@ public sealed class GeneralisationTests
         Assert.Equal(Options.WeightOf(MeasureGroup.SyncFreshness) * (aged.Risk - young.Risk), oldScore.Score - freshScore.Score, 0.15);
         Assert.DoesNotContain("several customers", oldScore.Explanation);
     }
+    [Fact]
+    public void Reliability_AResourceThatFailedForDaysAndWasFixed_StillWeighs_FadingOverThreeWeeks()
+    {
+        // A small account calls deals three times a day; on five days it failed two of three (against ~1% elsewhere).
+        static IEnumerable<ConnectionRollup> Deals(int account, int lastFailingDay) => Enumerable.Range(1, 35)
+            .Select(d => Day(account, d, requests: 3, errors: d <= lastFailingDay + 4 && d >= lastFailingDay ? 2 : 0, resource: "deals"));
+        var recent = Account(1, Normal(1).Concat(Deals(1, lastFailingDay: 10)));  // failing days 14…10 back, fixed 9 days ago
+        var old = Account(2, Normal(2).Concat(Deals(2, lastFailingDay: 26)));     // failing days 30…26 back, fixed 25 days ago
+        var world = Peers().Concat([recent, old]).ToList();
+
+        var measure = Measures(recent, world).Of(MeasureGroup.IntegrationReliability);
+        // Severity 1 (the rate) × 5/7 (five days) × 0.6 (fixed) × (1 − 9/21) (faded for nine days) = 0.245.
+        Assert.InRange(measure.Risk, 0.23, 0.26);
+        Assert.Equal("Provider1 deals failed 66.7% of requests for 5 days (10 of 15, against 1.0% for its other customers) until 9 days ago", measure.Evidence);
+        Assert.Equal(0, Measures(old, world).Of(MeasureGroup.IntegrationReliability).Risk);
+    }
+
+    [Fact]
+    public void Reliability_APastDayOnWhichTheProviderFailedForEveryone_SinglesNobodyOut()
+    {
+        // Twelve days back the provider failed 80% for everyone (a platform outage then); otherwise normal.
+        var world = Enumerable.Range(1, 8).Select(i => Account(i,
+            Normal(i).Where(r => r.BucketStart != AsOf.AddDays(-12)).Append(Day(i, 12, requests: 200, errors: 160)))).ToList();
+
+        Assert.All(world, a => Assert.Equal(0, Measures(a, world).Of(MeasureGroup.IntegrationReliability).Risk));
+    }
+
+    [Fact]
+    public void Engagement_TheMostActiveUsersAbsence_IsJudgedAgainstTheirOwnHabit()
+    {
+        AccountEvidence WithUsers(int id, Func<int, string, bool> active)
+        {
+            var a = Account(id, Normal(id));
+            foreach (var user in new[] { "power", "u1", "u2" })
+                for (var d = 1; d <= 35; d++)
+                    if (active(d, user)) a.ActiveUsers.Add(new ActiveUserDay { TenantId = 1, AccountId = id, Day = AsOf.AddDays(-d), UserId = user });
+            return a;
+        }
+
+        // A champion seen every day until four days ago: four days away is already far outside their habit.
+        var daily = WithUsers(1, (d, u) => u == "power" ? d >= 5 : d % 2 == 0);
+        // The "most active" user of an account where nobody is very active (6 of 28 days): nine days away is ordinary.
+        var occasional = WithUsers(2, (d, u) => u == "power" ? d % 5 == 0 : u == "u1" && d % 7 == 0);
+        var world = new List<AccountEvidence> { daily, occasional };
+
+        var quiet = Measures(daily, world).Of(MeasureGroup.Engagement);
+        Assert.True(quiet.Risk >= 0.4, $"risk {quiet.Risk}");
+        Assert.Contains("the most active user (28 of 28 days active before) has not been seen for 4 days", quiet.Evidence);
+        Assert.DoesNotContain("most active user", Measures(occasional, world).Of(MeasureGroup.Engagement).Evidence);
+    }
+    [Fact]
+    public void DataQuality_AStrayMappingFailureEveryoneSees_IsNoise_FailuresEveryDayAreNot()
+    {
+        // Every peer has one day of the last seven with a record that failed to map (the provider's normal: 1 day in 7).
+        AccountEvidence WithFailures(int id, Func<int, bool> failing) => Account(id, Normal(id).Select(r =>
+        {
+            var daysBack = (int)(AsOf - r.BucketStart).TotalDays;
+            if (failing(daysBack)) r.MappingFailures = 3;
+            return r;
+        }));
+        var peers = Enumerable.Range(100, 7).Select(i => WithFailures(i, d => d == i - 99)).ToList();
+        var stray = WithFailures(1, d => d == 3);
+        var drifted = WithFailures(2, d => d <= 5);
+        var world = peers.Concat([stray, drifted]).ToList();
+
+        Assert.Equal(0, Measures(stray, world).Of(MeasureGroup.DataQuality).Risk);
+        var drift = Measures(drifted, world).Of(MeasureGroup.DataQuality);
+        Assert.Equal(5 / 7.0, drift.Risk, 3);
+        Assert.Equal("Provider1: 15 records failed to map on 5 of the last 7 days (its other customers on 14.3% of days)", drift.Evidence);
+    }
 }

@@ -81,4 +81,35 @@ public sealed class ScorecardScorerTests
         Assert.Null(ChurnModel.Fit(examples.Take(20).ToList(), 15, 0.1, out var small));
         Assert.Contains("needs 15 churned", small);
     }
+    [Fact]
+    public void ChurnModel_WithTheScorecardAsPrior_AShortNoisyHistoryKeepsTheScorecardsOrder_ALongOneOverridesIt()
+    {
+        var prior = new ScoringOptions().ModelPrior(); // 1.5, 2, 1.5, 0.5, 1, 1, 2, 0.5
+        List<ChurnExample> History(int perWeek, int seed, Func<double[], double> chance)
+        {
+            var random = new Random(seed);
+            var list = new List<ChurnExample>();
+            for (var week = 0; week < 3; week++)
+            for (var i = 0; i < perWeek; i++)
+            {
+                var x = Enumerable.Range(0, 8).Select(_ => random.NextDouble() < 0.3 ? random.NextDouble() : 0).ToArray();
+                list.Add(new ChurnExample(x, random.NextDouble() < chance(x), new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(7 * week)));
+            }
+            return list;
+        }
+
+        // Churn as the scorecard says, but only ~60 examples a week: without the prior, the weights are mostly noise.
+        var shortHistory = History(60, 3, x => 1 / (1 + Math.Exp(3 - x.Select((v, i) => v * prior[i]).Sum())));
+        var withPrior = ChurnModel.Fit(shortHistory, 5, 10, out _, prior)!;
+        var order = Enumerable.Range(0, 8).ToList();
+        // Every measure keeps a positive weight, and the 20% measures weigh more than the 5% ones.
+        Assert.All(withPrior.Weights, w => Assert.True(w > 0, $"weights {string.Join(", ", withPrior.Weights)}"));
+        Assert.True(Math.Min(withPrior.Weights[1], withPrior.Weights[6]) > Math.Max(withPrior.Weights[3], withPrior.Weights[7]));
+
+        // A long history where only data quality (index 3, 5% on the scorecard) drives churn: the data win.
+        var longHistory = History(2000, 4, x => 0.02 + 0.8 * x[3]);
+        var learned = ChurnModel.Fit(longHistory, 15, 10, out _, prior)!;
+        Assert.Equal(3, order.MaxBy(i => learned.Weights[i]));
+        Assert.True(learned.Weights[3] > 2, $"weight {learned.Weights[3]}");
+    }
 }

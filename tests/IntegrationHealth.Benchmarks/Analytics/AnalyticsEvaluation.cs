@@ -11,7 +11,9 @@ namespace IntegrationHealth.Benchmarks.Analytics;
 /// window. Reports AUC, precision and lift in the top decile, and recall in the top decile per churn driver.
 /// Options: --seeds 42,43,44 --accounts 500 --days 60 --synthetic-accounts 2000, and --explain N to print the N worst
 /// ranked churned and retained accounts with their measures and what the world says happened to them, and
-/// --measures-csv FILE to append every scored account's measure risks and label (to tune weights on other seeds).
+/// --measures-csv FILE to append every scored account's measure risks and label (to tune weights on other seeds), and
+/// --ceiling to rank the demo accounts also by <see cref="DemoCeiling"/> (the world's hidden causes before the as-of
+/// instant, scored with the world's own rules) and by that plus the scorecard / 200: how much AUC there is to get.
 /// </summary>
 public static class AnalyticsEvaluation
 {
@@ -23,6 +25,7 @@ public static class AnalyticsEvaluation
         var synthetic = int.Parse(Option(args, "--synthetic-accounts", "2000"), CultureInfo.InvariantCulture);
         s_explain = int.Parse(Option(args, "--explain", "0"), CultureInfo.InvariantCulture);
         s_measures = Option(args, "--measures-csv", "") is { Length: > 0 } csv ? csv : null;
+        s_ceiling = args.Contains("--ceiling");
         Console.WriteLine($"analytics-eval: demo seeds {string.Join(",", seeds)} × {accounts} accounts × {days} days; synthetic world {synthetic} accounts");
         var demo = new List<Row>();
         foreach (var seed in seeds)
@@ -31,7 +34,7 @@ public static class AnalyticsEvaluation
         foreach (var seed in seeds)
             second.AddRange(Evaluate($"synthetic seed {seed}", SyntheticWorld.Build(seed, synthetic, days)));
         foreach (var (name, rows) in new[] { ("demo", demo), ("synthetic", second) })
-        foreach (var scorer in new[] { "scorecard", "model" })
+        foreach (var scorer in new[] { "scorecard", "model", "ceiling", "ceiling+scorecard" })
         {
             var aucs = rows.Where(r => r.Scorer == scorer && r.Auc is not null).Select(r => r.Auc!.Value).ToList();
             if (aucs.Count > 0)
@@ -44,6 +47,7 @@ public static class AnalyticsEvaluation
 
     private static int s_explain;
     private static string? s_measures;
+    private static bool s_ceiling;
 
     private sealed record Row(string Scorer, double? Auc);
 
@@ -65,8 +69,16 @@ public static class AnalyticsEvaluation
                 examples.Add(new ChurnExample(ChurnRiskScorer.Features(m), byId[id].ChurnedAt is { } c && c >= t && c < t.AddDays(14), t));
         }
 
-        var model = ChurnModel.Fit(examples, 10, options.L2, out var reason);
+        var model = ChurnModel.Fit(examples, 10, options.L2, out var reason, options.ModelPrior());
         var rows = new List<Row> { Report(name, "scorecard", scorecard, Churned, byId) };
+        if (s_ceiling && measures.All(m => byId[m.AccountId].Ceiling is not null))
+        {
+            var ceiling = measures.Select(m => (m.AccountId, Score: byId[m.AccountId].Ceiling!(asOf))).ToList();
+            rows.Add(Report(name, "ceiling", ceiling, Churned, byId));
+            var points = scorecard.ToDictionary(x => x.AccountId, x => x.Score);
+            rows.Add(Report(name, "ceiling+scorecard", ceiling.Select(c => (c.AccountId, c.Score + points[c.AccountId] / 200)).ToList(), Churned, byId));
+        }
+
         if (s_explain > 0) Explain(scorecard, measures, Churned, byId, asOf);
         if (s_measures is { } path)
             File.AppendAllLines(path, measures.Select(m => string.Join(",", new[] { name, m.AccountId.ToString(CultureInfo.InvariantCulture), Churned(m.AccountId) ? "1" : "0" }
@@ -120,7 +132,7 @@ public static class AnalyticsEvaluation
                 var a = byId[r.Id];
                 var factors = string.Join("; ", of[r.Id].Where(m => m.Risk > 0).Select(m => string.Create(CultureInfo.InvariantCulture, $"{MeasureNames.Of(m.Group)} {m.Risk:0.00} {m.Evidence}")));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"      #{r.Rank} score {r.Score:0.0} acct {r.Id} churn {(a.ChurnedAt is { } c ? (c - asOf).TotalDays.ToString("+0.0", CultureInfo.InvariantCulture) + "d" : "-")} driver {a.Driver} | {a.Truth}\n        {factors}"));
+                    $"      #{r.Rank} score {r.Score:0.0} acct {r.Id} churn {(a.ChurnedAt is { } c ? (c - asOf).TotalDays.ToString("+0.0", CultureInfo.InvariantCulture) + "d" : "-")} driver {a.Driver} | {a.Truth}{When(a, asOf)}\n        {factors}"));
             }
         }
 
@@ -131,6 +143,14 @@ public static class AnalyticsEvaluation
                     $"      dump {id} p{g.Key.ProviderId} {(g.Key.Date - asOf).TotalDays:+0;-0} req {g.Sum(r => r.Requests)} err {g.Sum(r => r.Errors)} cred {g.Sum(r => r.CredentialFailures)} refOk {g.Sum(r => r.RefreshSuccesses)} refFail {g.Sum(r => r.RefreshFailures)} sync {g.Sum(r => r.SyncRuns)} rec {g.Sum(r => r.SyncRecords)} empty {g.Sum(r => r.EmptySyncs)} ok {g.Max(r => r.LastSuccessAt):HH:mm} fail {g.Max(r => r.LastFailureAt):HH:mm}"));
         Print("churned, ranked lowest:", ranked.Where(r => churned(r.Id)).OrderByDescending(r => r.Rank).Take(s_explain));
         Print("retained, ranked highest:", ranked.Where(r => !churned(r.Id)).Take(s_explain));
+    }
+
+    /// <summary>The world's problems with their days relative to the as-of instant ("sync stalled (zendesk) −12.3d…+2.0d").</summary>
+    private static string When(EvaluationAccount a, DateTime asOf)
+    {
+        string Day(DateTime t) => (t - asOf).TotalDays.ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "d";
+        return a.Happenings.Count == 0 ? "" : "\n        when: " + string.Join("; ", a.Happenings.OrderBy(h => h.Start)
+            .Select(h => $"{h.What} {Day(h.Start)}…{(h.End is { } e ? Day(e) : "open")}"));
     }
 
     private static string Fmt(double? value) => value?.ToString("0.000", CultureInfo.InvariantCulture) ?? "n/a";

@@ -37,7 +37,11 @@ internal sealed class EvaluationWorld
         var byAccount = world.Accounts.ToDictionary(a => a.Index, a => new EvaluationAccount
         {
             Id = a.Index + 1, Arr = a.Arr, CreatedAt = a.CreatedAt, ChurnedAt = a.ChurnedAt, Connections = a.Connections.Count,
-            Driver = a.ChurnDriver, Truth = a.Drivers,
+            Driver = a.ChurnDriver, Truth = a.Drivers, Ceiling = DemoCeiling.For(a),
+            Happenings = [.. a.Connections.SelectMany(c => c.Episodes.Select(e => new EvaluationHappening(
+                    e.Cause + " (" + c.Provider.Key + (e.Resource is null ? "" : " " + e.Resource) + ")", e.Start, e.End)))
+                .Concat(a.DisengagedAt is { } q ? [new EvaluationHappening("champion went quiet", q, null)] : [])
+                .Concat(a.UnhappyAt is { } u ? [new EvaluationHappening("unhappy outside integrations", u, null)] : [])],
         });
         for (var d = 0; d < world.Days; d++)
         {
@@ -87,8 +91,16 @@ internal sealed class EvaluationAccount
     public string Driver { get; set; } = "";
     /// <summary>The world's own account of what happened to the account (for --explain only; no scorer reads it).</summary>
     public string Truth { get; set; } = "";
+    /// <summary>The demo's <see cref="DemoCeiling"/> of the account (for --ceiling only; no scorer reads it); null in
+    /// worlds without one.</summary>
+    public Func<DateTime, double>? Ceiling { get; init; }
+    /// <summary>When each of the world's problems began and ended (for --explain only; no scorer reads it).</summary>
+    public List<EvaluationHappening> Happenings { get; init; } = [];
     public List<ConnectionRollup> Days { get; } = [];
     public List<ActiveUserDay> Users { get; } = [];
     public List<SupportTicket> Tickets { get; } = [];
     public List<SurveyResponse> Surveys { get; } = [];
 }
+
+/// <summary>A problem the world gave an account: what, from when, until when (null: never ended).</summary>
+internal sealed record EvaluationHappening(string What, DateTime Start, DateTime? End);
