@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace IntegrationHealth.Data.Sqlite;
 
@@ -103,6 +104,28 @@ public static class SqliteDatabase
         // The command timeout in seconds: the writer's statements are never long; the value only has to differ.
         builder.DefaultTimeout = builder.DefaultTimeout == 60 ? 61 : 60;
         return builder.ToString();
+    }
+
+    /// <summary>Bytes SQLite's allocator has outstanding in this process (<c>sqlite3_memory_used</c>: every connection's
+    /// page cache, schemas and prepared statements), or null before SQLite was first used.</summary>
+    public static long? HeapUsedBytes() => ReadHeap(static () => raw.sqlite3_memory_used());
+
+    /// <summary>The most <see cref="HeapUsedBytes"/> has been since the process started (<c>sqlite3_memory_highwater</c>),
+    /// or null before SQLite was first used.</summary>
+    public static long? HeapHighwaterBytes() => ReadHeap(static () => raw.sqlite3_memory_highwater(0));
+
+    private static long? ReadHeap(Func<long> read)
+    {
+        try
+        {
+            return read();
+        }
+#pragma warning disable CA1031 // SQLitePCL throws a bare Exception until a connection has chosen its provider
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
     }
 
     /// <summary>Creates the folder of a file database if it is missing (no-op for in-memory databases).</summary>
