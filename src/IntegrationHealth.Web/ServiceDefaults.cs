@@ -46,6 +46,9 @@ public static class ServiceDefaults
         services.AddJobStorage();
         services.AddRecurringJob<RevokedKeyPurgeJob>(RevokedKeyPurgeJob.RecurringJobId, RevokedKeyPurgeJob.Schedule);
         services.AddWebhooks();
+        // Every role: SQLite's caches churn the native heap whatever the process serves.
+        services.AddSingleton<NativeHeapTrimmer>();
+        services.AddHostedService(sp => sp.GetRequiredService<NativeHeapTrimmer>());
         return services;
     }
 

@@ -267,7 +267,6 @@ internal static class VolumeBenchmark
             {
                 ["Roles"] = "Web",
                 ["Logging__LogLevel__Default"] = "Warning",
-                ["DOTNET_gcServer"] = "1",
                 ["Ingestion__UnknownProviders"] = "register",
             },
         };

@@ -21,9 +21,10 @@ public sealed class SqliteMemoryBoundTests(SqliteStoreFixture store) : IClassFix
         Assert.Equal(SqliteDatabase.SoftHeapLimitBytes, limit);
         // The limit works only where SQLite counts its allocations (SQLITE_DEFAULT_MEMSTATUS): the bundled library must.
         Assert.True(raw.sqlite3_memory_used() > 0, "SQLite does not account its heap, so soft_heap_limit would not be enforced");
-        // The arithmetic the limit stands for: the writer's cache and six pooled connections' caches.
-        Assert.Equal((SqliteDatabase.WriterCacheSizeKib + 6L * SqliteDatabase.CacheSizeKib) * 1024, SqliteDatabase.SoftHeapLimitBytes);
-        Assert.True(SqliteDatabase.SoftHeapLimitBytes < 250L * 1024 * 1024);
+        // The arithmetic the limit stands for: the writer's cache and two pooled connections' caches, within the
+        // 400 MB process (the rest is measured in the benchmarks README).
+        Assert.Equal((SqliteDatabase.WriterCacheSizeKib + 2L * SqliteDatabase.CacheSizeKib) * 1024, SqliteDatabase.SoftHeapLimitBytes);
+        Assert.True(SqliteDatabase.SoftHeapLimitBytes <= 96L * 1024 * 1024);
     }
 
     /// <summary>Regression: the writer's pragmas, run each time it takes its pooled connection, were the pooled
