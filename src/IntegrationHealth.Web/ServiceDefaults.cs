@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using IntegrationHealth.Data;
 using IntegrationHealth.Web.Authentication;
 using IntegrationHealth.Web.DataProtection;
+using IntegrationHealth.Web.Diagnostics;
 using IntegrationHealth.Web.Health;
 using IntegrationHealth.Web.Http;
 using IntegrationHealth.Web.Jobs;
@@ -45,6 +46,9 @@ public static class ServiceDefaults
         services.AddJobStorage();
         services.AddRecurringJob<RevokedKeyPurgeJob>(RevokedKeyPurgeJob.RecurringJobId, RevokedKeyPurgeJob.Schedule);
         services.AddWebhooks();
+        // Every role: SQLite's caches churn the native heap whatever the process serves.
+        services.AddSingleton<NativeHeapTrimmer>();
+        services.AddHostedService(sp => sp.GetRequiredService<NativeHeapTrimmer>());
         return services;
     }
 
@@ -85,8 +89,11 @@ public static class ServiceDefaults
             options.AddSchemaTransformer<ProblemDetailsSchemaTransformer>();
         });
 
+        // The runtime's GC figures and ours of the native and SQLite heaps: what holds the resident memory.
+        services.AddSingleton<ProcessMemoryMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
+            .AddMeter(ProcessMemoryMetrics.RuntimeMeterName, ProcessMemoryMetrics.MeterName)
             .AddPrometheusExporter());
 
         // Storage faults as 503/507 and the readiness checks "store" (a round trip through the migrated schema) and
@@ -119,6 +126,8 @@ public static class ServiceDefaults
         app.MapApiKeysApi();
         app.MapWebhookEndpointsApi();
         app.MapHangfireDashboardApi();
+        // Its gauges are observed from the instance, which nothing else asks for.
+        app.ServiceProvider.GetRequiredService<ProcessMemoryMetrics>();
         app.MapPrometheusScrapingEndpoint().WithDisplayName("Prometheus metrics").StoreIndependent();
         app.MapOpenApi().StoreIndependent();
         return app;

@@ -35,10 +35,18 @@ public sealed partial class VolumeBenchmarkSmokeTests
         }
 
         // One curve row per HTTP run (a partial million) with every column filled: events/s, p50, p95, API CPU per event,
-        // RSS with its peak, database size per million.
+        // RSS with its peak, where the memory is (GC heap/committed, SQLite heap, malloc used+free), database size per million.
         var rows = HttpRow().Matches(output);
         Assert.Equal(stores.Length, rows.Count);
         Assert.All(rows, row => Assert.True(Number(row.Groups["rss"].Value) > 20 && Number(row.Groups["peak"].Value) >= Number(row.Groups["rss"].Value), row.Value));
+        Assert.All(rows, row => Assert.True(Number(row.Groups["committed"].Value) > 0, $"the GC's committed memory was not read:\n{row.Value}"));
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.All(rows, row => Assert.True(row.Groups["used"].Value != "–" && Number(row.Groups["used"].Value) > 0, $"malloc's figures were not read:\n{row.Value}"));
+        }
+
+        // SQLite's heap is SQLite's alone: a figure on the SQLite row, a dash on PostgreSQL's.
+        Assert.Single(rows, row => row.Groups["sqlite"].Value != "–");
         if (postgres)
         {
             Assert.Contains("PostgreSQL raw COPY: 3,000 rows copied", output, StringComparison.Ordinal);
@@ -59,7 +67,8 @@ public sealed partial class VolumeBenchmarkSmokeTests
     [GeneratedRegex(@"^(?<store>PostgreSQL|SQLite): (?<accepted>[\d,]+) accepted of (?<sent>[\d,]+) sent \([\d,]+ duplicates\), (?<stored>[\d,]+) rows stored, .*API peak RSS (?<rss>[\d,]+) MB", RegexOptions.Multiline)]
     private static partial Regex Summary();
 
-    [GeneratedRegex(@"^\| 0\.00 \| [\d,]+ \| [\d,]+ ms \| [\d,]+ ms \| [\d,.]+ \| (?<rss>[\d,]+) \((?<peak>[\d,]+)\) \| [\d,]+ \|$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\| 0\.00 \| [\d,]+ \| [\d,]+ ms \| [\d,]+ ms \| [\d,.]+ \| (?<rss>[\d,]+) \((?<peak>[\d,]+)\) \| " +
+                    @"(?<gc>[\d,]+)/(?<committed>[\d,]+) · (?<sqlite>[\d,]+|–) · (?<used>[\d,]+|–)\+(?<free>[\d,]+|–) \| [\d,]+ \|$", RegexOptions.Multiline)]
     private static partial Regex HttpRow();
 
     private static Task<(int Exit, string Output)> RunAsync(IReadOnlyList<string> args) => BenchmarkProcess.RunAsync(args, Timeout);

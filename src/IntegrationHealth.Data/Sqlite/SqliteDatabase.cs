@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace IntegrationHealth.Data.Sqlite;
 
@@ -7,35 +8,46 @@ namespace IntegrationHealth.Data.Sqlite;
 public static class SqliteDatabase
 {
     /// <summary>Page cache of each pooled connection (EF's readers and writers), in KiB (negative <c>cache_size</c> means
-    /// KiB): 16 MB. It was 256 MB on every connection, and the cache is per connection and kept while the connection is
-    /// pooled, so resident memory grew with the table times the connections (946 MB at 2.75 M events). Reads by the
-    /// dashboards and jobs touch an index range of one tenant and account, which a small cache serves; what needs a big
-    /// cache is the random-key insert, and that is the telemetry writer's (<see cref="WriterCacheSizeKib"/>).</summary>
-    public const int CacheSizeKib = 16_384;
+    /// KiB): 8 MB. It was 256 MB on every connection, and the cache is per connection and kept while the connection is
+    /// pooled, so resident memory grew with the table times the connections (946 MB at 2.75 M events); then 16 MB.
+    /// Reads by the dashboards and jobs touch an index range of one tenant and account, which a small cache serves, and
+    /// while ingestion commits a reader's cache is dropped before each read anyway (WAL mode: see
+    /// <see cref="SoftHeapLimitBytes"/>); what needs a big cache is the random-key insert, and that is the telemetry
+    /// writer's (<see cref="WriterCacheSizeKib"/>).</summary>
+    public const int CacheSizeKib = 8_192;
 
-    /// <summary>Page cache of the telemetry writer's connection, in KiB (128 MB): the key and read indexes' hot pages for
+    /// <summary>Page cache of the telemetry writer's connection, in KiB (80 MB): the key and read indexes' hot pages for
     /// random-key inserts (DESIGN.md: 40k rows/s with the default 2 MB cache, 120k with 256 MB, at 1 M rows). The writer
     /// uses one connection at a time, from a pool of its own (<see cref="WriterConnectionString"/>), so this is paid
-    /// once, not per pooled connection. Chosen for a 400 MB process, which the volume run did not reach (see <see cref="SoftHeapLimitBytes"/>).</summary>
-    public const int WriterCacheSizeKib = 131_072;
+    /// once, not per pooled connection, and it stays warm from one group transaction to the next (it did not: see
+    /// <see cref="WriterConnectionPragmas"/>). 80 MB, not 128, so that SQLite's whole heap fits the 400 MB process
+    /// (<see cref="SoftHeapLimitBytes"/>): with the cache really kept, a 128 MB writer cache put SQLite's heap at
+    /// 143 MB and the process at 404 MB by 1.2 M events, and 96 MB (with 16 MB pooled caches) at 401-406 MB in the
+    /// 4th and 5th million of 5 M.</summary>
+    public const int WriterCacheSizeKib = 81_920;
 
-    /// <summary>Process-wide bound on SQLite's heap (<c>PRAGMA soft_heap_limit</c>, in bytes): 224 MB, the writer's
-    /// cache and six pooled connections' full caches (128 + 6 × 16 MB).</summary>
+    /// <summary>Process-wide bound on SQLite's heap (<c>PRAGMA soft_heap_limit</c>, in bytes): 96 MB, the writer's
+    /// cache and two pooled connections' full caches (80 + 2 × 8 MB).</summary>
     /// <remarks>
     /// <para>Microsoft.Data.Sqlite has no maximum pool size: it keeps as many connections as were ever open at once
     /// (one per concurrent request or job using a DbContext), each with its own page cache of up to
     /// <see cref="CacheSizeKib"/>, filled as it reads and kept while pooled. So the number of pooled connections is not
     /// what bounds memory; this limit is. Past it SQLite recycles a connection's own least recently used pages
-    /// instead of allocating more, whatever the number of connections.</para>
-    /// <para>The arithmetic for the 400 MB resident-memory target of the API process: ~150 MB for the runtime, the
-    /// web host and the GC heap under ingestion (144 MB measured at the start of a volume run) + at most 224 MB of
-    /// SQLite heap = ~375 MB. Up to six connections busy at once (the benchmark's four clients, a job, a dashboard
-    /// read) each get their whole cache; more share the same 224 MB. Measured with <c>ingest-volume</c> (SQLite, random
-    /// ids): 353 MB peak at 300,000 events on a loaded machine, and at 5 M events on a quiet one a peak of 783 MB
-    /// (tests/IntegrationHealth.Benchmarks/README.md), so this limit does not keep the process under the target; what
-    /// holds the rest (SQLite's memory outside the counted heap, the allocator, the GC heap) is still to be measured.</para>
+    /// instead of allocating more, whatever the number of connections. The bundled e_sqlite3 keeps memory statistics
+    /// (it is not built with <c>SQLITE_DEFAULT_MEMSTATUS=0</c>), which the limit needs, and <c>mmap_size</c> is 0, so
+    /// database pages are never mapped into the process.</para>
+    /// <para>While ingestion commits, a pooled reader's cache is worth little: in WAL mode a connection drops its whole
+    /// cache when another connection has committed since its last read. Hence two readers' worth, not six.</para>
+    /// <para>The 400 MB resident-memory target of the API process, as measured with <c>ingest-volume</c> (SQLite, random
+    /// ids, 2 cores; the API's <c>/metrics</c> give the parts): SQLite's heap up to this limit; the GC ~35 MB of heap in
+    /// ~58 MB committed (workstation GC, see the Api project); malloc's other allocations ~10 MB and what it keeps
+    /// freed (kept small by the web plumbing's <c>NativeHeapTrimmer</c>); and ~100 MB that is not heap at all (mapped
+    /// assemblies and native libraries ~40 MB, the JIT's double-mapped code ~55 MB). The previous setting (a 224 MB
+    /// limit) peaked at 783 MB at 5 M events, but SQLite's heap was not what held it: at 1.2 M events SQLite had
+    /// 58 MB, malloc 73 MB in use and 305 MB freed but kept in its arenas, and the server GC 107 MB committed.
+    /// The run at 5 M events with these settings: tests/IntegrationHealth.Benchmarks/README.md, "Ingestion at volume".</para>
     /// </remarks>
-    public const long SoftHeapLimitBytes = (WriterCacheSizeKib + 6L * CacheSizeKib) * 1024;
+    public const long SoftHeapLimitBytes = (WriterCacheSizeKib + 2L * CacheSizeKib) * 1024;
 
     /// <summary>How long a connection waits for another writer's lock before failing.</summary>
     public const int BusyTimeoutMs = 30_000;
@@ -76,15 +88,23 @@ public static class SqliteDatabase
     /// <summary>Per-connection pragmas, run on every opened connection (they are not stored in the file).
     /// <c>page_size</c> comes first so that a connection that creates the file creates it with
     /// <see cref="PageSize"/> (on an existing file it changes nothing).</summary>
-    public static readonly string ConnectionPragmas =
-        $"PRAGMA page_size={PageSize}; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-{CacheSizeKib}; PRAGMA busy_timeout={BusyTimeoutMs}; " +
-        $"PRAGMA wal_autocheckpoint={WalAutoCheckpointPages}; PRAGMA journal_size_limit={JournalSizeLimitBytes}; " +
-        $"PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA soft_heap_limit={SoftHeapLimitBytes};";
+    public static readonly string ConnectionPragmas = Pragmas(CacheSizeKib, WalAutoCheckpointPages);
 
-    /// <summary>The telemetry writer's per-connection pragmas: <see cref="ConnectionPragmas"/>, with the writer's
-    /// checkpoint backstop in place of <see cref="WalAutoCheckpointPages"/>.</summary>
-    public static readonly string WriterConnectionPragmas = ConnectionPragmas +
-        $" PRAGMA wal_autocheckpoint={WriterWalAutoCheckpointPages}; PRAGMA cache_size=-{WriterCacheSizeKib};";
+    /// <summary>The telemetry writer's per-connection pragmas: <see cref="ConnectionPragmas"/> with the writer's cache
+    /// (<see cref="WriterCacheSizeKib"/>) and checkpoint backstop (<see cref="WriterWalAutoCheckpointPages"/>) in place
+    /// of the pooled connections'.</summary>
+    /// <remarks>In place of, not after: they run each time the writer takes its pooled connection, and they were
+    /// <see cref="ConnectionPragmas"/> followed by the writer's <c>cache_size</c>, so every group transaction first
+    /// shrank the writer's cache to <see cref="CacheSizeKib"/> (SQLite frees the pages past a smaller size at once)
+    /// and then let it grow again. The writer started every transaction with 16 MB of its 128 MB warm (measured at
+    /// 700,000 random-id events: 28-34 MB cached after each commit, ~750 cache misses per 1,000 events), and the
+    /// pages freed and allocated again, on whichever thread wrote the group, were most of the native heap's churn.</remarks>
+    public static readonly string WriterConnectionPragmas = Pragmas(WriterCacheSizeKib, WriterWalAutoCheckpointPages);
+
+    private static string Pragmas(int cacheSizeKib, int walAutoCheckpointPages) =>
+        $"PRAGMA page_size={PageSize}; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-{cacheSizeKib}; PRAGMA busy_timeout={BusyTimeoutMs}; " +
+        $"PRAGMA wal_autocheckpoint={walAutoCheckpointPages}; PRAGMA journal_size_limit={JournalSizeLimitBytes}; " +
+        $"PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA soft_heap_limit={SoftHeapLimitBytes};";
 
     /// <summary>The telemetry writer's form of <paramref name="connectionString"/>: the same file, but a different
     /// connection string (Microsoft.Data.Sqlite pools by connection string), so the writer's big-cache connection stays
@@ -95,6 +115,28 @@ public static class SqliteDatabase
         // The command timeout in seconds: the writer's statements are never long; the value only has to differ.
         builder.DefaultTimeout = builder.DefaultTimeout == 60 ? 61 : 60;
         return builder.ToString();
+    }
+
+    /// <summary>Bytes SQLite's allocator has outstanding in this process (<c>sqlite3_memory_used</c>: every connection's
+    /// page cache, schemas and prepared statements), or null before SQLite was first used.</summary>
+    public static long? HeapUsedBytes() => ReadHeap(static () => raw.sqlite3_memory_used());
+
+    /// <summary>The most <see cref="HeapUsedBytes"/> has been since the process started (<c>sqlite3_memory_highwater</c>),
+    /// or null before SQLite was first used.</summary>
+    public static long? HeapHighwaterBytes() => ReadHeap(static () => raw.sqlite3_memory_highwater(0));
+
+    private static long? ReadHeap(Func<long> read)
+    {
+        try
+        {
+            return read();
+        }
+#pragma warning disable CA1031 // SQLitePCL throws a bare Exception until a connection has chosen its provider
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
     }
 
     /// <summary>Creates the folder of a file database if it is missing (no-op for in-memory databases).</summary>

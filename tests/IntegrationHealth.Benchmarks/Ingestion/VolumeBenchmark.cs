@@ -17,7 +17,8 @@ namespace IntegrationHealth.Benchmarks.Ingestion;
 /// Through HTTP by keep-alive clients against the real API as a child process, on PostgreSQL (default 20 M events)
 /// and SQLite (default 5 M), plus raw binary COPY into the same partitioned layout (events and window keys) as the
 /// PostgreSQL peer. For each successive million distinct events it prints events/s, p50/p95 batch latency, the API's
-/// CPU per event, its resident memory (VmRSS, sampled every 200 ms: at the mark and the peak within the million) and the
+/// CPU per event, its resident memory (VmRSS, sampled every 200 ms: at the mark and the peak within the million) with where
+/// it is (GC heap and committed, SQLite heap, malloc used and free: <see cref="ApiMemory"/>) and the
 /// database size per million events (<see cref="VolumeCurve"/>), with a progress line every 30 s in between; at the end
 /// the API's peak resident memory against the 400 MB target, and a check that exactly the generated events were stored. Options: <c>--events N</c> (both stores), <c>--pg-events N</c>,
 /// <c>--sqlite-events N</c>, <c>--ids v4|v7|both</c>, <c>--batch N</c>, <c>--clients N</c>, <c>--skip-postgres</c>,
@@ -266,7 +267,6 @@ internal static class VolumeBenchmark
             {
                 ["Roles"] = "Web",
                 ["Logging__LogLevel__Default"] = "Warning",
-                ["DOTNET_gcServer"] = "1",
                 ["Ingestion__UnknownProviders"] = "register",
             },
         };
@@ -275,6 +275,8 @@ internal static class VolumeBenchmark
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients, PooledConnectionLifetime = TimeSpan.FromHours(10) };
         using var http = new HttpClient(handler) { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        // The scrape of /metrics on a connection of its own, so that it does not queue behind the clients' batches.
+        using var metrics = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         for (var a = 0; a < Accounts; a += 1_000)
         {
             var accounts = Enumerable.Range(a, Math.Min(1_000, Accounts - a)).Select(i => new { externalId = $"acct-{i}", name = $"Account {i}" });
@@ -283,7 +285,8 @@ internal static class VolumeBenchmark
         }
 
         await using var curve = new VolumeCurve($"{store} HTTP, {(ids == EventIds.V4 ? "random UUIDv4" : "UUIDv7")} ids, {events:N0} events:",
-            events, () => DatabaseBytesAsync(database), new VolumeCurve.ApiMeter(() => VolumeCurve.RssKib(api.ProcessId), () => api.CpuTime));
+            events, () => DatabaseBytesAsync(database),
+            new VolumeCurve.ApiMeter(() => VolumeCurve.RssKib(api.ProcessId), () => api.CpuTime, () => MemoryAsync(metrics)));
         curve.Header();
         var plan = world.Plan();
         var next = -1;
@@ -402,6 +405,19 @@ internal static class VolumeBenchmark
 
         var path = Data.Sqlite.SqliteDatabase.FilePath(database.Options.EffectiveConnectionString)!;
         return new[] { path, path + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
+    }
+
+    /// <summary>The API's memory breakdown from its <c>/metrics</c> (null when the scrape fails: the row shows a dash).</summary>
+    private static async Task<ApiMemory?> MemoryAsync(HttpClient http)
+    {
+        try
+        {
+            return ApiMemory.Parse(await http.GetStringAsync("metrics"));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
     }
 
     private static async Task EnsureAsync(HttpResponseMessage response)

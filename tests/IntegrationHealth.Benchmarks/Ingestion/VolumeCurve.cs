@@ -7,8 +7,9 @@ namespace IntegrationHealth.Benchmarks.Ingestion;
 /// The per-million figures of one <c>ingest-volume</c> run, printed as each million distinct events is reached (and
 /// for the last, partial million): events/s, p50 and p95 batch latency, and, when an API process is measured, its CPU
 /// per event and its resident memory (VmRSS sampled every <see cref="SampleInterval"/>: the value at the mark and the
-/// peak within the million), then the database size per million events. Between marks a progress line every
-/// <see cref="ProgressInterval"/> shows a long run is moving.
+/// peak within the million) and where that memory is (<see cref="ApiMemory"/>, from its <c>/metrics</c>: the GC heap
+/// and what the GC committed, SQLite's heap, malloc's used and freed-but-kept bytes), then the database size per
+/// million events. Between marks a progress line every <see cref="ProgressInterval"/> shows a long run is moving.
 /// </summary>
 internal sealed class VolumeCurve : IAsyncDisposable
 {
@@ -39,8 +40,9 @@ internal sealed class VolumeCurve : IAsyncDisposable
     private long _peakRssKib;
     private long _segmentPeakRssKib;
 
-    /// <summary>The resident memory (KiB) and CPU time of the API process under test.</summary>
-    public sealed record ApiMeter(Func<long> RssKib, Func<TimeSpan> Cpu);
+    /// <summary>The resident memory (KiB), CPU time and memory breakdown (null when it cannot be read) of the API
+    /// process under test.</summary>
+    public sealed record ApiMeter(Func<long> RssKib, Func<TimeSpan> Cpu, Func<Task<ApiMemory?>> Memory);
 
     public VolumeCurve(string title, long expected, Func<Task<long>> databaseBytes, ApiMeter? api)
     {
@@ -61,8 +63,8 @@ internal sealed class VolumeCurve : IAsyncDisposable
         Console.WriteLine(_title);
         Console.WriteLine(_api is null
             ? "| million | events/s | p50 batch | p95 batch | DB MB per M events |"
-            : "| million | events/s | p50 batch | p95 batch | API CPU µs/event | API RSS MB (peak in million) | DB MB per M events |");
-        Console.WriteLine(_api is null ? "|---:|---:|---:|---:|---:|" : "|---:|---:|---:|---:|---:|---:|---:|");
+            : $"| million | events/s | p50 batch | p95 batch | API CPU µs/event | API RSS MB (peak in million) | {ApiMemory.Legend} | DB MB per M events |");
+        Console.WriteLine(_api is null ? "|---:|---:|---:|---:|---:|" : "|---:|---:|---:|---:|---:|---:|---:|---:|");
         _markCpu = _api?.Cpu() ?? TimeSpan.Zero;
     }
 
@@ -134,8 +136,9 @@ internal sealed class VolumeCurve : IAsyncDisposable
             {
                 var cpu = _api.Cpu();
                 var rss = Sample();
+                var memory = await _api.Memory();
                 row += string.Create(CultureInfo.InvariantCulture,
-                    $" {(cpu - _markCpu).TotalMicroseconds / s.Events:N1} | {rss / 1024.0:N0} ({Math.Max(rss, s.PeakRssKib) / 1024.0:N0}) |");
+                    $" {(cpu - _markCpu).TotalMicroseconds / s.Events:N1} | {rss / 1024.0:N0} ({Math.Max(rss, s.PeakRssKib) / 1024.0:N0}) | {memory?.Column() ?? "–"} |");
                 _markCpu = cpu;
             }
 
@@ -175,7 +178,9 @@ internal sealed class VolumeCurve : IAsyncDisposable
                 {
                     lastProgress = now;
                     var accepted = Accepted;
-                    var rss = _api is null ? "" : string.Create(CultureInfo.InvariantCulture, $", API RSS {Interlocked.Read(ref _segmentPeakRssKib) / 1024.0:N0} MB");
+                    var memory = _api is null ? null : await _api.Memory();
+                    var rss = _api is null ? "" : string.Create(CultureInfo.InvariantCulture,
+                        $", API RSS {Interlocked.Read(ref _segmentPeakRssKib) / 1024.0:N0} MB ({memory?.Column() ?? "–"})");
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"  … {accepted:N0} of {_expected:N0} distinct events after {now:hh\\:mm\\:ss}{rss}"));
                 }
