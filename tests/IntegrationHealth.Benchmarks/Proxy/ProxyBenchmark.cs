@@ -375,6 +375,8 @@ internal sealed class ProxyChild : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        // The product's GC (the API project turns server GC off), not this benchmark's.
+        start.Environment["DOTNET_gcServer"] = "0";
         // Run as "dotnet IntegrationHealth.Benchmarks.dll" or as the apphost, whichever started us.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(ProxyChild).Assembly.Location);
         foreach (var a in new[] { "proxy-serve", kind, origin, token }) start.ArgumentList.Add(a);
