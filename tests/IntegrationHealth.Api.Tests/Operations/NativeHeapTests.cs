@@ -4,6 +4,10 @@ using IntegrationHealth.Web.Diagnostics;
 namespace IntegrationHealth.Api.Tests.Operations;
 
 /// <summary>The native heap's figures and trimming (glibc), which the memory metrics and the trimmer rely on.</summary>
+/// <remarks>Blocks of 8 KB, under <see cref="NativeHeap.MmapThresholdBytes"/>: once any test has started the API's entry
+/// point in this process (<see cref="NativeHeap.Configure"/> runs there), 16 KB blocks get mappings of their own and never
+/// reach the arena these tests look at. The class runs alone, so other tests' allocations do not fill its holes.</remarks>
+[Collection(NativeHeapCollection.Name)]
 public sealed class NativeHeapTests
 {
     [Fact]
@@ -14,9 +18,9 @@ public sealed class NativeHeapTests
             return; // not glibc: nothing to read (the metrics are absent there)
         }
 
-        // 16 KB blocks (SQLite's page size) between small live ones, so that freeing them leaves holes in the arena
-        // rather than a top chunk that free() would give back by itself.
-        const int Blocks = 2_048, BlockBytes = 16 * 1024;
+        // 8 KB blocks between small live ones, so that freeing them leaves holes in the arena rather than a top chunk
+        // that free() would give back by itself.
+        const int Blocks = 4_096, BlockBytes = 8 * 1024;
         var large = new nint[Blocks];
         var pins = new nint[Blocks];
         var before = NativeHeap.Read()!;
@@ -62,7 +66,7 @@ public sealed class NativeHeapTests
             return;
         }
 
-        const int BlockBytes = 16 * 1024;
+        const int BlockBytes = 8 * 1024;
         var blocks = (int)(2 * NativeHeapTrimmer.ThresholdBytes / BlockBytes);
         var large = new nint[blocks];
         var pins = new nint[blocks];
@@ -100,4 +104,11 @@ public sealed class NativeHeapTests
             Marshal.WriteByte(block, offset, 1);
         }
     }
+}
+
+/// <summary>The native heap tests run with no other test class at the same time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class NativeHeapCollection
+{
+    public const string Name = "Native heap";
 }

@@ -69,7 +69,7 @@ public sealed class RecentReadCacheTests : IAsyncLifetime
         await StoreEngineHost.SeedConnectionAsync(database, "conn-1");
         int tenant;
         await using (var db = database.CreateContext()) tenant = await db.Tenants.Select(t => t.Id).SingleAsync();
-        await using var host = StoreEngineHost.Create(database, _server.Origin, new Dictionary<string, string?> { ["Engine:ConnectionLookupCache"] = "01:00:00" });
+        await using var host = StoreEngineHost.Create(database, _server.Origin, new Dictionary<string, string?> { ["Engine:ConnectionLookupCache"] = "00:01:00" });
 
         Assert.Equal(ConnectionResolution.NotFound, (await host.Connections.FindAsync(tenant, "conn-2")).Resolution);
         await StoreEngineHost.SeedConnectionAsync(database, "conn-2");
