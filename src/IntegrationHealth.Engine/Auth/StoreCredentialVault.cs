@@ -21,12 +21,8 @@ public sealed class StoreCredentialVault(IDbContextFactory<IntegrationHealthDbCo
     IServiceProvider services, TimeProvider time) : ICredentialVault
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _local = new(StringComparer.Ordinal);
-    /// <summary>Recent reads by key (<see cref="ReadRecentAsync"/>), and tombstones (<c>Valid</c> false) of this vault's
-    /// writes: a read that began before a write's tombstone can never be remembered after it.</summary>
-    private readonly ConcurrentDictionary<string, (VaultEntry? Entry, long Stamp, bool Valid)> _recent = new(StringComparer.Ordinal);
-
-    /// <summary>Past this many remembered reads, <see cref="ReadRecentAsync"/> first drops the expired ones.</summary>
-    private const int RecentReadsBeforePurge = 10_000;
+    /// <summary>Recent reads by key (<see cref="ReadRecentAsync"/>), forgotten by this vault's writes.</summary>
+    private readonly RecentReads<string, VaultEntry?> _recent = new(time, StringComparer.Ordinal);
     private readonly string _owner = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     /// <summary>The tenant and connection ids of a vault key.</summary>
@@ -49,30 +45,15 @@ public sealed class StoreCredentialVault(IDbContextFactory<IntegrationHealthDbCo
     /// remembered only if it began after whatever the key holds.</summary>
     public async ValueTask<VaultEntry?> ReadRecentAsync(string credentialKey, TimeSpan maxAge, CancellationToken cancellationToken = default)
     {
-        if (maxAge <= TimeSpan.Zero) return await ReadAsync(credentialKey, cancellationToken);
-        if (_recent.TryGetValue(credentialKey, out var recent) && recent.Valid && time.GetElapsedTime(recent.Stamp) < maxAge) return recent.Entry;
-        var began = time.GetTimestamp();
+        if (_recent.TryGet(credentialKey, maxAge, out var recent)) return recent;
+        var began = _recent.Begin();
         var entry = await ReadAsync(credentialKey, cancellationToken);
-        if (_recent.Count >= RecentReadsBeforePurge)
-            foreach (var (key, value) in _recent)
-                if (time.GetElapsedTime(value.Stamp) >= maxAge) _recent.TryRemove(key, out _);
-        var read = (entry, began, true);
-        while (true)
-        {
-            if (!_recent.TryGetValue(credentialKey, out var current))
-            {
-                if (_recent.TryAdd(credentialKey, read)) break;
-            }
-            else if (current.Stamp >= began || _recent.TryUpdate(credentialKey, read, current))
-            {
-                break; // a write (or a later read) came after this read began: not remembered over it
-            }
-        }
+        _recent.Remember(credentialKey, entry, began, maxAge);
         return entry;
     }
 
     /// <summary>Leaves a tombstone for <paramref name="credentialKey"/> (see <see cref="ReadRecentAsync"/>).</summary>
-    private void Forget(string credentialKey) => _recent[credentialKey] = (null, time.GetTimestamp(), false);
+    private void Forget(string credentialKey) => _recent.Forget(credentialKey);
 
     public async ValueTask<VaultEntry?> ReadAsync(string credentialKey, CancellationToken cancellationToken = default)
     {

@@ -40,10 +40,7 @@ public sealed class StoreEngineConnections(IDbContextFactory<IntegrationHealthDb
     : IEngineConnections
 {
     /// <summary>Recent lookups by (tenant, external id), kept <see cref="EngineOptions.ConnectionLookupCache"/>.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int TenantId, string ExternalId), (Connection Row, string Key, long Stamp)> _recent = new();
-
-    /// <summary>Past this many remembered lookups, the expired ones are dropped first.</summary>
-    private const int RecentLookupsBeforePurge = 10_000;
+    private readonly RecentReads<(int TenantId, string ExternalId), (Connection Row, string Key)> _recent = new(time);
 
     public static string CredentialKeyOf(int tenantId, int connectionId) => $"connection/{tenantId}/{connectionId}";
 
@@ -71,22 +68,15 @@ public sealed class StoreEngineConnections(IDbContextFactory<IntegrationHealthDb
     private async Task<(Connection Row, string Key)?> LookUpAsync(int tenantId, string externalId, CancellationToken cancellationToken)
     {
         var maxAge = options.Value.ConnectionLookupCache;
-        if (maxAge > TimeSpan.Zero && _recent.TryGetValue((tenantId, externalId), out var recent) && time.GetElapsedTime(recent.Stamp) < maxAge)
-            return (recent.Row, recent.Key);
-        var began = time.GetTimestamp();
+        if (_recent.TryGet((tenantId, externalId), maxAge, out var recent)) return recent;
+        var began = _recent.Begin();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var found = await (from c in db.Connections.AsNoTracking()
                            join p in db.Providers.AsNoTracking() on c.ProviderId equals p.Id
                            where c.TenantId == tenantId && c.ExternalId == externalId
                            select new { Connection = c, p.Key }).FirstOrDefaultAsync(cancellationToken);
         if (found is null) return null;
-        if (maxAge > TimeSpan.Zero)
-        {
-            if (_recent.Count >= RecentLookupsBeforePurge)
-                foreach (var (key, value) in _recent)
-                    if (time.GetElapsedTime(value.Stamp) >= maxAge) _recent.TryRemove(key, out _);
-            _recent[(tenantId, externalId)] = (found.Connection, found.Key, began);
-        }
+        _recent.Remember((tenantId, externalId), (found.Connection, found.Key), began, maxAge);
         return (found.Connection, found.Key);
     }
 

@@ -107,18 +107,20 @@ public sealed class GeneralisationTests
         Assert.Equal(peer.Score, score.Score);
     }
 
+    /// <summary>An account with normal traffic and users "power", "u1" and "u2", each active on the days of the last 35
+    /// for which <paramref name="active"/>(days ago, user) holds.</summary>
+    private static AccountEvidence WithUsers(int id, Func<int, string, bool> active)
+    {
+        var a = Account(id, Normal(id));
+        foreach (var user in new[] { "power", "u1", "u2" })
+            for (var d = 1; d <= 35; d++)
+                if (active(d, user)) a.ActiveUsers.Add(new ActiveUserDay { TenantId = 1, AccountId = id, Day = AsOf.AddDays(-d), UserId = user });
+        return a;
+    }
+
     [Fact]
     public void Engagement_UsageDeclineAndTheMostActiveUserGoingQuiet_AddRisk()
     {
-        AccountEvidence WithUsers(int id, Func<int, string, bool> active)
-        {
-            var a = Account(id, Normal(id));
-            foreach (var user in new[] { "power", "u1", "u2" })
-                for (var d = 1; d <= 35; d++)
-                    if (active(d, user)) a.ActiveUsers.Add(new ActiveUserDay { TenantId = 1, AccountId = id, Day = AsOf.AddDays(-d), UserId = user });
-            return a;
-        }
-
         var steady = WithUsers(1, (d, u) => u == "power" || d % 2 == 0);
         var topQuiet = WithUsers(2, (d, u) => u == "power" ? d > 7 : d % 2 == 0);
         var declining = WithUsers(3, (d, u) => d > 14 || (u == "power" && d % 3 == 0));
@@ -253,15 +255,6 @@ public sealed class GeneralisationTests
     [Fact]
     public void Engagement_TheMostActiveUsersAbsence_IsJudgedAgainstTheirOwnHabit()
     {
-        AccountEvidence WithUsers(int id, Func<int, string, bool> active)
-        {
-            var a = Account(id, Normal(id));
-            foreach (var user in new[] { "power", "u1", "u2" })
-                for (var d = 1; d <= 35; d++)
-                    if (active(d, user)) a.ActiveUsers.Add(new ActiveUserDay { TenantId = 1, AccountId = id, Day = AsOf.AddDays(-d), UserId = user });
-            return a;
-        }
-
         // A champion seen every day until four days ago: four days away is already far outside their habit.
         var daily = WithUsers(1, (d, u) => u == "power" ? d >= 5 : d % 2 == 0);
         // The "most active" user of an account where nobody is very active (6 of 28 days): nine days away is ordinary.
