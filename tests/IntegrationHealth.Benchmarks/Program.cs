@@ -4,7 +4,7 @@ using IntegrationHealth.Benchmarks.Jsonata;
 using IntegrationHealth.Benchmarks.Proxy;
 using IntegrationHealth.Benchmarks.Syncs;
 
-// Usage: dotnet run -c Release --project tests/IntegrationHealth.Benchmarks -- <jsonata|ingestion|ingest-volume|sync|proxy|analytics|analytics-eval|all> [options]
+// Usage: dotnet run -c Release --project tests/IntegrationHealth.Benchmarks -- <jsonata|ingestion|ingest-volume|ingest-floor|sync|proxy|analytics|analytics-eval|all> [options]
 var suite = args.Length > 0 ? args[0] : "all";
 var rest = args.Skip(1).ToArray();
 return suite switch
@@ -12,6 +12,7 @@ return suite switch
     "jsonata" => await JsonataBenchmark.RunAsync(rest),
     "ingestion" => await IngestionBenchmark.RunAsync(rest),
     "ingest-volume" => await VolumeBenchmark.RunAsync(rest),
+    "ingest-floor" => await FloorBenchmark.RunAsync(rest),
     "sync" => await SyncBenchmark.RunAsync(rest),
     "analytics-eval" => await AnalyticsEvaluation.RunAsync(rest),
     "analytics" => await AnalyticsBenchmark.RunAsync(rest),
@@ -23,6 +24,6 @@ return suite switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: IntegrationHealth.Benchmarks <jsonata|ingestion|ingest-volume|sync|proxy|analytics|analytics-eval|all> [options]");
+    Console.Error.WriteLine("usage: IntegrationHealth.Benchmarks <jsonata|ingestion|ingest-volume|ingest-floor|sync|proxy|analytics|analytics-eval|all> [options]");
     return 2;
 }
