@@ -88,23 +88,60 @@ public static class SqliteDatabase
     /// <summary>Per-connection pragmas, run on every opened connection (they are not stored in the file).
     /// <c>page_size</c> comes first so that a connection that creates the file creates it with
     /// <see cref="PageSize"/> (on an existing file it changes nothing).</summary>
-    public static readonly string ConnectionPragmas = Pragmas(CacheSizeKib, WalAutoCheckpointPages);
+    public static readonly string ConnectionPragmas = Pragmas(CacheSizeKib, WalAutoCheckpointPages, "MEMORY");
 
     /// <summary>The telemetry writer's per-connection pragmas: <see cref="ConnectionPragmas"/> with the writer's cache
-    /// (<see cref="WriterCacheSizeKib"/>) and checkpoint backstop (<see cref="WriterWalAutoCheckpointPages"/>) in place
-    /// of the pooled connections'.</summary>
+    /// (<see cref="WriterCacheSizeKib"/>), checkpoint backstop (<see cref="WriterWalAutoCheckpointPages"/>) and
+    /// temporary store (<see cref="WriterTempStore"/>: its savepoints' journal in a file, not the heap) in place of the
+    /// pooled connections'.</summary>
     /// <remarks>In place of, not after: they run each time the writer takes its pooled connection, and they were
     /// <see cref="ConnectionPragmas"/> followed by the writer's <c>cache_size</c>, so every group transaction first
     /// shrank the writer's cache to <see cref="CacheSizeKib"/> (SQLite frees the pages past a smaller size at once)
     /// and then let it grow again. The writer started every transaction with 16 MB of its 128 MB warm (measured at
     /// 700,000 random-id events: 28-34 MB cached after each commit, ~750 cache misses per 1,000 events), and the
     /// pages freed and allocated again, on whichever thread wrote the group, were most of the native heap's churn.</remarks>
-    public static readonly string WriterConnectionPragmas = Pragmas(WriterCacheSizeKib, WriterWalAutoCheckpointPages);
+    public static readonly string WriterConnectionPragmas = Pragmas(WriterCacheSizeKib, WriterWalAutoCheckpointPages, WriterTempStore);
 
-    private static string Pragmas(int cacheSizeKib, int walAutoCheckpointPages) =>
+    /// <summary>Where the telemetry writer's connection keeps SQLite's temporary files (<c>PRAGMA temp_store</c>):
+    /// <c>FILE</c>, where every other connection keeps them in memory (<see cref="ConnectionPragmas"/>). What it
+    /// decides for the writer is where a savepoint's journal goes.</summary>
+    /// <remarks>
+    /// <para>The writer gives every batch of a group transaction a savepoint (<c>SqliteTelemetryWriter</c>), and while
+    /// a savepoint is open SQLite copies every page the batch changes, before the change, into the connection's
+    /// sub-journal, so that <c>ROLLBACK TO</c> can restore it. A 1,000-event batch of random ids changes about a page
+    /// per event in each random-key index: the journal, sampled as the temporary file below during
+    /// <c>ingest-volume</c>, held 21 MB per group transaction at the median and 29 MB at most (1,300-1,800 pages).
+    /// With <c>temp_store=MEMORY</c> that journal is an in-memory file of 1 KB chunks (SQLite's <c>memjournal.c</c>;
+    /// the chunk size is fixed), allocated as the batch writes and freed at its <c>RELEASE</c>: about 16 small
+    /// mallocs per page, under the 16 KB mmap threshold (<c>NativeHeap.MmapThresholdBytes</c> in the web plumbing),
+    /// so into glibc's arenas, on whichever thread-pool thread wrote the group. They were the native heap's churn and
+    /// the API's transient peak. Measured with <c>ingest-volume</c> (SQLite, random ids, 2 cores; the arenas read from
+    /// <c>/proc/PID/smaps</c>): with <c>temp_store=MEMORY</c> malloc kept 37-107 MB freed, the arenas' resident size
+    /// swung between 11 and 120 MB within seconds (101 MB of the process's 410 MB peak), and SQLite's heap went past
+    /// <see cref="SoftHeapLimitBytes"/> (to 101-109 MB at times: the journal counts as SQLite's heap, against the same
+    /// limit as the caches); with <c>FILE</c> malloc kept 1-2 MB freed, the arenas stayed at 8-9 MB, and the process
+    /// peaked at 319 MB over 5 M events (410 MB before), with no change in events/s beyond the shared machine's noise
+    /// (four alternated rounds against main, +4% on average; tests/IntegrationHealth.Benchmarks/README.md, "Ingestion
+    /// at volume").</para>
+    /// <para>With <c>FILE</c> the journal's first 64 KB stay in memory (<c>SQLITE_STMTJRNL_SPILL</c>) and the rest goes
+    /// to a temporary file that SQLite deletes as it opens it, in <c>SQLITE_TMPDIR</c> (else <c>TMPDIR</c>,
+    /// <c>/var/tmp</c>, <c>/usr/tmp</c>, <c>/tmp</c>, the first that is writable), closed at the end of the transaction
+    /// and never synced: the journal lives in the kernel's page cache, outside the process, for the length of one
+    /// group transaction (it still counts in the process's <c>write_bytes</c>, and in a container's memory cgroup as
+    /// page cache). So the API needs a writable temporary directory to ingest on SQLite (a container with a read-only
+    /// root file system needs one mounted: src/IntegrationHealth.Api/CONFIGURATION.md); without one, a group of
+    /// batches cannot open its journal (<c>SQLITE_CANTOPEN</c>, a storage fault answered 503; a full one answers 507
+    /// like a full database disk; a batch alone in its transaction has no savepoint and still writes). The writer's
+    /// connection runs no query that sorts or builds temporary tables, so nothing else moves to a file.
+    /// <c>PRAGMA temp_store</c> can only change outside a transaction, and <see cref="WriterConnectionPragmas"/> run
+    /// before the writer's <c>BEGIN</c>.</para>
+    /// </remarks>
+    public const string WriterTempStore = "FILE";
+
+    private static string Pragmas(int cacheSizeKib, int walAutoCheckpointPages, string tempStore) =>
         $"PRAGMA page_size={PageSize}; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-{cacheSizeKib}; PRAGMA busy_timeout={BusyTimeoutMs}; " +
         $"PRAGMA wal_autocheckpoint={walAutoCheckpointPages}; PRAGMA journal_size_limit={JournalSizeLimitBytes}; " +
-        $"PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA soft_heap_limit={SoftHeapLimitBytes};";
+        $"PRAGMA foreign_keys=ON; PRAGMA temp_store={tempStore}; PRAGMA soft_heap_limit={SoftHeapLimitBytes};";
 
     /// <summary>The telemetry writer's form of <paramref name="connectionString"/>: the same file, but a different
     /// connection string (Microsoft.Data.Sqlite pools by connection string), so the writer's big-cache connection stays

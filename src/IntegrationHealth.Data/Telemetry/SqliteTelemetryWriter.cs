@@ -17,7 +17,9 @@ namespace IntegrationHealth.Data.Telemetry;
 /// <para>Group commit: batches that queue up while another batch is being written are written together, in one
 /// transaction with a savepoint per batch, by whichever caller gets the lock next. A batch that fails rolls back to
 /// its savepoint alone, so every batch stays atomic and its counts are its own, while the commit cost (roughly one
-/// WAL page per event for the random-key index) is paid once per group instead of once per batch.</para>
+/// WAL page per event for the random-key index) is paid once per group instead of once per batch. A savepoint makes
+/// SQLite copy every page the batch changes into a journal first; that journal goes to a temporary file, not the
+/// heap (<see cref="SqliteDatabase.WriterTempStore"/>).</para>
 /// <para>Every row of a batch gets one <see cref="TelemetryEvent.ReceivedAt"/>, read from the clock of the writer the
 /// batch was given to when its group transaction writes it (as the PostgreSQL writer stamps the transaction that
 /// stores a batch), so <c>received_at</c> follows commit order like <c>ingest_seq</c>: retention, which deletes by
