@@ -46,8 +46,8 @@ namespace IntegrationHealth.Data;
 /// edge of the key index; random UUIDv4 ids dirty about one key-index page per event. Measured in 1,000-event commits
 /// (tests/IntegrationHealth.Benchmarks/README.md): a median of ~148k events/s with v7 ids against ~82k with v4. The
 /// SQLite writer also group-commits batches that queue up concurrently (one transaction, a savepoint per batch), leaves
-/// WAL checkpoints to a background thread (<see cref="Sqlite.SqliteWalCheckpointer"/>), uses 16 KB pages for new files (<see cref="Sqlite.SqliteDatabase.PageSize"/>: the
-/// cost is per frame more than per byte) and binds rows through SQLite's C API rather than <c>SqliteCommand</c>.</para>
+/// WAL checkpoints to a background thread (<see cref="Sqlite.SqliteWalCheckpointer"/>), uses 4 KB pages for new files (<see cref="Sqlite.SqliteDatabase.PageSize"/>: at
+/// volume the cost is the bytes each randomly-keyed commit writes) and binds rows through SQLite's C API rather than <c>SqliteCommand</c>.</para>
 /// <para><b>Data Protection keys.</b> The context is an <c>IDataProtectionKeyContext</c>: with
 /// <c>services.AddDataProtection().PersistKeysToDbContext&lt;IntegrationHealthDbContext&gt;()</c> the key ring lives in
 /// <c>data_protection_keys</c>, so web and job processes on one database (several machines on PostgreSQL) protect and

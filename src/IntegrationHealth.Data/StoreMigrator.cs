@@ -10,7 +10,7 @@ public static class StoreMigrator
     /// Applies pending migrations with the registered <see cref="IDbContextFactory{TContext}"/>. On SQLite it first
     /// switches the file to WAL (persistent; readers no longer block the writer); the per-connection pragmas
     /// (page_size for a new file, synchronous=NORMAL, cache_size, busy_timeout, foreign_keys) are applied on every
-    /// connection open, so a file this call creates gets 16 KB pages before WAL fixes its page size.
+    /// connection open, so a file this call creates gets its page size (SqliteDatabase.PageSize) before WAL fixes it.
     /// On PostgreSQL it afterwards moves identity sequences past seeded rows, and (this overload) creates today's and the
     /// next days' telemetry partitions.
     /// </summary>

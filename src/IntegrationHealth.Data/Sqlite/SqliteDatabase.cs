@@ -52,30 +52,36 @@ public static class SqliteDatabase
     /// <summary>How long a connection waits for another writer's lock before failing.</summary>
     public const int BusyTimeoutMs = 30_000;
 
-    /// <summary>Page size of new database files (SQLite's default is 4 KB). A 1,000-event commit dirties about one
-    /// page per event in each randomly-keyed index (the id key; the account/time index), and the commit cost is per
-    /// WAL frame (copy, checksum, two writes each) more than per byte. With 16 KB pages each index has a quarter of the
-    /// pages, so a commit writes roughly half the frames: measured on 200,000 events in 1,000-event transactions,
-    /// ~1.3-1.7x events per CPU-second over 4 KB pages; 32 KB gained little more, 1 KB was slower. It only takes
-    /// effect on an empty file (before the first table, and before WAL is switched on); an existing file keeps its
-    /// page size until a <c>VACUUM</c> outside WAL mode.</summary>
-    public const int PageSize = 16_384;
+    /// <summary>Page size of new database files: 4 KB, SQLite's default. A commit dirties about one page per event in
+    /// each randomly-keyed index (the id key; the account/time index), and every dirty page is written to the WAL and
+    /// again at the checkpoint, so once the indexes outgrow the cache the bytes written per event decide the speed:
+    /// measured with <c>ingest-volume</c> at 5 M events through HTTP (tests/IntegrationHealth.Benchmarks/README.md,
+    /// 2026-12-03, back to back on a quiet machine), 4 KB pages gave 21,771 events/s with random ids, flat at 20-23k
+    /// per million, against 14,134 falling to 12,348 with 16 KB pages, and 44,543 against 28,058 with UUIDv7 ids, in
+    /// a file no larger (190-191 MB per million events at 5 M both ways) and at the same resident memory (309 against 317 MB
+    /// at the peak). <c>ingest-floor</c> shows why: a keyed insert wrote 10 KB per row with 4 KB pages and 31-33 KB
+    /// with 16 KB ones by 5 M rows. 16 KB pages had been chosen from 200,000 events in an empty table, where the
+    /// indexes fit in the cache and the frame count, not the bytes, was the cost (~1.3-1.7x events per CPU-second over
+    /// 4 KB then). It only takes effect on an empty file (before the first table, and before WAL is switched on); a
+    /// file created with 16 KB pages keeps them until a <c>VACUUM</c> outside WAL mode.</summary>
+    public const int PageSize = 4_096;
 
     /// <summary>WAL pages a commit may leave before it checkpoints (default 1,000). Each 1,000-event batch dirties
     /// roughly one page per event per random-key index, so the default made nearly every batch also checkpoint, with
-    /// an fsync; 4,096 pages (64 MB at <see cref="PageSize"/>) checkpoints every dozen or so batches instead
-    /// (measured ~1.5-2x). A larger WAL (256 MB) measured no better.</summary>
+    /// an fsync; 4,096 pages checkpoints every dozen or so batches instead (measured ~1.5-2x, with 16 KB pages: 64 MB;
+    /// 16 MB at today's <see cref="PageSize"/>, the setting of the 4 KB-page volume runs). A larger WAL (256 MB)
+    /// measured no better.</summary>
     public const int WalAutoCheckpointPages = 4_096;
 
-    /// <summary>The telemetry writer's own connections checkpoint only past this many WAL pages (256 MB at
-    /// <see cref="PageSize"/>): below it, <see cref="SqliteWalCheckpointer"/> checkpoints in the background.</summary>
+    /// <summary>The telemetry writer's own connections checkpoint only past this many WAL pages (64 MB at
+    /// <see cref="PageSize"/>, 256 MB on a file with 16 KB pages): below it, <see cref="SqliteWalCheckpointer"/> checkpoints in the background.</summary>
     public const int WriterWalAutoCheckpointPages = 16_384;
 
     /// <summary>Size the WAL file is truncated back to after a checkpoint lets it restart (64 MB).</summary>
     public const long JournalSizeLimitBytes = 64L * 1024 * 1024;
 
     /// <summary>WAL file size past which the background checkpointer runs a <c>TRUNCATE</c> checkpoint instead of a
-    /// <c>PASSIVE</c> one (256 MB, the writer's own backstop). <c>journal_size_limit</c> only trims the file when the WAL
+    /// <c>PASSIVE</c> one (64 MB at <see cref="PageSize"/>, the writer's own backstop). <c>journal_size_limit</c> only trims the file when the WAL
     /// restarts, and it restarts only once a checkpoint has copied every frame while no reader still uses one; under
     /// overlapping readers that never happens, and the WAL grew to three times the database. A TRUNCATE checkpoint waits
     /// (briefly, see <see cref="TruncateBusyTimeoutMs"/>) for those readers, then empties the file.</summary>

@@ -13,7 +13,10 @@ namespace IntegrationHealth.Data.Tests.Sqlite;
 [Collection(SqliteWriterJournalCollection.Name)]
 public sealed class SqliteWriterJournalTests
 {
-    private const int Rows = 1_536; // one 16,000-byte row per 16 KB page: 24 MB, inside the writer's cache
+    // One row per page, small enough to stay on its page (no overflow pages, so an update rewrites the page in place and
+    // only the journal allocates): 24 MB of pages, inside the writer's cache.
+    private const int Body = SqliteDatabase.PageSize - 96;
+    private const int Rows = 24 * 1024 * 1024 / SqliteDatabase.PageSize;
 
     [Fact]
     public void WriterConnectionPragmas_KeepASavepointsJournalOutOfTheHeap()
@@ -62,12 +65,12 @@ public sealed class SqliteWriterJournalTests
             Execute(connection, SqliteDatabase.ConnectionPragmas + " PRAGMA journal_mode=WAL;");
             Execute(connection, "CREATE TABLE pages (id INTEGER PRIMARY KEY, body BLOB); " +
                                 $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Rows}) " +
-                                "INSERT INTO pages (body) SELECT randomblob(16000) FROM n;");
+                                $"INSERT INTO pages (body) SELECT randomblob({Body}) FROM n;");
             Execute(connection, pragmas + " PRAGMA cache_size=-81920;"); // the cache holds the table in both cases
             Execute(connection, "SELECT sum(length(body)) FROM pages;");
             Execute(connection, "BEGIN IMMEDIATE; SAVEPOINT b0;");
             var before = raw.sqlite3_memory_used();
-            Execute(connection, "UPDATE pages SET body = randomblob(16000);");
+            Execute(connection, $"UPDATE pages SET body = randomblob({Body});");
             var grown = raw.sqlite3_memory_used() - before;
             Execute(connection, "ROLLBACK;");
             return grown;
