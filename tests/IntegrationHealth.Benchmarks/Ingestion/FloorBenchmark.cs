@@ -24,9 +24,10 @@ namespace IntegrationHealth.Benchmarks.Ingestion;
 /// do through HTTP.</item>
 /// <item>SQLite (default 5 M rows, one writer, as the store has): (a) an unindexed rowid table; (b) the minimal
 /// exactly-once write, <c>INSERT OR IGNORE</c> into a table with the <c>(tenant_id, id)</c> BLOB primary key, both
-/// with the store's settings (WAL, <c>synchronous=NORMAL</c>, 16 KB pages, <c>--sqlite-cache-mb</c> of page cache,
-/// default the writer's 80 MB) in transactions of <c>--batch</c> rows; (c) case (b) with 4 KB pages; and (d) case (b)
-/// with a page cache of 2 GB, past any memory budget. Beside rows/s it prints bytes written to disk per row
+/// with WAL, <c>synchronous=NORMAL</c>, 16 KB pages (the store's page size until this benchmark showed what they cost)
+/// and <c>--sqlite-cache-mb</c> of page cache (default the writer's 80 MB), in transactions of <c>--batch</c> rows;
+/// (c) case (b) with 4 KB pages, the store's page size now; and (d) case (b) with a page cache of 2 GB, past any
+/// memory budget. Beside rows/s it prints bytes written to disk per row
 /// (<c>/proc/self/io</c>).</item>
 /// </list>
 /// Options: <c>--pg-rows N</c>, <c>--sqlite-rows N</c>, <c>--rows N</c> (both), <c>--batch N</c> (default 1,000),
