@@ -50,39 +50,6 @@ public sealed partial class OperationsTests(SeededHostFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task Metrics_OnSqlite_ShowWhereTheMemoryIs()
-    {
-        using var client = fixture.Host.Client(fixture.Key);
-        await TestHttp.EnsureSuccessAsync(await client.PostAsync("/v1/events", TestHttp.Json(TestEvents.Array(TestEvents.Valid()))));
-
-        string text = "";
-        for (var attempt = 0; attempt < 50 && !text.Contains("integrationhealth_sqlite_heap_used_bytes", StringComparison.Ordinal); attempt++)
-        {
-            text = await fixture.Host.Client().GetStringAsync("/metrics");
-            if (!text.Contains("integrationhealth_sqlite_heap_used_bytes", StringComparison.Ordinal)) await Task.Delay(200);
-        }
-
-        // The GC's figures (the runtime's meter), SQLite's heap, and on glibc malloc's: what ingest-volume prints.
-        Assert.Contains("dotnet_gc_last_collection_memory_committed_size_bytes", text);
-        Assert.Contains("dotnet_gc_last_collection_heap_size_bytes", text);
-        Assert.True(Gauge(text, "integrationhealth_sqlite_heap_used_bytes") > 0, "SQLite's heap is not reported");
-        if (OperatingSystem.IsLinux())
-        {
-            Assert.True(Gauge(text, "integrationhealth_process_native_heap_used_bytes") > Gauge(text, "integrationhealth_sqlite_heap_used_bytes"),
-                "malloc's in-use bytes are not reported, or are less than SQLite's own, which live in them");
-            Assert.Contains("integrationhealth_process_native_heap_free_bytes", text);
-        }
-    }
-
-    private static double Gauge(string metrics, string name)
-    {
-        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal));
-        Assert.True(line is not null, $"{name} is missing from /metrics");
-        var value = line.Contains('}', StringComparison.Ordinal) ? line[(line.LastIndexOf('}') + 1)..] : line[name.Length..];
-        return double.Parse(value.Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    [Fact]
     public async Task OpenApi_Document_CoversEveryMappedEndpoint()
     {
         using var client = fixture.Host.Client();
