@@ -76,10 +76,10 @@ public static class AnalyticsBenchmark
 
         async Task WriteAsync(DateTime from, TimeSpan span, double share)
         {
-            var day = (int)(from - start).TotalHours;
+            var hour = (int)(from - start).TotalHours;
             await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
             {
-                var random = new Random(unchecked(5 + 7919 * day + w));
+                var random = new Random(unchecked(5 + 7919 * hour + w));
                 var batch = new List<TelemetryEvent>(5000);
                 for (var a = w; a < ids.Count; a += Writers)
                 {

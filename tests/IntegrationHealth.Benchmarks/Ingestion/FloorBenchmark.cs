@@ -19,8 +19,8 @@ namespace IntegrationHealth.Benchmarks.Ingestion;
 /// table then <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c> into a table whose only index is the
 /// <c>(tenant_id, id)</c> primary key (what <c>telemetry_dedup</c> is); (c) the same with the two read indexes the
 /// product keeps, <c>(tenant_id, account_id, occurred_at)</c> and <c>(tenant_id, provider_id, occurred_at)</c>. Beside
-/// rows/s it prints the PostgreSQL server's CPU per row (all <c>postgres</c> processes' user + system time from
-/// <c>/proc</c>), which with the API's own CPU per event (printed by <c>ingest-volume</c>) bounds what two cores can
+/// rows/s it prints the PostgreSQL server's CPU per row (user + system time of its postmaster, with the children it
+/// reaped, and of every live child, from <c>/proc</c>), which with the API's own CPU per event (printed by <c>ingest-volume</c>) bounds what two cores can
 /// do through HTTP.</item>
 /// <item>SQLite (default 5 M rows, one writer, as the store has): (a) an unindexed rowid table; (b) the minimal
 /// exactly-once write, <c>INSERT OR IGNORE</c> into a table with the <c>(tenant_id, id)</c> BLOB primary key, both
@@ -172,7 +172,7 @@ internal static class FloorBenchmark
                         if (inserted != rows.Length) throw new InvalidOperationException($"{inserted} of {rows.Length} rows inserted: the ids are distinct");
                         await transaction.CommitAsync();
                     }
-                    curve.Add(rows.Length, watch.Elapsed, async () => await DatabaseMbAsync(connectionString), () => PostgresCpuSeconds(postmaster) - serverCpu);
+                    curve.Add(rows.Length, watch.Elapsed, () => DatabaseMb(connectionString), () => PostgresCpuSeconds(postmaster) - serverCpu);
                 }
             })));
         }
@@ -214,12 +214,14 @@ internal static class FloorBenchmark
         await importer.CompleteAsync();
     }
 
-    private static async Task<double> DatabaseMbAsync(string connectionString)
+    /// <summary>The database's size in MB. Synchronous: <see cref="Curve"/> asks for it once a million rows, under its
+    /// lock.</summary>
+    private static double DatabaseMb(string connectionString)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var size = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
-        return (long)(await size.ExecuteScalarAsync())! / 1048576.0;
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var size = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
+        return (long)size.ExecuteScalar()! / 1048576.0;
     }
 
     /// <summary>User + system CPU seconds of the PostgreSQL server: its postmaster (with the time of the children it
@@ -232,10 +234,7 @@ internal static class FloorBenchmark
             if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
             try
             {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                // proc(5): after "pid (comm) ", the fields from state on; ppid is the 2nd, utime the 12th, stime the
-                // 13th, cutime the 14th, cstime the 15th.
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var fields = StatFields(pid);
                 double Field(int i) => double.Parse(fields[i], CultureInfo.InvariantCulture);
                 if (pid == postmaster) ticks += Field(11) + Field(12) + Field(13) + Field(14);
                 else if (Field(1) == postmaster) ticks += Field(11) + Field(12);
@@ -249,10 +248,14 @@ internal static class FloorBenchmark
     }
 
     /// <summary>The postmaster of the server a connection is on: the parent of its backend.</summary>
-    private static int Postmaster(NpgsqlConnection connection)
+    private static int Postmaster(NpgsqlConnection connection) => int.Parse(StatFields(connection.ProcessID)[1], CultureInfo.InvariantCulture);
+
+    /// <summary>The fields of <c>/proc/PID/stat</c> after "pid (comm) " (proc(5)), from the state on: ppid is [1], utime
+    /// [11], stime [12], cutime [13], cstime [14].</summary>
+    private static string[] StatFields(int pid)
     {
-        var stat = File.ReadAllText($"/proc/{connection.ProcessID}/stat");
-        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 
     private static Task SqliteAsync(Settings settings, bool keyed, int pageSize, int cacheMb)
@@ -298,7 +301,7 @@ internal static class FloorBenchmark
                     }
                     transaction.Commit();
                 }
-                curve.Add(rows.Length, watch.Elapsed, () => Task.FromResult(FileMb(path)), () => WriteBytes() - written, perRowIsBytes: true);
+                curve.Add(rows.Length, watch.Elapsed, () => FileMb(path), () => WriteBytes() - written, perRowIsBytes: true);
             }
 
             using (var count = connection.CreateCommand())
@@ -377,7 +380,7 @@ internal static class FloorBenchmark
         private double _markCounter;
         private TimeSpan _lastProgress;
 
-        public void Add(int rows, TimeSpan latency, Func<Task<double>> sizeMb, Func<double> counter, bool perRowIsBytes = false)
+        public void Add(int rows, TimeSpan latency, Func<double> sizeMb, Func<double> counter, bool perRowIsBytes = false)
         {
             string? line = null;
             lock (_gate)
@@ -392,7 +395,7 @@ internal static class FloorBenchmark
                     var value = counter();
                     var perRow = (value - _markCounter) / n;
                     _latencies.Sort();
-                    var size = sizeMb().GetAwaiter().GetResult() / (_rows / (double)Million);
+                    var size = sizeMb() / (_rows / (double)Million);
                     line = string.Create(CultureInfo.InvariantCulture,
                         $"| {_rows / (double)Million:0.00} | {n / seconds:N0} | {_latencies[_latencies.Count / 2]:0} ms | {_latencies[(int)(_latencies.Count * 0.95)]:0} ms | {(perRowIsBytes ? perRow.ToString("N0", CultureInfo.InvariantCulture) : (perRow * 1e6).ToString("0.0", CultureInfo.InvariantCulture))} | {size:0} |");
                     _markRows = _rows;
